@@ -1,0 +1,35 @@
+#!/usr/bin/env node
+// Entry point of the README's commands (`npm run demo`, `npm test`, `npm run bench`).
+// A fresh machine has only Node and npm, so this installs the pinned pnpm through npx,
+// installs the workspace from the lockfile, then hands over to the pnpm script.
+import { spawnSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const task = process.argv[2];
+const tasks = { demo: 'demo:run', check: 'check', bench: 'bench:run' };
+if (!task || !(task in tasks)) {
+  console.error(`usage: node scripts/run.mjs <${Object.keys(tasks).join('|')}> [args...]`);
+  process.exit(2);
+}
+
+const [major] = process.versions.node.split('.').map(Number);
+if (major < 20) {
+  console.error(`Node ${process.versions.node} is too old: this project needs Node 20 or newer.`);
+  process.exit(1);
+}
+
+const { packageManager } = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
+const npx = process.platform === 'win32' ? 'npx.cmd' : 'npx';
+
+function run(cmd, args) {
+  const r = spawnSync(cmd, args, { cwd: root, stdio: 'inherit', shell: process.platform === 'win32' });
+  if (r.error) throw r.error;
+  if (r.status !== 0) process.exit(r.status ?? 1);
+}
+
+const frozen = process.env.CI ? ['--frozen-lockfile'] : ['--frozen-lockfile', '--prefer-offline'];
+run(npx, ['--yes', packageManager, 'install', ...frozen]);
+run(npx, ['--yes', packageManager, 'run', tasks[task], ...process.argv.slice(3)]);
