@@ -1,0 +1,92 @@
+/**
+ * What decoders report instead of throwing. Messages never contain the offending value unless the
+ * caller asked for values (`includeValues: true`), because values may be patient data.
+ */
+export interface DecodeIssue {
+  /** XPath-like for XML (`/GPES-Q-E-RTP-Message/Run-Time-Parameters/Execution-Date`); `row 14, column "x"` for CSV. */
+  readonly path: string;
+  readonly code: DecodeIssueCode;
+  readonly message: string;
+  /** What the schema expects, in words or as a pattern; never input data. */
+  readonly expected?: string;
+  /** The offending value; present only when the caller passed `includeValues: true`. */
+  readonly value?: string;
+}
+
+/** The result of every decoder: never a thrown error for bad input. */
+export type DecodeResult<T> =
+  | { readonly ok: true; readonly value: T }
+  | { readonly ok: false; readonly issues: readonly DecodeIssue[] };
+
+/**
+ * Every issue code, documented in the package README with what to do.
+ * Grouped: the document could not be read (XML_*, LIMIT_*, ENCODING_*), the document is not the
+ * message asked for (WRONG_*), a field breaks the schema's data-type rules (the rest).
+ */
+export type DecodeIssueCode =
+  | 'XML_MALFORMED'
+  | 'XML_DOCTYPE_FORBIDDEN'
+  | 'XML_ENTITY_FORBIDDEN'
+  | 'LIMIT_DEPTH'
+  | 'LIMIT_ATTRIBUTES'
+  | 'LIMIT_TEXT_LENGTH'
+  | 'LIMIT_DOCUMENT_SIZE'
+  | 'ENCODING_UNSUPPORTED'
+  | 'ENCODING_INVALID'
+  | 'WRONG_ROOT'
+  | 'WRONG_NAMESPACE'
+  | 'UNKNOWN_MESSAGE'
+  | 'MISSING_ELEMENT'
+  | 'MISSING_ATTRIBUTE'
+  | 'UNEXPECTED_ELEMENT'
+  | 'UNEXPECTED_ATTRIBUTE'
+  | 'UNEXPECTED_TEXT'
+  | 'TOO_MANY'
+  | 'TOO_FEW'
+  | 'OUT_OF_ORDER'
+  | 'INVALID_VALUE'
+  | 'INVALID_PATTERN'
+  | 'INVALID_ENUM'
+  | 'INVALID_LENGTH'
+  | 'INVALID_DATE'
+  | 'INVALID_DATETIME'
+  | 'INVALID_NUMBER'
+  | 'INVALID_UUID'
+  | 'INVALID_FIXED'
+  | 'CSV_MALFORMED'
+  | 'CSV_HEADER'
+  | 'CSV_COLUMN_COUNT'
+  | 'INCONSISTENT';
+
+/** Options every decoder takes. */
+export interface DecodeOptions {
+  /**
+   * Put the offending value into each issue (`issue.value`) and its message.
+   * Off by default: values may be patient data and issues end up in logs.
+   * @default false
+   */
+  readonly includeValues?: boolean;
+}
+
+/** Thrown by the `…OrThrow` decoders and by encoders that refuse invalid input. */
+export class MessageDecodeError extends Error {
+  override readonly name = 'MessageDecodeError';
+  readonly issues: readonly DecodeIssue[];
+  constructor(message: string, issues: readonly DecodeIssue[]) {
+    super(`${message}: ${issues.length} issue(s); first: ${issues[0]?.path ?? '-'} ${issues[0]?.code ?? ''}`);
+    this.issues = issues;
+  }
+  /** Brand for `isMessageDecodeError`, which must work across ESM and CJS copies of the package. */
+  get isMessageDecodeError(): true {
+    return true;
+  }
+}
+
+export function isMessageDecodeError(error: unknown): error is MessageDecodeError {
+  return (
+    error instanceof MessageDecodeError ||
+    (typeof error === 'object' &&
+      error !== null &&
+      (error as { isMessageDecodeError?: unknown }).isMessageDecodeError === true)
+  );
+}
