@@ -9,6 +9,10 @@ const alias = [
   { find: /^@gpes\/mesh-client$/, replacement: src('./packages/mesh-client/src/index.ts') },
   { find: /^@gpes\/messages\/experimental$/, replacement: src('./packages/messages/src/experimental.ts') },
   { find: /^@gpes\/messages$/, replacement: src('./packages/messages/src/index.ts') },
+  {
+    find: /^@gpes\/extract-core\/testing$/,
+    replacement: src('./packages/extract-core/src/testing/index.ts'),
+  },
   { find: /^@gpes\/extract-core$/, replacement: src('./packages/extract-core/src/index.ts') },
 ];
 

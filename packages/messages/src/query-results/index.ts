@@ -1,0 +1,2 @@
+// Query Results (GPES-E-Q-QR-Message v6.0): streaming decode and encode.
+export {};
