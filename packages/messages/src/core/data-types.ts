@@ -1,0 +1,419 @@
+/**
+ * Validators for the simple types of `GPES-Data-Types.xsd` (v0.2) and the XML Schema built-ins the four message
+ * schemas use. Decoders and encoders share them, so a document the encoder writes is one the decoder reads.
+ *
+ * Each validator follows the XSD literally (pattern, length facets counted in code points, whitespace facet), with
+ * two documented deviations: UUIDs are accepted in lower case on decode and normalised to upper case (the project's
+ * leniency, README §6), and the encoder upper-cases UUIDs rather than refusing them.
+ *
+ * Speed matters (C2 runs these per attribute of a multi-hundred-megabyte Query Results document): every check is a
+ * precompiled RegExp or a length count, no allocation on success.
+ *
+ * @internal helpers; the public API re-exports only {@link dataTypes} lookups via the message codecs.
+ */
+import type { DecodeIssueCode } from './issues.js';
+
+/** XSD whiteSpace facet: what the schema processor does to the lexical value before checking it. */
+export type WhiteSpace = 'preserve' | 'replace' | 'collapse';
+
+/** A failed check: the issue code and what the schema expects (never the value). */
+export interface DataTypeFailure {
+  readonly code: DecodeIssueCode;
+  readonly expected: string;
+}
+
+/** A simple type: normalise the lexical value per its whitespace facet, then check it. */
+export interface DataType {
+  /** The XSD type name, e.g. `UUID-Type`, `xs:date`. */
+  readonly name: string;
+  readonly whiteSpace: WhiteSpace;
+  /** Returns `undefined` when `value` (already normalised) is valid. */
+  check(value: string): DataTypeFailure | undefined;
+}
+
+const WS_REPLACE = /[\t\n\r]/g;
+const WS_COLLAPSE_TEST = /[\t\n\r]|^ | $| {2}/;
+
+/** Applies an XSD whiteSpace facet. */
+export function normalizeWhiteSpace(value: string, ws: WhiteSpace): string {
+  if (ws === 'preserve') return value;
+  if (ws === 'replace') return value.replace(WS_REPLACE, ' ');
+  if (!WS_COLLAPSE_TEST.test(value)) return value;
+  return value.replace(WS_REPLACE, ' ').replace(/ {2,}/g, ' ').trim();
+}
+
+/** Length in Unicode code points, as XSD length facets count (not UTF-16 code units). */
+export function codePointLength(value: string): number {
+  let n = value.length;
+  for (let i = 0; i < value.length; i++) {
+    const c = value.charCodeAt(i);
+    if (c >= 0xd800 && c <= 0xdbff && i + 1 < value.length) {
+      const d = value.charCodeAt(i + 1);
+      if (d >= 0xdc00 && d <= 0xdfff) {
+        n--;
+        i++;
+      }
+    }
+  }
+  return n;
+}
+
+interface PatternSpec {
+  name: string;
+  whiteSpace: WhiteSpace;
+  pattern: RegExp;
+  code: DecodeIssueCode;
+  expected: string;
+  minLength?: number;
+  maxLength?: number;
+}
+
+function patternType(spec: PatternSpec): DataType {
+  const { pattern, code, expected, minLength, maxLength } = spec;
+  const lengthFailure: DataTypeFailure = { code: 'INVALID_LENGTH', expected };
+  const patternFailure: DataTypeFailure = { code, expected };
+  return {
+    name: spec.name,
+    whiteSpace: spec.whiteSpace,
+    check(value) {
+      if (minLength !== undefined || maxLength !== undefined) {
+        const len = codePointLength(value);
+        if ((minLength !== undefined && len < minLength) || (maxLength !== undefined && len > maxLength)) {
+          return lengthFailure;
+        }
+      }
+      return pattern.test(value) ? undefined : patternFailure;
+    },
+  };
+}
+
+function lengthType(name: string, whiteSpace: WhiteSpace, minLength: number, maxLength: number): DataType {
+  const failure: DataTypeFailure = {
+    code: 'INVALID_LENGTH',
+    expected: minLength === 0 ? `at most ${maxLength} characters` : `${minLength} to ${maxLength} characters`,
+  };
+  return {
+    name,
+    whiteSpace,
+    check(value) {
+      // Fast path: UTF-16 length bounds the code-point length from above.
+      if (value.length <= maxLength && value.length >= minLength) return undefined;
+      const len = codePointLength(value);
+      return len < minLength || len > maxLength ? failure : undefined;
+    },
+  };
+}
+
+function enumType(name: string, whiteSpace: WhiteSpace, values: readonly string[]): DataType {
+  const set = new Set(values);
+  const failure: DataTypeFailure = { code: 'INVALID_ENUM', expected: `one of ${values.join(', ')}` };
+  return { name, whiteSpace, check: (value) => (set.has(value) ? undefined : failure) };
+}
+
+const DAYS_IN_MONTH = [31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+
+function isLeap(year: number): boolean {
+  return (year % 4 === 0 && year % 100 !== 0) || year % 400 === 0;
+}
+
+/** True when year-month-day is a real calendar day (proleptic Gregorian, as XSD dates are). */
+export function isCalendarDate(year: number, month: number, day: number): boolean {
+  if (month < 1 || month > 12 || day < 1) return false;
+  if (month === 2 && day === 29) return isLeap(year);
+  return day <= (DAYS_IN_MONTH[month - 1] ?? 0);
+}
+
+const XS_DATE =
+  /^(-?(?:[1-9][0-9]{4,}|[0-9]{4}))-([0-9]{2})-([0-9]{2})(Z|[+-](?:(?:0[0-9]|1[0-3]):[0-5][0-9]|14:00))?$/;
+
+/** `xs:date`: `YYYY-MM-DD` with an optional time zone, a real calendar day, year 0000 excluded. */
+const xsDate: DataType = {
+  name: 'xs:date',
+  whiteSpace: 'collapse',
+  check(value) {
+    const m = XS_DATE.exec(value);
+    if (m) {
+      const year = Number(m[1]);
+      if (year !== 0 && isCalendarDate(year, Number(m[2]), Number(m[3]))) return undefined;
+    }
+    return { code: 'INVALID_DATE', expected: 'a calendar date YYYY-MM-DD' };
+  },
+};
+
+const xsBoolean = enumType('xs:boolean', 'collapse', ['true', 'false', '1', '0']);
+
+function nonNegativeIntegerType(name: string, max?: number): DataType {
+  const expected = max === undefined ? 'a non-negative integer' : `an integer from 0 to ${max}`;
+  const failure: DataTypeFailure = { code: 'INVALID_NUMBER', expected };
+  const limit = max ?? Number.MAX_SAFE_INTEGER;
+  return {
+    name,
+    whiteSpace: 'collapse',
+    check(value) {
+      // XSD allows a leading '+' and leading zeros; values beyond 2^53 are refused because the model uses numbers.
+      if (!/^\+?[0-9]{1,16}$/.test(value) && !/^-0+$/.test(value)) return failure;
+      return Number(value) <= limit ? undefined : failure;
+    },
+  };
+}
+
+const UUID_UPPER = /^[0-9A-F]{8}-[0-9A-F]{4}-[0-9A-F]{4}-[0-9A-F]{4}-[0-9A-F]{12}$/;
+const UUID_ANY_CASE = /^[0-9A-Fa-f]{8}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{12}$/;
+
+/**
+ * Every simple type the GPES-I schemas use, keyed by its XSD name. Patterns are the schema's own, anchored (XSD
+ * patterns match the whole value). `Data-Model-Reference-ID-Type` keeps the schema's `[1,2,3,4]` class, which
+ * also admits a comma: the schema, not the intent, decides what is valid.
+ */
+export const dataTypes = {
+  'Scheduled-Query-Instance-ID-Type': patternType({
+    name: 'Scheduled-Query-Instance-ID-Type',
+    whiteSpace: 'replace',
+    pattern: /^[0-9A-F]{6}-[0-9]{12}-[RA]$/,
+    code: 'INVALID_PATTERN',
+    expected: '[0-9A-F]{6}-[0-9]{12}-[RA]',
+  }),
+  'Description-Attribute-Type': lengthType('Description-Attribute-Type', 'preserve', 0, 255),
+  'Query-Domain-Type': enumType('Query-Domain-Type', 'replace', ['Live', 'Test']),
+  'Date-Time-Type': patternType({
+    name: 'Date-Time-Type',
+    whiteSpace: 'preserve',
+    pattern: /^[0-3][0-9]{3}-(0[0-9]|10|11|12)-([0-2][0-9]|30|31)T([0-1][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9]$/,
+    code: 'INVALID_DATETIME',
+    expected: 'YYYY-MM-DDThh:mm:ss, without fractional seconds or time zone',
+  }),
+  'YesNo-Type': enumType('YesNo-Type', 'preserve', ['Y', 'N']),
+  'UUID-Type': patternType({
+    name: 'UUID-Type',
+    whiteSpace: 'collapse',
+    pattern: UUID_UPPER,
+    code: 'INVALID_UUID',
+    expected: 'an upper-case UUID (8-4-4-4-12 hex digits)',
+  }),
+  'Practice-ID-Type': patternType({
+    name: 'Practice-ID-Type',
+    whiteSpace: 'replace',
+    pattern: /^[A-Z][0-9]{5}$/,
+    code: 'INVALID_PATTERN',
+    expected: '[A-Z][0-9]{5}',
+  }),
+  'Oid-Type': patternType({
+    name: 'Oid-Type',
+    whiteSpace: 'collapse',
+    pattern: /^[1-9][0-9]*(\.[1-9][0-9]*)*$/,
+    code: 'INVALID_PATTERN',
+    expected: 'an OID [1-9][0-9]*(.[1-9][0-9]*)* of at most 255 characters',
+    maxLength: 255,
+  }),
+  'RID-Type': nonNegativeIntegerType('RID-Type'),
+  'AID-Type': lengthType('AID-Type', 'replace', 1, 20),
+  'Test-Pack-ID-Type': patternType({
+    name: 'Test-Pack-ID-Type',
+    whiteSpace: 'collapse',
+    pattern: /^[a-zA-Z0-9._-]*$/,
+    code: 'INVALID_PATTERN',
+    expected: '1 to 255 characters from [a-zA-Z0-9._-]',
+    minLength: 1,
+    maxLength: 255,
+  }),
+  'Query-Priority-Type': nonNegativeIntegerType('Query-Priority-Type', 9999),
+  'UC5-Digit-Hexidecimal-Type': patternType({
+    name: 'UC5-Digit-Hexidecimal-Type',
+    whiteSpace: 'replace',
+    pattern: /^[0-9A-F]{5}$/,
+    code: 'INVALID_PATTERN',
+    expected: 'five upper-case hex digits [0-9A-F]{5}',
+  }),
+  'GPSoC-System-Identifier-Type': patternType({
+    name: 'GPSoC-System-Identifier-Type',
+    whiteSpace: 'preserve',
+    pattern: /^[0-9a-zA-Z]{3}\.[0-9a-zA-Z]{3}\.[0-9a-zA-Z]{3}\.[0-9a-zA-Z]{3}$/,
+    code: 'INVALID_PATTERN',
+    expected: 'xxx.xxx.xxx.xxx (alphanumeric)',
+  }),
+  'Filename-Type': patternType({
+    name: 'Filename-Type',
+    whiteSpace: 'replace',
+    pattern: /^[0-9]{12}-[A-Z][0-9]{5}-[0-9]{3}\.gpes$/,
+    code: 'INVALID_PATTERN',
+    expected: '[0-9]{12}-[A-Z][0-9]{5}-[0-9]{3}.gpes',
+  }),
+  'File-Sequence-Type': patternType({
+    name: 'File-Sequence-Type',
+    whiteSpace: 'preserve',
+    pattern: /^[0-9]{3}$/,
+    code: 'INVALID_PATTERN',
+    expected: 'three digits',
+  }),
+  'MD5-Checksum-Type': patternType({
+    name: 'MD5-Checksum-Type',
+    whiteSpace: 'replace',
+    pattern: /^[0-9A-F]{32}$/,
+    code: 'INVALID_PATTERN',
+    expected: '32 upper-case hex digits',
+  }),
+  'Common-Identifier-Type': lengthType('Common-Identifier-Type', 'preserve', 0, 200),
+  'Notification-ID-Type': lengthType('Notification-ID-Type', 'replace', 12, 12),
+  'Q-E-Notification-Type-Type': enumType('Q-E-Notification-Type-Type', 'replace', [
+    'Stage1-Notification',
+    'Stage2-Notification',
+    'System-Ping-Request-Notification',
+  ]),
+  'E-Q-Notification-Type-Type': enumType('E-Q-Notification-Type-Type', 'replace', [
+    'Stage1-Notification-Response',
+    'Stage2-Notification-Response',
+    'Event-Notification',
+  ]),
+  'UID-Type': patternType({
+    name: 'UID-Type',
+    whiteSpace: 'replace',
+    pattern: /^[0-9]{12}$/,
+    code: 'INVALID_PATTERN',
+    expected: 'twelve digits',
+  }),
+  'MIME-Attachment-Type': enumType('MIME-Attachment-Type', 'replace', [
+    'text/plain',
+    'application/XML',
+    'text/HTML',
+  ]),
+  'Markup-Format-Type': enumType('Markup-Format-Type', 'replace', ['text/plain', 'text/HTML']),
+  'Data-Model-Reference-ID-Type': patternType({
+    name: 'Data-Model-Reference-ID-Type',
+    whiteSpace: 'replace',
+    pattern: /^T[1,2,3,4]A[0-9]?[0-9]$/,
+    code: 'INVALID_PATTERN',
+    expected: 'T[1-4]A followed by one or two digits',
+  }),
+  'Notification-Response-Type': lengthType('Notification-Response-Type', 'preserve', 0, 200),
+  'GPES-I-Sex-Type': enumType('GPES-I-Sex-Type', 'preserve', ['0', '1', '2', '9']),
+  'GPES-I-Alphanumeric-Type': lengthType('GPES-I-Alphanumeric-Type', 'preserve', 0, Number.MAX_SAFE_INTEGER),
+  'GP-Number-Type': patternType({
+    name: 'GP-Number-Type',
+    whiteSpace: 'preserve',
+    pattern: /^G[0-9]{7}$/,
+    code: 'INVALID_PATTERN',
+    expected: 'G followed by seven digits',
+  }),
+  'GPES-I-Date-Type': patternType({
+    name: 'GPES-I-Date-Type',
+    whiteSpace: 'preserve',
+    pattern: /^(?:0000-00-00|9999-99-99|[0-3][0-9]{3}-(?:0[0-9]|10|11|12)-(?:[0-2][0-9]|30|31))$/,
+    code: 'INVALID_DATE',
+    expected: 'YYYY-MM-DD or a sentinel 0000-00-00 / 9999-99-99',
+  }),
+  'GPES-I-Numeric-Type': patternType({
+    name: 'GPES-I-Numeric-Type',
+    whiteSpace: 'preserve',
+    pattern: /^-?[0-9]{1,10}(?:\.[0-9]{1,4})?$/,
+    code: 'INVALID_NUMBER',
+    expected: '-?[0-9]{1,10}(.[0-9]{1,4})?: at most ten integer digits and four decimals',
+    maxLength: 16,
+  }),
+  'GPES-I-Code-Type': lengthType('GPES-I-Code-Type', 'preserve', 0, 100),
+  'GPES-I-Time-Type': patternType({
+    name: 'GPES-I-Time-Type',
+    whiteSpace: 'preserve',
+    pattern: /^(?:99:99:99|(?:[0-1][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9])$/,
+    code: 'INVALID_PATTERN',
+    expected: 'hh:mm:ss or the sentinel 99:99:99',
+  }),
+  'GPES-I-Links-Type': patternType({
+    name: 'GPES-I-Links-Type',
+    whiteSpace: 'preserve',
+    pattern: /^[0-9]{1,12}(?::[0-9]{1,12})*$/,
+    code: 'INVALID_PATTERN',
+    expected: 'record references n(:n)*, each of 1 to 12 digits',
+  }),
+  'Event-Code-Supplementary-Data': lengthType('Event-Code-Supplementary-Data', 'preserve', 0, 2000),
+  'Event-Description': lengthType('Event-Description', 'preserve', 0, 200),
+  'xs:date': xsDate,
+  'xs:boolean': xsBoolean,
+  'xs:nonNegativeInteger': nonNegativeIntegerType('xs:nonNegativeInteger'),
+  'xs:string': lengthType('xs:string', 'preserve', 0, Number.MAX_SAFE_INTEGER),
+  'xs:normalizedString': lengthType('xs:normalizedString', 'replace', 0, Number.MAX_SAFE_INTEGER),
+} as const satisfies Record<string, DataType>;
+
+/** The name of a simple type in {@link dataTypes}. */
+export type DataTypeName = keyof typeof dataTypes;
+
+/** The result of {@link checkValue}: the normalised value, or why it is invalid. */
+export type CheckedValue =
+  | { readonly ok: true; readonly value: string }
+  | { readonly ok: false; readonly failure: DataTypeFailure };
+
+/**
+ * Normalises `raw` per the type's whitespace facet and checks it. UUIDs in lower or mixed case are accepted
+ * when `mode` is `'decode'` and returned upper-cased; in `'encode'` mode they are upper-cased as well (the encoder
+ * writes what the schema wants rather than refusing a value from `crypto.randomUUID()`).
+ */
+export function checkValue(type: DataTypeName, raw: string): CheckedValue {
+  const dt: DataType = dataTypes[type];
+  let value = normalizeWhiteSpace(raw, dt.whiteSpace);
+  if (type === 'UUID-Type' && !UUID_UPPER.test(value) && UUID_ANY_CASE.test(value)) {
+    value = value.toUpperCase();
+  }
+  const failure = dt.check(value);
+  return failure === undefined ? { ok: true, value } : { ok: false, failure };
+}
+
+/** True when `value` is valid for `type` exactly as written (no normalisation, no case folding). */
+export function isValid(type: DataTypeName, value: string): boolean {
+  return dataTypes[type].check(value) === undefined;
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Values with structure: the SQI, the § delimiter, booleans and the sentinel dates.
+
+/** The three parts of a Scheduled Query Instance ID (`A00151-202003310000-R`). */
+export interface ScheduledQueryInstanceIdParts {
+  /** Six upper-case hex digits naming the Extraction Requirement. */
+  readonly queryId: string;
+  /** Twelve digits; in the v6.0 sample the reference date as `yyyymmddhhmm` (inferred). */
+  readonly sequence: string;
+  /** `R` regular, `A` ad hoc. */
+  readonly type: 'R' | 'A';
+}
+
+/** Splits a valid SQI into its parts; `undefined` when it does not match the pattern. */
+export function parseScheduledQueryInstanceId(sqi: string): ScheduledQueryInstanceIdParts | undefined {
+  if (!isValid('Scheduled-Query-Instance-ID-Type', sqi)) return undefined;
+  return { queryId: sqi.slice(0, 6), sequence: sqi.slice(7, 19), type: sqi[20] as 'R' | 'A' };
+}
+
+/** Joins SQI parts; throws nothing, returns `undefined` when a part is invalid. */
+export function formatScheduledQueryInstanceId(parts: ScheduledQueryInstanceIdParts): string | undefined {
+  const sqi = `${parts.queryId}-${parts.sequence}-${parts.type}`;
+  return isValid('Scheduled-Query-Instance-ID-Type', sqi) ? sqi : undefined;
+}
+
+/**
+ * The `Substitution-Value` multi-value delimiter. The schema says "§ … HTML: &#167; or ASCII code 245": 167 is the
+ * Unicode code point (U+00A7), 245 its code page 850 byte. Documents reach us decoded, so we split on U+00A7.
+ */
+export const MULTI_VALUE_DELIMITER = '\u00a7';
+
+/** Splits a `Substitution-Value` into its values (always at least one, possibly empty). */
+export function splitMultiValue(text: string): string[] {
+  return text.split(MULTI_VALUE_DELIMITER);
+}
+
+/** Joins values with `§`; `undefined` when a value itself contains `§` (it could not be split back). */
+export function joinMultiValue(values: readonly string[]): string | undefined {
+  for (const v of values) if (v.includes(MULTI_VALUE_DELIMITER)) return undefined;
+  return values.join(MULTI_VALUE_DELIMITER);
+}
+
+/** The `GPES-I-Date-Type` sentinels; their meaning is undocumented, so they stay distinct values. */
+export const DATE_SENTINELS = { ZERO: '0000-00-00', NINES: '9999-99-99' } as const;
+/** The `GPES-I-Time-Type` sentinel. */
+export const TIME_SENTINEL = '99:99:99';
+
+/** True for `0000-00-00` and `9999-99-99`: never parse these as calendar dates. */
+export function isSentinelDate(value: string): boolean {
+  return value === DATE_SENTINELS.ZERO || value === DATE_SENTINELS.NINES;
+}
+
+/** `xs:boolean` lexical value to boolean (`true`/`1` → true). Call only on a checked value. */
+export function parseXsBoolean(value: string): boolean {
+  return value === 'true' || value === '1';
+}

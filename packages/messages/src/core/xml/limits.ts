@@ -1,0 +1,50 @@
+/**
+ * Bounds on what the XML reader accepts. Each one turns hostile or broken input into a clear issue instead of
+ * unbounded memory or time. All are configurable per call; the defaults suit every GPES-I message except Query
+ * Results, whose decoder raises `maxDocumentBytes` because real documents run to hundreds of megabytes.
+ */
+export interface XmlLimits {
+  /**
+   * Deepest element nesting accepted (the root is depth 1). GPES-I messages nest at most 8 deep.
+   * @default 64
+   */
+  readonly maxDepth?: number;
+  /**
+   * Most attributes on one element (namespace declarations included). The widest GPES-I element has 10.
+   * @default 256
+   */
+  readonly maxAttributes?: number;
+  /**
+   * Longest text node, CDATA section or attribute value, in characters. Also bounds any run of input without
+   * markup (`<` or `>`), so an unterminated tag or comment cannot grow a buffer without limit.
+   * @default 1_048_576 (1 MiB)
+   */
+  readonly maxTextLength?: number;
+  /**
+   * Largest document accepted, in bytes (UTF-8 bytes for string input).
+   * @default 33_554_432 (32 MiB)
+   */
+  readonly maxDocumentBytes?: number;
+}
+
+/** The defaults of {@link XmlLimits}, resolved. */
+export const DEFAULT_XML_LIMITS: Required<XmlLimits> = Object.freeze({
+  maxDepth: 64,
+  maxAttributes: 256,
+  maxTextLength: 1_048_576,
+  maxDocumentBytes: 33_554_432,
+});
+
+/** Fills in defaults; a non-finite or negative limit is treated as "no limit" only for `maxDocumentBytes`. */
+export function resolveLimits(limits: XmlLimits | undefined): Required<XmlLimits> {
+  return {
+    maxDepth: positiveOr(limits?.maxDepth, DEFAULT_XML_LIMITS.maxDepth),
+    maxAttributes: positiveOr(limits?.maxAttributes, DEFAULT_XML_LIMITS.maxAttributes),
+    maxTextLength: positiveOr(limits?.maxTextLength, DEFAULT_XML_LIMITS.maxTextLength),
+    maxDocumentBytes: positiveOr(limits?.maxDocumentBytes, DEFAULT_XML_LIMITS.maxDocumentBytes),
+  };
+}
+
+function positiveOr(value: number | undefined, fallback: number): number {
+  return typeof value === 'number' && value > 0 && !Number.isNaN(value) ? value : fallback;
+}

@@ -1,0 +1,95 @@
+/**
+ * Whole-document reading for the small messages: guarded saxes events → an element tree with XPath-like paths.
+ * Query Results does not use this (it streams with {@link createGuardedXmlParser} directly).
+ */
+import type { DecodeIssue, DecodeResult } from '../issues.js';
+import { createGuardedXmlParser } from './guarded-parser.js';
+import type { XmlLimits } from './limits.js';
+
+/** One element of a parsed document. Attribute names are local names of unqualified attributes only. */
+export interface XmlElement {
+  /** Local name. */
+  readonly name: string;
+  /** Namespace URI ('' when none). */
+  readonly ns: string;
+  /** Unqualified attributes by name; namespace declarations and qualified attributes (xsi:…) are left out. */
+  readonly attributes: Readonly<Record<string, string>>;
+  readonly children: XmlElement[];
+  /** Concatenated direct text and CDATA content, whitespace kept. */
+  text: string;
+  /** XPath-like path: `/Root/Child[2]/Leaf` (an index appears only when a name repeats among siblings). */
+  path: string;
+}
+
+export interface ParseXmlOptions {
+  readonly limits?: XmlLimits | undefined;
+}
+
+/**
+ * Parses a whole document into an element tree. Never throws on bad input.
+ * @returns the root element, or the single issue that stopped the reader
+ */
+export function parseXmlDocument(
+  input: string | Uint8Array,
+  options: ParseXmlOptions = {},
+): DecodeResult<XmlElement> {
+  let root: XmlElement | undefined;
+  const open: XmlElement[] = [];
+  let found: DecodeIssue | undefined;
+  const parser = createGuardedXmlParser(
+    {
+      onOpenTag(tag) {
+        const attributes: Record<string, string> = Object.create(null);
+        for (const key in tag.attributes) {
+          const attr = tag.attributes[key];
+          // Namespace declarations carry the xmlns URI and xsi:… attributes theirs: both are skipped here.
+          if (attr === undefined || attr.uri !== '') continue;
+          attributes[attr.local] = attr.value;
+        }
+        const el: XmlElement = { name: tag.local, ns: tag.uri, attributes, children: [], text: '', path: '' };
+        const parent = open[open.length - 1];
+        if (parent) parent.children.push(el);
+        else root = el;
+        open.push(el);
+      },
+      onCloseTag() {
+        open.pop();
+      },
+      onText(text) {
+        const current = open[open.length - 1];
+        if (current) current.text += text;
+      },
+    },
+    { limits: options.limits, onIssue: (i) => (found = i) },
+  );
+  // Hand the whole input over in one write: the guard still checks limits before saxes sees it.
+  parser.write(input);
+  parser.close();
+  if (found !== undefined) return { ok: false, issues: [found] };
+  if (root === undefined) {
+    return {
+      ok: false,
+      issues: [{ path: '/', code: 'XML_MALFORMED', message: 'The document has no root element' }],
+    };
+  }
+  assignPaths(root);
+  return { ok: true, value: root };
+}
+
+/** Fills in `path` top-down, iteratively (depth is bounded by the limits, but recursion is not needed). */
+function assignPaths(root: XmlElement): void {
+  root.path = `/${root.name}`;
+  const todo: XmlElement[] = [root];
+  while (todo.length > 0) {
+    const el = todo.pop()!;
+    const counts = new Map<string, number>();
+    for (const c of el.children) counts.set(c.name, (counts.get(c.name) ?? 0) + 1);
+    const seen = new Map<string, number>();
+    for (const c of el.children) {
+      const n = (seen.get(c.name) ?? 0) + 1;
+      seen.set(c.name, n);
+      c.path = (counts.get(c.name) ?? 0) > 1 ? `${el.path}/${c.name}[${n}]` : `${el.path}/${c.name}`;
+      todo.push(c);
+    }
+  }
+}
