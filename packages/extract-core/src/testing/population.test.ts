@@ -1,0 +1,141 @@
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import type { PatientRecord } from '../record.js';
+import { SNOMED_CT_OID } from '../record.js';
+import { DM_COD_CODES, TYPE1_DISSENT_CODE } from './codes.js';
+import { checkDigit } from './nhs-number.js';
+import { generatePopulation } from './population.js';
+
+const REF = '2022-03-31';
+const ISO = /^\d{4}-\d{2}-\d{2}$/;
+const dmCodes = new Set(DM_COD_CODES);
+
+function take(n: number, seed: number | string = 7): PatientRecord[] {
+  return [...generatePopulation({ seed, size: n, referenceDate: REF })];
+}
+
+afterEach(() => {
+  vi.restoreAllMocks();
+});
+
+describe('generatePopulation', () => {
+  it('is deterministic for a seed and differs between seeds', () => {
+    expect(take(200)).toEqual(take(200));
+    expect(take(50, 'other')).not.toEqual(take(50));
+  });
+
+  it('never calls Math.random', () => {
+    const spy = vi.spyOn(Math, 'random');
+    take(300);
+    expect(spy).not.toHaveBeenCalled();
+  });
+
+  it('builds each patient from (seed, index) alone, so slices concatenate to the whole', () => {
+    const whole = take(300);
+    const first = [...generatePopulation({ seed: 7, size: 120, referenceDate: REF })];
+    const rest = [...generatePopulation({ seed: 7, size: 180, firstIndex: 120, referenceDate: REF })];
+    expect([...first, ...rest]).toEqual(whole);
+    expect(generatePopulation({ seed: 7, size: 300, referenceDate: REF }).patient(123)).toEqual(whole[123]);
+  });
+
+  it('yields the same records on every pass, synchronously or asynchronously', async () => {
+    const population = generatePopulation({ seed: 3, size: 100, referenceDate: REF });
+    const first = [...population];
+    const again: PatientRecord[] = [];
+    for await (const record of population) again.push(record);
+    expect(again).toEqual(first);
+    expect(population.size).toBe(100);
+  });
+
+  it('produces well-formed synthetic records: 999-range NHS numbers, ZZ99 postcodes, unique entry ids', () => {
+    for (const { patient, registrations, journal } of take(1000)) {
+      expect(patient.patientId).toMatch(/^SYN-\d+$/);
+      expect(patient.practiceId).toBe('Z99990');
+      expect(patient.nhsNumber).toMatch(/^999\d{7}$/);
+      const nhs = patient.nhsNumber!;
+      expect(checkDigit(nhs.slice(0, 9))).toBe(Number(nhs[9]));
+      expect(patient.postcode).toMatch(/^ZZ99 \d[A-Z]{2}$/);
+      if (patient.dateOfBirth !== undefined) expect(patient.dateOfBirth).toMatch(ISO);
+      for (const r of registrations) {
+        expect(r.startDate).toMatch(ISO);
+        if (r.endDate !== undefined) expect(r.endDate >= r.startDate).toBe(true);
+      }
+      expect(new Set(journal.map((e) => e.entryId)).size).toBe(journal.length);
+      for (const e of journal) {
+        if (e.effectiveDate !== undefined) expect(e.effectiveDate).toMatch(ISO);
+        expect(e.recordedAt).toMatch(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}$/);
+      }
+    }
+  });
+
+  it('is realistic in aggregate: entries per patient, diabetes prevalence, age pyramid', () => {
+    const records = take(6000, 'stats');
+    const entries = records.reduce((n, r) => n + r.journal.length, 0) / records.length;
+    expect(entries).toBeGreaterThan(36);
+    expect(entries).toBeLessThan(44);
+    const diabetic =
+      records.filter((r) => r.journal.some((e) => dmCodes.has(e.code))).length / records.length;
+    expect(diabetic).toBeGreaterThan(0.055);
+    expect(diabetic).toBeLessThan(0.085);
+    const children = records.filter((r) => (r.patient.dateOfBirth ?? '0000') > '2005-03-31').length;
+    expect(children / records.length).toBeGreaterThan(0.15);
+    expect(children / records.length).toBeLessThan(0.27);
+    const few = [...generatePopulation({ seed: 1, size: 2000, referenceDate: REF, entriesPerPatient: 10 })];
+    const mean = few.reduce((n, r) => n + r.journal.length, 0) / few.length;
+    expect(mean).toBeGreaterThan(9);
+    expect(mean).toBeLessThan(12);
+  });
+
+  it('includes the boundary and data-quality cases evaluators must handle', () => {
+    const records = take(6000, 'cases');
+    const some = (test: (r: PatientRecord) => boolean) => records.some(test);
+    const gms = (r: PatientRecord) => r.registrations.filter((g) => g.type === 'GMS');
+    expect(some((r) => r.journal.some((e) => e.effectiveDate === undefined))).toBe(true);
+    expect(some((r) => r.journal.some((e) => e.codeSystem !== SNOMED_CT_OID))).toBe(true);
+    expect(some((r) => r.journal.some((e) => e.sealed === true))).toBe(true);
+    expect(some((r) => r.journal.some((e) => (e.effectiveDate ?? '') > REF))).toBe(true);
+    expect(some((r) => r.journal.some((e) => e.code === TYPE1_DISSENT_CODE))).toBe(true);
+    expect(some((r) => r.registrations.some((g) => g.type === 'TEMPORARY'))).toBe(true);
+    expect(some((r) => gms(r).some((g) => g.endDate === REF))).toBe(true);
+    expect(some((r) => gms(r).some((g) => g.startDate === REF))).toBe(true);
+    expect(some((r) => gms(r).some((g) => g.startDate > REF))).toBe(true);
+    expect(some((r) => gms(r).some((g) => (g.endDate ?? '9999') < REF))).toBe(true);
+    expect(some((r) => gms(r).length >= 2)).toBe(true);
+    expect(some((r) => r.registrations.length === 0)).toBe(true);
+    expect(some((r) => r.patient.dateOfBirth === undefined)).toBe(true);
+    expect(some((r) => (r.patient.dateOfBirth ?? '') > REF)).toBe(true);
+    expect(some((r) => r.patient.dateOfBirth?.endsWith('-02-29') === true)).toBe(true);
+    expect(some((r) => r.patient.dateOfBirth === '2005-03-31')).toBe(true);
+    expect(some((r) => r.patient.pdsSensitive === true)).toBe(true);
+    expect(some((r) => r.patient.recordSealed === true)).toBe(true);
+  });
+
+  it("leaves the data-quality problems out with dataQuality: 'clean'", () => {
+    const records = [
+      ...generatePopulation({ seed: 5, size: 3000, referenceDate: REF, dataQuality: 'clean' }),
+    ];
+    const problems = records.filter(
+      (r) =>
+        r.patient.dateOfBirth === undefined ||
+        r.patient.dateOfBirth > REF ||
+        r.journal.some(
+          (e) => e.effectiveDate === undefined || e.codeSystem !== SNOMED_CT_OID || e.sealed === true,
+        ),
+    );
+    expect(problems).toEqual([]);
+  });
+
+  it('rejects out-of-range options with a RangeError', () => {
+    expect(() => generatePopulation({ seed: 1, size: -1, referenceDate: REF })).toThrow(RangeError);
+    expect(() => generatePopulation({ seed: 1, size: 1.5, referenceDate: REF })).toThrow(RangeError);
+    expect(() => generatePopulation({ seed: 1, size: 1, referenceDate: '2022-02-30' })).toThrow(RangeError);
+    expect(() => generatePopulation({ seed: 1, size: 1, referenceDate: REF, entriesPerPatient: -3 })).toThrow(
+      RangeError,
+    );
+    expect(() => generatePopulation({ seed: 1, size: 1, referenceDate: REF, diabetesPrevalence: 2 })).toThrow(
+      RangeError,
+    );
+    expect(() => generatePopulation({ seed: 1, size: 10, referenceDate: REF }).patient(10)).toThrow(
+      RangeError,
+    );
+  });
+});
