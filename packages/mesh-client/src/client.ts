@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { arch, type as osType, version as osVersion } from 'node:os';
 import { Readable } from 'node:stream';
 import { promisify } from 'node:util';
-import { createGunzip, gzip as gzipCallback } from 'node:zlib';
+import { gzip as gzipCallback } from 'node:zlib';
 import { invalidArgument, isMeshError, MeshError } from './errors.js';
 import {
   buildSendHeaders,
@@ -678,20 +678,10 @@ export class MeshClient {
 
 async function* decodeBody(response: Response): AsyncGenerator<Buffer> {
   if (!response.body) return;
-  const source = Readable.fromWeb(response.body as import('node:stream/web').ReadableStream<Uint8Array>);
-  const gzipped = (response.headers.get('content-encoding') ?? '').toLowerCase().includes('gzip');
-  if (!gzipped) {
-    for await (const piece of source) yield piece as Buffer;
-    return;
-  }
-  // Each chunk is an independent gzip member: decompress per chunk, then concatenate (mesh-api.md §4.6).
-  const gunzip = createGunzip();
-  source.on('error', (error) => gunzip.destroy(error));
-  source.pipe(gunzip);
-  try {
-    for await (const piece of gunzip) yield piece as Buffer;
-  } finally {
-    source.destroy();
+  // fetch undoes Content-Encoding: gzip itself, per response: each chunk is its own gzip member
+  // (mesh-api.md §4.6), so per-response decoding is exactly what MESH needs.
+  for await (const piece of response.body as unknown as AsyncIterable<Uint8Array>) {
+    yield Buffer.isBuffer(piece) ? piece : Buffer.from(piece.buffer, piece.byteOffset, piece.byteLength);
   }
 }
 
