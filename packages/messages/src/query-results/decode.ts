@@ -1,0 +1,167 @@
+import type { DecodeIssue, DecodeResult } from '../core/issues.js';
+import { MessageDecodeError } from '../core/issues.js';
+import type { DecodedQrRecord, QueryResults, QueryResultsHeader } from './model.js';
+import { type DecodeQueryResultsOptions, type QueryResultsEvent, QueryResultsPushParser } from './parser.js';
+
+/** What {@link decodeQueryResultsStream} reads: bytes (UTF-8) or text, in chunks of any size. */
+export type QueryResultsSource =
+  | AsyncIterable<Uint8Array | string>
+  | Iterable<Uint8Array | string>
+  | ReadableStream<Uint8Array | string>;
+
+/**
+ * Decodes a whole Query Results message. For small documents; use {@link decodeQueryResultsStream}
+ * for large ones, which holds one record at a time.
+ *
+ * @param xml - the document, as text or as UTF-8 bytes.
+ * @returns `{ ok: true, value }` with the header and every record, or `{ ok: false, issues }`. Never
+ *   throws on bad input.
+ */
+export function decodeQueryResults(
+  xml: string | Uint8Array,
+  options?: DecodeQueryResultsOptions,
+): DecodeResult<QueryResults> {
+  const parser = new QueryResultsPushParser(options);
+  const bytes = new BytesToText(parser);
+  bytes.push(xml);
+  bytes.finish();
+  parser.end();
+  let header: QueryResultsHeader | undefined;
+  const records: DecodedQrRecord[] = [];
+  const issues: DecodeIssue[] = [];
+  for (const event of parser.drain()) {
+    if (event.type === 'header') header = event.header;
+    else if (event.type === 'record') records.push(event.record);
+    else if (event.type === 'issue') issues.push(event.issue);
+  }
+  if (issues.length > 0 || header === undefined) return { ok: false, issues };
+  return { ok: true, value: { header, records } };
+}
+
+/**
+ * Like {@link decodeQueryResults}, but throws one error carrying the issues.
+ * @throws MessageDecodeError when the document has issues.
+ */
+export function decodeQueryResultsOrThrow(
+  xml: string | Uint8Array,
+  options?: DecodeQueryResultsOptions,
+): QueryResults {
+  const result = decodeQueryResults(xml, options);
+  if (!result.ok) throw new MessageDecodeError('Query Results message is not valid', result.issues);
+  return result.value;
+}
+
+/**
+ * Decodes a Query Results message as it arrives: yields the header, then each record as soon as it is
+ * complete, then an `end` event. Memory is bounded by the largest single record (see the
+ * `maxRowsPerRecord` and `maxTextLength` limits), not by the document.
+ *
+ * Never throws on bad input: problems are `issue` events, and the final `end` event says whether the
+ * whole document was valid. A header or record with issues is not yielded; records already yielded
+ * stay valid on their own, but only `end.ok === true` means the message as a whole can be accepted.
+ * Errors thrown by the source itself (a failed read) propagate unchanged.
+ *
+ * @param source - UTF-8 bytes or text chunks: a Node readable, a web `ReadableStream`, any (async) iterable.
+ *   Chunk boundaries may fall anywhere, including inside a multi-byte character.
+ * @example
+ * ```ts
+ * for await (const event of decodeQueryResultsStream(createReadStream('qr.xml'))) {
+ *   if (event.type === 'record') store(event.record);
+ *   else if (event.type === 'issue') log(event.issue); // paths and codes, no values
+ *   else if (event.type === 'end' && !event.ok) rollBack();
+ * }
+ * ```
+ */
+export async function* decodeQueryResultsStream(
+  source: QueryResultsSource,
+  options?: DecodeQueryResultsOptions,
+): AsyncGenerator<QueryResultsEvent, void, undefined> {
+  const parser = new QueryResultsPushParser(options);
+  const bytes = new BytesToText(parser);
+  for await (const chunk of iterate(source)) {
+    bytes.push(chunk);
+    yield* parser.drain();
+    if (parser.stopped) break; // stops reading the source: the rest cannot change the outcome
+  }
+  bytes.finish();
+  parser.end();
+  yield* parser.drain();
+}
+
+/** UTF-8 bytes to text across chunk boundaries, refusing invalid sequences and UTF-16 byte-order marks. */
+class BytesToText {
+  readonly #parser: QueryResultsPushParser;
+  readonly #decoder = new TextDecoder('utf-8', { fatal: true });
+  #first = true;
+  #pending = false;
+
+  constructor(parser: QueryResultsPushParser) {
+    this.#parser = parser;
+  }
+
+  push(chunk: Uint8Array | string): void {
+    if (this.#parser.stopped) return;
+    if (typeof chunk === 'string') {
+      if (this.#pending) this.finish();
+      this.#first = false;
+      this.#parser.write(chunk);
+      return;
+    }
+    if (!(chunk instanceof Uint8Array)) {
+      this.#parser.fail('ENCODING_INVALID', 'the source yielded something other than bytes or text');
+      return;
+    }
+    if (chunk.length === 0) return;
+    if (this.#first && chunk.length >= 2) {
+      this.#first = false;
+      const a = chunk[0];
+      const b = chunk[1];
+      if ((a === 0xfe && b === 0xff) || (a === 0xff && b === 0xfe)) {
+        this.#parser.fail('ENCODING_UNSUPPORTED', 'the document is UTF-16; send it as UTF-8');
+        return;
+      }
+    }
+    let text: string;
+    try {
+      text = this.#decoder.decode(chunk, { stream: true });
+    } catch {
+      this.#parser.fail('ENCODING_INVALID', 'the bytes are not valid UTF-8');
+      return;
+    }
+    this.#pending = true;
+    if (text.length > 0) this.#parser.write(text);
+  }
+
+  /** Flushes a character left incomplete by the last chunk (an error if the input ended inside it). */
+  finish(): void {
+    if (!this.#pending || this.#parser.stopped) return;
+    this.#pending = false;
+    let text: string;
+    try {
+      text = this.#decoder.decode();
+    } catch {
+      this.#parser.fail('ENCODING_INVALID', 'the bytes end inside a UTF-8 character');
+      return;
+    }
+    if (text.length > 0) this.#parser.write(text);
+  }
+}
+
+async function* iterate(source: QueryResultsSource): AsyncIterable<Uint8Array | string> {
+  if (
+    typeof (source as { getReader?: unknown }).getReader === 'function' &&
+    !(Symbol.asyncIterator in source)
+  ) {
+    const reader = (source as unknown as ReadableStream<Uint8Array | string>).getReader();
+    try {
+      for (;;) {
+        const { done, value } = await reader.read();
+        if (done) return;
+        yield value;
+      }
+    } finally {
+      reader.releaseLock();
+    }
+  }
+  yield* source as AsyncIterable<Uint8Array | string> | Iterable<Uint8Array | string>;
+}

@@ -1,0 +1,957 @@
+// The push parser behind both decoders. saxes tokenises; this turns its events straight into QR
+// records, without an intermediate element tree for the (unbounded) records part, so that memory is
+// bounded by the largest record and the cost stays close to tokenising alone (see bench/).
+// Namespaces are resolved here rather than by saxes (`xmlns: true` allocates an object per attribute);
+// only elements that declare namespaces pay for a new scope.
+import { SaxesParser, type SaxesTagPlain } from 'saxes';
+import type { DecodeIssue, DecodeIssueCode } from '../core/issues.js';
+import type { DecodedQrRecord, QrTableRow, QueryResultsHeader, TerminologyIdentifiers } from './model.js';
+import {
+  AGGREGATE_RECORD,
+  GPES_NAMESPACE,
+  JOURNALS_TABLE,
+  MANIFEST,
+  MANIFEST_PATH,
+  PATIENT_LEVEL_RECORD,
+  PATIENT_TABLE,
+  QUERY_RESULTS,
+  QUERY_RESULTS_ATTRIBUTES,
+  QUERY_RESULTS_PATH,
+  RECORDS,
+  RECORDS_PATH,
+  ROOT,
+  ROOT_PATH,
+  XSI_NAMESPACE,
+} from './names.js';
+import { normaliseUuid } from './primitives.js';
+import { makeIssue, type ValidationContext, validateHeader, validateRecordFields } from './validate.js';
+
+/** What the streaming decoder yields, in document order. */
+export type QueryResultsEvent =
+  /** The root and `Query-Results` attributes and the manifest; yielded once, before any record, when valid. */
+  | { readonly type: 'header'; readonly header: QueryResultsHeader }
+  /** A record that passed every check. Records are yielded only after a valid header. */
+  | { readonly type: 'record'; readonly record: DecodedQrRecord }
+  /** A problem; the header or record it belongs to is not yielded. */
+  | { readonly type: 'issue'; readonly issue: DecodeIssue }
+  /** Always last. `ok` is true when no issue was reported, i.e. the whole document is valid. */
+  | {
+      readonly type: 'end';
+      readonly ok: boolean;
+      readonly recordCount: number;
+      readonly issueCount: number;
+      /** True when decoding stopped early: a fatal issue, or `maxIssues` reached. */
+      readonly stopped: boolean;
+    };
+
+/** Options of the Query Results decoders. */
+export interface DecodeQueryResultsOptions {
+  /**
+   * Put the offending value into each issue (`issue.value`) and its message.
+   * Off by default: values may be patient data and issues end up in logs.
+   * @default false
+   */
+  readonly includeValues?: boolean;
+  /**
+   * Deepest element nesting accepted (the QR needs 6). Deeper input stops decoding with `LIMIT_DEPTH`.
+   * @default 32
+   */
+  readonly maxDepth?: number;
+  /**
+   * Most attributes accepted on one element. More stops decoding with `LIMIT_ATTRIBUTES`.
+   * @default 256
+   */
+  readonly maxAttributes?: number;
+  /**
+   * Longest text node, attribute value or other single token, in characters. Longer stops decoding
+   * with `LIMIT_TEXT_LENGTH`, before the token is held in memory whole.
+   * @default 65536
+   */
+  readonly maxTextLength?: number;
+  /**
+   * Most table rows accepted in one `Patient-Level-Record`: the bound on a single record's memory.
+   * More stops decoding with `TOO_MANY`.
+   * @default 100000
+   */
+  readonly maxRowsPerRecord?: number;
+  /**
+   * Decoding stops after this many issues.
+   * @default 100
+   */
+  readonly maxIssues?: number;
+}
+
+interface Limits {
+  readonly maxDepth: number;
+  readonly maxAttributes: number;
+  readonly maxTextLength: number;
+  readonly maxRowsPerRecord: number;
+  readonly maxIssues: number;
+}
+
+/** Thrown inside saxes handlers to abandon the current write at once; never escapes this module. */
+const STOP = Symbol('stop');
+
+/** Generic node for the small, bounded manifest subtree. */
+interface MiniNode {
+  readonly name: string;
+  readonly path: string;
+  readonly children: MiniNode[];
+  text: string;
+}
+
+interface Scope {
+  readonly defaultUri: string | undefined;
+  readonly prefixes: ReadonlyMap<string, string>;
+}
+
+const NO_SCOPE: Scope = { defaultUri: undefined, prefixes: new Map() };
+const NOT_WHITESPACE = /[^ \t\r\n]/;
+const POSITIVE_INTEGER = /^[1-9][0-9]{0,14}$/;
+const ACCEPTED_ENCODINGS = new Set(['utf-8', 'utf8', 'us-ascii', 'ascii']);
+/** Slice size for feeding saxes: between slices the parser checks that some token has ended. */
+const SLICE = 65_536;
+
+enum Where {
+  Prolog,
+  Root,
+  QueryResults,
+  Manifest,
+  Records,
+  Aggregate,
+  PatientRecord,
+  Row,
+  Skip,
+  Done,
+}
+
+interface RecordState {
+  readonly kind: 'aggregate' | 'patient-level';
+  readonly path: string;
+  readonly issues: DecodeIssue[];
+  rid: number;
+  aid: string | undefined;
+  description: string | undefined;
+  value: string;
+  readonly patientTables: QrTableRow[];
+  readonly journalsTables: QrTableRow[];
+  patientRows: number;
+  journalsRows: number;
+}
+
+export class QueryResultsPushParser {
+  readonly #ctx: ValidationContext;
+  readonly #limits: Limits;
+  readonly #sax: SaxesParser;
+  readonly #events: QueryResultsEvent[] = [];
+
+  #where: Where = Where.Prolog;
+  #depth = 0;
+  #skipDepth = 0;
+  #skipReturn: Where = Where.Prolog;
+  #scopes: Scope[] = [];
+  #scope: Scope = NO_SCOPE;
+
+  #root: { gpesIVersion?: string; qrMessageVersion?: string; schemaLocation?: string } = {};
+  #qrAttributes: Record<string, string> | undefined;
+  #sawQueryResults = false;
+  #manifest: MiniNode | undefined;
+  #miniStack: MiniNode[] = [];
+  #sawRecords = false;
+  #headerDone = false;
+  #headerOk = false;
+
+  #record: RecordState | undefined;
+  #aggregates = 0;
+  #patients = 0;
+  #lastRid = 0;
+
+  #issueCount = 0;
+  #recordCount = 0;
+  #stopped = false;
+  #ended = false;
+  #charsWritten = 0;
+  #charsAtLastEvent = 0;
+
+  constructor(options: DecodeQueryResultsOptions | undefined) {
+    this.#ctx = {
+      includeValues: options?.includeValues === true,
+      allowDateSentinels: true, // the decoder keeps sentinels as distinct values (gpes-i README §6)
+      maxTextLength: options?.maxTextLength ?? 65_536,
+    };
+    this.#limits = {
+      maxDepth: options?.maxDepth ?? 32,
+      maxAttributes: options?.maxAttributes ?? 256,
+      maxTextLength: this.#ctx.maxTextLength,
+      maxRowsPerRecord: options?.maxRowsPerRecord ?? 100_000,
+      maxIssues: Math.max(1, options?.maxIssues ?? 100),
+    };
+    const sax = new SaxesParser({ xmlns: false, position: true });
+    sax.on('opentag', (tag) => this.#open(tag));
+    sax.on('closetag', () => this.#close());
+    sax.on('text', (t) => this.#text(t));
+    sax.on('cdata', (t) => this.#text(t));
+    sax.on('comment', () => {
+      this.#charsAtLastEvent = this.#charsWritten;
+    });
+    sax.on('processinginstruction', () => {
+      this.#charsAtLastEvent = this.#charsWritten;
+    });
+    sax.on('doctype', () =>
+      this.#fatal('XML_DOCTYPE_FORBIDDEN', 'DOCTYPE declarations are refused (no DTDs, no entities)'),
+    );
+    sax.on('xmldecl', (decl) => {
+      if (decl.encoding !== undefined && !ACCEPTED_ENCODINGS.has(decl.encoding.toLowerCase())) {
+        this.#fatal(
+          'ENCODING_UNSUPPORTED',
+          'the document declares an encoding other than UTF-8; send it as UTF-8',
+        );
+      }
+    });
+    sax.on('error', (err) => this.#saxError(err));
+    this.#sax = sax;
+  }
+
+  /** True once decoding has stopped (fatal issue or too many issues); further input is ignored. */
+  get stopped(): boolean {
+    return this.#stopped;
+  }
+
+  /** Events produced since the last call. */
+  drain(): QueryResultsEvent[] {
+    return this.#events.splice(0, this.#events.length);
+  }
+
+  /** Feeds decoded text. */
+  write(text: string): void {
+    for (let i = 0; i < text.length && !this.#stopped; i += SLICE) {
+      const slice = i === 0 && text.length <= SLICE ? text : text.slice(i, i + SLICE);
+      this.#charsWritten += slice.length;
+      try {
+        this.#sax.write(slice);
+      } catch (e) {
+        if (e !== STOP) throw e;
+        return;
+      }
+      // A token that has not ended after this many characters is held whole by saxes: refuse it
+      // before it grows further (a huge attribute, comment or text node).
+      if (this.#charsWritten - this.#charsAtLastEvent > this.#limits.maxTextLength + SLICE) {
+        this.#fatal(
+          'LIMIT_TEXT_LENGTH',
+          `a token exceeds the limit of ${this.#limits.maxTextLength} characters`,
+          false,
+        );
+      }
+    }
+  }
+
+  /** Reports a problem found outside the XML (for example in the byte encoding) and stops. */
+  fail(code: DecodeIssueCode, message: string): void {
+    this.#fatal(code, message, false);
+  }
+
+  /** Ends the document and queues the `end` event. */
+  end(): void {
+    if (this.#ended) return;
+    this.#ended = true;
+    if (!this.#stopped) {
+      try {
+        this.#sax.close();
+      } catch (e) {
+        if (e !== STOP) throw e;
+      }
+    }
+    if (!this.#stopped && this.#where !== Where.Done) {
+      // saxes reports unclosed tags; this covers a document that is well-formed but ends too early.
+      this.#issue(ROOT_PATH, 'MISSING_ELEMENT', `${ROOT} is missing or incomplete`);
+    }
+    this.#events.push({
+      type: 'end',
+      ok: this.#issueCount === 0,
+      recordCount: this.#recordCount,
+      issueCount: this.#issueCount,
+      stopped: this.#stopped,
+    });
+  }
+
+  // ---- issues ----------------------------------------------------------------------------------
+
+  #path(): string {
+    switch (this.#where) {
+      case Where.Prolog:
+        return '/';
+      case Where.Root:
+        return ROOT_PATH;
+      case Where.QueryResults:
+        return QUERY_RESULTS_PATH;
+      case Where.Manifest:
+        return this.#miniStack.at(-1)?.path ?? MANIFEST_PATH;
+      case Where.Aggregate:
+      case Where.PatientRecord:
+      case Where.Row:
+        return this.#record?.path ?? RECORDS_PATH;
+      default:
+        return RECORDS_PATH;
+    }
+  }
+
+  #issue(path: string, code: DecodeIssueCode, message: string, expected?: string, value?: string): void {
+    if (this.#stopped) return;
+    this.#events.push({ type: 'issue', issue: makeIssue(path, code, message, this.#ctx, expected, value) });
+    this.#issueCount++;
+    if (this.#issueCount >= this.#limits.maxIssues) {
+      this.#stopped = true;
+      throw STOP;
+    }
+  }
+
+  #pushIssues(issues: readonly DecodeIssue[]): void {
+    for (const issue of issues) {
+      if (this.#stopped) return;
+      this.#events.push({ type: 'issue', issue });
+      this.#issueCount++;
+      if (this.#issueCount >= this.#limits.maxIssues) {
+        this.#stopped = true;
+        throw STOP;
+      }
+    }
+  }
+
+  /** Records a fatal issue and stops; throws STOP when called from inside a saxes handler. */
+  #fatal(code: DecodeIssueCode, message: string, inHandler = true): void {
+    if (this.#stopped) return;
+    this.#events.push({ type: 'issue', issue: makeIssue(this.#path(), code, message, this.#ctx) });
+    this.#issueCount++;
+    this.#stopped = true;
+    if (inHandler) throw STOP;
+  }
+
+  #saxError(err: Error): void {
+    // saxes messages look like "3:17: unclosed tag: Foo."; keep the position and the reason, and drop
+    // any name or text after the reason unless values were asked for.
+    const m = /^(\d+):(\d+): (.*)$/s.exec(err.message);
+    const reason = m?.[3] ?? err.message;
+    const where = m ? ` at line ${m[1]}, column ${m[2]}` : '';
+    const shown = this.#ctx.includeValues ? reason : (reason.split(':')[0] ?? '').replace(/\.$/, '');
+    const code: DecodeIssueCode = reason.startsWith('undefined entity')
+      ? 'XML_ENTITY_FORBIDDEN'
+      : 'XML_MALFORMED';
+    const message =
+      code === 'XML_ENTITY_FORBIDDEN'
+        ? `an entity reference other than the five XML predefined ones was refused${where}`
+        : `the XML is not well-formed${where}: ${shown}`;
+    this.#fatal(code, message);
+  }
+
+  // ---- saxes handlers --------------------------------------------------------------------------
+
+  #text(t: string): void {
+    this.#charsAtLastEvent = this.#charsWritten;
+    if (this.#stopped) return;
+    if (t.length > this.#limits.maxTextLength) {
+      this.#fatal(
+        'LIMIT_TEXT_LENGTH',
+        `a text node exceeds the limit of ${this.#limits.maxTextLength} characters`,
+      );
+    }
+    switch (this.#where) {
+      case Where.Aggregate: {
+        const r = this.#record as RecordState;
+        r.value += t;
+        if (r.value.length > this.#limits.maxTextLength) {
+          this.#fatal(
+            'LIMIT_TEXT_LENGTH',
+            `a text node exceeds the limit of ${this.#limits.maxTextLength} characters`,
+          );
+        }
+        return;
+      }
+      case Where.Manifest: {
+        const node = this.#miniStack.at(-1);
+        if (node) node.text += t;
+        return;
+      }
+      case Where.Skip:
+      case Where.Prolog:
+      case Where.Done:
+        return; // saxes itself refuses text outside the root
+      default:
+        if (NOT_WHITESPACE.test(t)) {
+          const path =
+            this.#where === Where.Row || this.#where === Where.PatientRecord
+              ? this.#rowOrRecordPath()
+              : this.#path();
+          this.#issue(path, 'UNEXPECTED_TEXT', 'text is not allowed here');
+        }
+    }
+  }
+
+  #rowOrRecordPath(): string {
+    return this.#record?.path ?? RECORDS_PATH;
+  }
+
+  #open(tag: SaxesTagPlain): void {
+    this.#charsAtLastEvent = this.#charsWritten;
+    if (this.#stopped) return;
+    const depth = ++this.#depth;
+    if (depth > this.#limits.maxDepth) {
+      this.#fatal('LIMIT_DEPTH', `elements are nested deeper than the limit of ${this.#limits.maxDepth}`);
+    }
+    const attributes = tag.attributes;
+    // Namespace declarations and the attribute-count limit, in one pass over the names.
+    let count = 0;
+    let declares = false;
+    for (const name in attributes) {
+      count++;
+      if (name.charCodeAt(0) === 120 /* x */ && (name === 'xmlns' || name.startsWith('xmlns:')))
+        declares = true;
+      const value = attributes[name] as string;
+      if (value.length > this.#limits.maxTextLength) {
+        this.#fatal(
+          'LIMIT_TEXT_LENGTH',
+          `an attribute value exceeds the limit of ${this.#limits.maxTextLength} characters`,
+        );
+      }
+    }
+    if (count > this.#limits.maxAttributes) {
+      this.#fatal(
+        'LIMIT_ATTRIBUTES',
+        `an element has more than the limit of ${this.#limits.maxAttributes} attributes`,
+      );
+    }
+    this.#scopes.push(this.#scope);
+    if (declares) this.#scope = declare(this.#scope, attributes);
+
+    if (this.#where === Where.Skip) return;
+    const name = tag.name;
+    const colon = name.indexOf(':');
+    const local = colon < 0 ? name : name.slice(colon + 1);
+    const uri = colon < 0 ? this.#scope.defaultUri : this.#scope.prefixes.get(name.slice(0, colon));
+
+    switch (this.#where) {
+      case Where.Prolog:
+        this.#openRoot(local, uri, attributes);
+        return;
+      case Where.Root:
+        if (uri === GPES_NAMESPACE && local === QUERY_RESULTS && !this.#sawQueryResults) {
+          this.#sawQueryResults = true;
+          this.#where = Where.QueryResults;
+          this.#qrAttributes = this.#collect(QUERY_RESULTS_PATH, attributes, QUERY_RESULTS_ATTRIBUTES);
+          return;
+        }
+        this.#unexpected(ROOT_PATH, name, local, uri);
+        return;
+      case Where.QueryResults:
+        if (
+          uri === GPES_NAMESPACE &&
+          local === MANIFEST &&
+          this.#manifest === undefined &&
+          !this.#sawRecords
+        ) {
+          this.#noAttributes(MANIFEST_PATH, attributes);
+          this.#manifest = { name: MANIFEST, path: MANIFEST_PATH, children: [], text: '' };
+          this.#miniStack = [this.#manifest];
+          this.#where = Where.Manifest;
+          return;
+        }
+        if (uri === GPES_NAMESPACE && local === RECORDS && !this.#sawRecords) {
+          this.#noAttributes(RECORDS_PATH, attributes);
+          this.#sawRecords = true;
+          this.#finishHeader();
+          this.#where = Where.Records;
+          return;
+        }
+        this.#unexpected(QUERY_RESULTS_PATH, name, local, uri);
+        return;
+      case Where.Manifest: {
+        const parent = this.#miniStack.at(-1) as MiniNode;
+        if (uri !== GPES_NAMESPACE) {
+          this.#unexpected(parent.path, name, local, uri);
+          return;
+        }
+        const sameName = parent.children.reduce((n, c) => (c.name === local ? n + 1 : n), 0);
+        const node: MiniNode = {
+          name: local,
+          path: `${parent.path}/${local}${sameName > 0 ? `[${sameName + 1}]` : ''}`,
+          children: [],
+          text: '',
+        };
+        this.#noAttributes(node.path, attributes);
+        parent.children.push(node);
+        this.#miniStack.push(node);
+        return;
+      }
+      case Where.Records:
+        this.#openRecord(name, local, uri, attributes);
+        return;
+      case Where.PatientRecord:
+        this.#openRow(name, local, uri, attributes);
+        return;
+      default:
+        this.#unexpected(this.#path(), name, local, uri);
+        return;
+    }
+  }
+
+  #close(): void {
+    this.#charsAtLastEvent = this.#charsWritten;
+    if (this.#stopped) return;
+    const depth = this.#depth--;
+    this.#scope = this.#scopes.pop() ?? NO_SCOPE;
+    switch (this.#where) {
+      case Where.Skip:
+        if (depth === this.#skipDepth) this.#where = this.#skipReturn;
+        return;
+      case Where.Manifest:
+        this.#miniStack.pop();
+        if (this.#miniStack.length === 0) this.#where = Where.QueryResults;
+        return;
+      case Where.Row:
+        this.#where = Where.PatientRecord;
+        return;
+      case Where.Aggregate:
+      case Where.PatientRecord:
+        this.#where = Where.Records;
+        this.#finishRecord();
+        return;
+      case Where.Records:
+        this.#where = Where.QueryResults;
+        return;
+      case Where.QueryResults:
+        this.#where = Where.Root;
+        if (!this.#sawRecords) {
+          this.#finishHeader();
+          this.#issue(RECORDS_PATH, 'MISSING_ELEMENT', `${RECORDS} is required`);
+        }
+        return;
+      case Where.Root:
+        this.#where = Where.Done;
+        if (!this.#sawQueryResults)
+          this.#issue(QUERY_RESULTS_PATH, 'MISSING_ELEMENT', `${QUERY_RESULTS} is required`);
+        return;
+      default:
+        return;
+    }
+  }
+
+  // ---- structure -------------------------------------------------------------------------------
+
+  #unexpected(parentPath: string, name: string, local: string, uri: string | undefined): void {
+    const reason = uri === GPES_NAMESPACE ? 'is not expected here' : 'is not in the GPES-I namespace';
+    this.#issue(
+      `${parentPath}/${uri === GPES_NAMESPACE ? local : name}`,
+      'UNEXPECTED_ELEMENT',
+      `element ${reason}`,
+    );
+    this.#skipReturn = this.#where;
+    this.#skipDepth = this.#depth;
+    this.#where = Where.Skip;
+  }
+
+  #openRoot(local: string, uri: string | undefined, attributes: Record<string, string>): void {
+    if (local !== ROOT || uri !== GPES_NAMESPACE) {
+      this.#fatal(
+        local === ROOT ? 'WRONG_NAMESPACE' : 'WRONG_ROOT',
+        local === ROOT
+          ? `the root element is not in the namespace ${GPES_NAMESPACE}`
+          : `the root element is not ${ROOT}: this is not a Query Results message`,
+      );
+      return;
+    }
+    this.#where = Where.Root;
+    for (const name in attributes) {
+      const value = attributes[name] as string;
+      if (name === 'GPES-I-Version') this.#root.gpesIVersion = value;
+      else if (name === 'QR-Message-Version') this.#root.qrMessageVersion = value;
+      else if (name === 'xmlns' || name.startsWith('xmlns:')) continue;
+      else {
+        const colon = name.indexOf(':');
+        const uri = colon < 0 ? undefined : this.#scope.prefixes.get(name.slice(0, colon));
+        if (uri === XSI_NAMESPACE && name.slice(colon + 1) === 'schemaLocation')
+          this.#root.schemaLocation = value;
+        else if (colon >= 0 && uri === undefined) {
+          this.#issue(
+            `${ROOT_PATH}/@${name}`,
+            'XML_MALFORMED',
+            'the attribute uses an undeclared namespace prefix',
+          );
+        } else if (uri !== XSI_NAMESPACE) {
+          this.#issue(`${ROOT_PATH}/@${name}`, 'UNEXPECTED_ATTRIBUTE', 'attribute is not expected here');
+        }
+      }
+    }
+  }
+
+  /** Copies the allowed attributes; reports the others. */
+  #collect(
+    path: string,
+    attributes: Record<string, string>,
+    allowed: readonly string[],
+  ): Record<string, string> {
+    const out: Record<string, string> = {};
+    for (const name in attributes) {
+      if (allowed.includes(name)) out[name] = attributes[name] as string;
+      else if (!(name === 'xmlns' || name.startsWith('xmlns:'))) {
+        this.#issue(`${path}/@${name}`, 'UNEXPECTED_ATTRIBUTE', 'attribute is not expected here');
+      }
+    }
+    return out;
+  }
+
+  #noAttributes(path: string, attributes: Record<string, string>): void {
+    for (const name in attributes) {
+      if (!(name === 'xmlns' || name.startsWith('xmlns:'))) {
+        this.#issue(`${path}/@${name}`, 'UNEXPECTED_ATTRIBUTE', 'attribute is not expected here');
+      }
+    }
+  }
+
+  #finishHeader(): void {
+    if (this.#headerDone) return;
+    this.#headerDone = true;
+    const issues: DecodeIssue[] = [];
+    if (this.#manifest === undefined) {
+      issues.push(makeIssue(MANIFEST_PATH, 'MISSING_ELEMENT', `${MANIFEST} is required`, this.#ctx));
+    }
+    const manifest = this.#manifest ? readManifest(this.#manifest, issues, this.#ctx) : undefined;
+    const a = this.#qrAttributes ?? {};
+    const root = this.#root;
+    if (root.gpesIVersion === undefined) {
+      issues.push(
+        makeIssue(
+          `${ROOT_PATH}/@GPES-I-Version`,
+          'MISSING_ATTRIBUTE',
+          'GPES-I-Version is required',
+          this.#ctx,
+        ),
+      );
+    }
+    const header = {
+      gpesIVersion: root.gpesIVersion ?? '',
+      qrMessageVersion: root.qrMessageVersion as '0.2',
+      ...(root.schemaLocation === undefined ? {} : { schemaLocation: root.schemaLocation }),
+      qrUuid: uuid(a['QR-UUID']),
+      scheduledQueryInstanceId: a['Scheduled-Query-Instance-ID'],
+      rtpUuid: uuid(a['RTP-UUID']),
+      practiceId: a['Practice-ID'],
+      gpetQSqiAuthenticationSignature: uuid(a['GPET-Q-SQI-Authentication-Signature']),
+      ...optional('gpetESqiAuthenticationSignature', uuid(a['GPET-E-SQI-Authentication-Signature'])),
+      issueDateTime: a['Issue-Date-Time'],
+      ...optional('queryName', a['Query-Name']),
+      ...optional('queryDescription', a['Query-Description']),
+      manifest,
+    } as QueryResultsHeader;
+    if (manifest !== undefined) issues.push(...validateHeader(header, this.#ctx));
+    else issues.push(...validateHeader({ ...header, manifest: PLACEHOLDER_MANIFEST }, this.#ctx));
+    if (issues.length > 0) {
+      this.#pushIssues(dedupe(issues));
+      return;
+    }
+    this.#headerOk = true;
+    this.#events.push({ type: 'header', header });
+  }
+
+  #openRecord(
+    name: string,
+    local: string,
+    uri: string | undefined,
+    attributes: Record<string, string>,
+  ): void {
+    const aggregate = local === AGGREGATE_RECORD;
+    if (uri !== GPES_NAMESPACE || (!aggregate && local !== PATIENT_LEVEL_RECORD)) {
+      this.#unexpected(RECORDS_PATH, name, local, uri);
+      return;
+    }
+    const path = aggregate
+      ? `${RECORDS_PATH}/${AGGREGATE_RECORD}[${++this.#aggregates}]`
+      : `${RECORDS_PATH}/${PATIENT_LEVEL_RECORD}[${++this.#patients}]`;
+    const r: RecordState = {
+      kind: aggregate ? 'aggregate' : 'patient-level',
+      path,
+      issues: [],
+      rid: 0,
+      aid: undefined,
+      description: undefined,
+      value: '',
+      patientTables: [],
+      journalsTables: [],
+      patientRows: 0,
+      journalsRows: 0,
+    };
+    let ridText: string | undefined;
+    for (const attr in attributes) {
+      const value = attributes[attr] as string;
+      if (attr === 'RID') ridText = value;
+      else if (aggregate && attr === 'AID') r.aid = value;
+      else if (aggregate && attr === 'Description') r.description = value;
+      else if (!(attr === 'xmlns' || attr.startsWith('xmlns:'))) {
+        r.issues.push(
+          makeIssue(`${path}/@${attr}`, 'UNEXPECTED_ATTRIBUTE', 'attribute is not expected here', this.#ctx),
+        );
+      }
+    }
+    if (ridText === undefined) {
+      r.issues.push(makeIssue(`${path}/@RID`, 'MISSING_ATTRIBUTE', 'RID is required', this.#ctx));
+    } else if (!POSITIVE_INTEGER.test(ridText)) {
+      r.issues.push(
+        makeIssue(
+          `${path}/@RID`,
+          'INVALID_NUMBER',
+          'RID must be a positive integer',
+          this.#ctx,
+          'a positive integer',
+          ridText,
+        ),
+      );
+    } else {
+      r.rid = Number(ridText);
+      if (r.rid <= this.#lastRid) {
+        r.issues.push(
+          makeIssue(
+            `${path}/@RID`,
+            'OUT_OF_ORDER',
+            "RID must be greater than the previous record's RID",
+            this.#ctx,
+            'strictly increasing RIDs, unique within the message',
+          ),
+        );
+      } else {
+        this.#lastRid = r.rid;
+      }
+    }
+    if (aggregate && r.aid === undefined) {
+      r.issues.push(makeIssue(`${path}/@AID`, 'MISSING_ATTRIBUTE', 'AID is required', this.#ctx));
+    }
+    this.#record = r;
+    this.#where = aggregate ? Where.Aggregate : Where.PatientRecord;
+  }
+
+  #openRow(name: string, local: string, uri: string | undefined, attributes: Record<string, string>): void {
+    const r = this.#record as RecordState;
+    const patient = local === PATIENT_TABLE;
+    if (uri !== GPES_NAMESPACE || (!patient && local !== JOURNALS_TABLE)) {
+      this.#unexpected(r.path, name, local, uri);
+      return;
+    }
+    if (r.patientRows + r.journalsRows >= this.#limits.maxRowsPerRecord) {
+      this.#fatal(
+        'TOO_MANY',
+        `a Patient-Level-Record has more than the limit of ${this.#limits.maxRowsPerRecord} rows`,
+      );
+    }
+    const index = patient ? ++r.patientRows : ++r.journalsRows;
+    let qid = 0;
+    let lid = 0;
+    let sawQid = false;
+    let sawLid = false;
+    const columns: Record<string, string> = {};
+    for (const attr in attributes) {
+      const value = attributes[attr] as string;
+      if (attr === 'QID') {
+        sawQid = true;
+        qid = POSITIVE_INTEGER.test(value) ? Number(value) : -1;
+      } else if (attr === 'LID') {
+        sawLid = true;
+        lid = POSITIVE_INTEGER.test(value) ? Number(value) : -1;
+      } else if (attr.includes(':') || attr === '__proto__') {
+        if (!(attr.startsWith('xmlns:') || r.issues.length > 50)) {
+          r.issues.push(
+            makeIssue(
+              `${r.path}/${local}[${index}]/@${attr}`,
+              'UNEXPECTED_ATTRIBUTE',
+              'attribute is not expected here',
+              this.#ctx,
+            ),
+          );
+        }
+      } else if (attr !== 'xmlns') {
+        columns[attr] = value;
+      }
+    }
+    if (!(sawQid && sawLid && qid > 0 && lid > 0)) {
+      const rowPath = `${r.path}/${local}[${index}]`;
+      for (const [label, saw, n] of [
+        ['QID', sawQid, qid],
+        ['LID', sawLid, lid],
+      ] as const) {
+        if (!saw)
+          r.issues.push(
+            makeIssue(`${rowPath}/@${label}`, 'MISSING_ATTRIBUTE', `${label} is required`, this.#ctx),
+          );
+        else if (n < 0) {
+          r.issues.push(
+            makeIssue(
+              `${rowPath}/@${label}`,
+              'INVALID_NUMBER',
+              `${label} must be a positive integer`,
+              this.#ctx,
+              'a positive integer',
+              attributes[label],
+            ),
+          );
+        }
+      }
+    }
+    (patient ? r.patientTables : r.journalsTables).push({ qid, lid, columns });
+    this.#where = Where.Row;
+  }
+
+  #finishRecord(): void {
+    const r = this.#record as RecordState;
+    this.#record = undefined;
+    const record: DecodedQrRecord =
+      r.kind === 'aggregate'
+        ? {
+            kind: 'aggregate',
+            rid: r.rid,
+            aid: r.aid === undefined ? '' : normaliseUuid(r.aid),
+            ...(r.description === undefined ? {} : { description: r.description }),
+            value: r.value,
+          }
+        : {
+            kind: 'patient-level',
+            rid: r.rid,
+            patientTables: r.patientTables,
+            journalsTables: r.journalsTables,
+          };
+    // Structural issues first; field checks only on a record whose structure was read completely,
+    // so that one mistake is not reported twice.
+    if (r.issues.length > 0) {
+      this.#pushIssues(r.issues);
+      return;
+    }
+    const issues = validateRecordFields(record, r.path, this.#ctx);
+    if (issues.length > 0) {
+      this.#pushIssues(issues);
+      return;
+    }
+    if (!this.#headerOk) return; // already reported: records without a valid header are not yielded
+    this.#recordCount++;
+    this.#events.push({ type: 'record', record });
+  }
+}
+
+const PLACEHOLDER_MANIFEST = {
+  gpetEExecutableVersion: '',
+  gpSystemIdentifier: '000.000.000.000',
+  terminologyIdentifiers: [{ codeSchemeId: '1', terminologyName: '', terminologyRelease: '' }],
+  rtpTranslationStatistics: { startDateTime: '2000-01-01T00:00:00', endDateTime: '2000-01-01T00:00:00' },
+  queryExecutionStatistics: { startDateTime: '2000-01-01T00:00:00', endDateTime: '2000-01-01T00:00:00' },
+};
+
+/** The manifest reader and the header checks can both see a missing element; report it once. */
+function dedupe(issues: readonly DecodeIssue[]): DecodeIssue[] {
+  const seen = new Set<string>();
+  return issues.filter((i) => {
+    const key = `${i.path}\u0000${i.code}`;
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
+}
+
+function uuid(v: string | undefined): string {
+  return v === undefined ? (undefined as unknown as string) : normaliseUuid(v);
+}
+
+function optional<K extends string>(key: K, value: string | undefined): { [P in K]?: string } {
+  return (value === undefined ? {} : { [key]: value }) as { [P in K]?: string };
+}
+
+function declare(parent: Scope, attributes: Record<string, string>): Scope {
+  let defaultUri = parent.defaultUri;
+  const prefixes = new Map(parent.prefixes);
+  for (const name in attributes) {
+    if (name === 'xmlns') defaultUri = attributes[name] === '' ? undefined : attributes[name];
+    else if (name.startsWith('xmlns:')) prefixes.set(name.slice(6), attributes[name] as string);
+  }
+  return { defaultUri, prefixes };
+}
+
+// ---- manifest ----------------------------------------------------------------------------------
+
+function readManifest(
+  node: MiniNode,
+  issues: DecodeIssue[],
+  ctx: ValidationContext,
+): QueryResultsHeader['manifest'] {
+  const take = children(node, issues, ctx, [
+    'GPET-E-Executable-Version',
+    'Payload-Identifiers',
+    'RTP-Translation-Statistics',
+    'Query-Execution-Statistics',
+  ]);
+  const payload = take('Payload-Identifiers', true)[0];
+  const payloadTake = payload
+    ? children(payload, issues, ctx, ['GP-System-Identifier', 'Terminology-Identifiers'])
+    : undefined;
+  const terminologies: TerminologyIdentifiers[] = [];
+  for (const t of payloadTake?.('Terminology-Identifiers', false) ?? []) {
+    const tt = children(t, issues, ctx, ['CodeSchemeID', 'Terminology-Name', 'Terminology-Release']);
+    terminologies.push({
+      codeSchemeId: leafText(tt('CodeSchemeID', true)[0], issues, ctx) as string,
+      terminologyName: leafText(tt('Terminology-Name', true)[0], issues, ctx) as string,
+      terminologyRelease: leafText(tt('Terminology-Release', true)[0], issues, ctx) as string,
+    });
+  }
+  const stats = (element: string, prefix: string) => {
+    const s = take(element, true)[0];
+    const st = s
+      ? children(s, issues, ctx, [`${prefix}-Start-Date-Time`, `${prefix}-End-Date-Time`])
+      : undefined;
+    return {
+      startDateTime: leafText(st?.(`${prefix}-Start-Date-Time`, true)[0], issues, ctx) as string,
+      endDateTime: leafText(st?.(`${prefix}-End-Date-Time`, true)[0], issues, ctx) as string,
+    };
+  };
+  return {
+    gpetEExecutableVersion: leafText(take('GPET-E-Executable-Version', true)[0], issues, ctx) as string,
+    gpSystemIdentifier: leafText(payloadTake?.('GP-System-Identifier', true)[0], issues, ctx) as string,
+    terminologyIdentifiers: terminologies,
+    rtpTranslationStatistics: stats('RTP-Translation-Statistics', 'RTP-Translation'),
+    queryExecutionStatistics: stats('Query-Execution-Statistics', 'Query-Execution'),
+  };
+}
+
+/**
+ * Checks a container's children against the expected names and order, and returns a lookup.
+ * Missing required children are reported by the lookup, once.
+ */
+function children(
+  node: MiniNode,
+  issues: DecodeIssue[],
+  ctx: ValidationContext,
+  expected: readonly string[],
+): (name: string, single: boolean) => MiniNode[] {
+  if (NOT_WHITESPACE.test(node.text))
+    issues.push(makeIssue(node.path, 'UNEXPECTED_TEXT', 'text is not allowed here', ctx));
+  let last = 0;
+  for (const child of node.children) {
+    const at = expected.indexOf(child.name);
+    if (at < 0) issues.push(makeIssue(child.path, 'UNEXPECTED_ELEMENT', 'element is not expected here', ctx));
+    else if (at < last)
+      issues.push(makeIssue(child.path, 'OUT_OF_ORDER', 'element is out of order', ctx, expected.join(', ')));
+    else last = at;
+  }
+  return (name, single) => {
+    const found = node.children.filter((c) => c.name === name);
+    if (found.length === 0)
+      issues.push(
+        makeIssue(`${node.path}/${name}`, single ? 'MISSING_ELEMENT' : 'TOO_FEW', `${name} is required`, ctx),
+      );
+    if (single && found.length > 1)
+      issues.push(makeIssue(found[1]?.path ?? node.path, 'TOO_MANY', `${name} must occur once`, ctx));
+    return found;
+  };
+}
+
+function leafText(
+  node: MiniNode | undefined,
+  issues: DecodeIssue[],
+  ctx: ValidationContext,
+): string | undefined {
+  if (node === undefined) return undefined;
+  for (const child of node.children)
+    issues.push(makeIssue(child.path, 'UNEXPECTED_ELEMENT', 'element is not expected here', ctx));
+  return node.text;
+}

@@ -1,0 +1,213 @@
+// The synchronous core of the encoder: validates each part, then renders it as text in the fixed
+// layout below (two-space indentation, one record per block), so that golden fixtures can compare bytes.
+
+import type { DecodeIssue } from '../core/issues.js';
+import { MessageDecodeError } from '../core/issues.js';
+import type { QrRecord, QrTableRow, QueryResultsHeader } from './model.js';
+import {
+  AGGREGATE_RECORD,
+  GPES_NAMESPACE,
+  JOURNALS_TABLE,
+  PATIENT_LEVEL_RECORD,
+  PATIENT_TABLE,
+  RECORDS_PATH,
+  ROOT,
+  XSI_NAMESPACE,
+} from './names.js';
+import { normaliseUuid } from './primitives.js';
+import {
+  isPositiveInteger,
+  makeIssue,
+  type ValidationContext,
+  validateHeader,
+  validateRecordFields,
+} from './validate.js';
+import { escapeAttribute as attr, escapeText as text } from './xml-escape.js';
+
+/** Options of the Query Results encoders. */
+export interface EncodeQueryResultsOptions {
+  /**
+   * Put offending values into the issues of a refusal. Off by default: values may be patient data.
+   * @default false
+   */
+  readonly includeValues?: boolean;
+  /**
+   * Allow the GPES-I-Date-Type sentinels `0000-00-00` and `9999-99-99` in date columns. Their meaning is
+   * not public, so the encoder refuses them unless a query specification asks for them.
+   * @default false
+   */
+  readonly allowDateSentinels?: boolean;
+  /**
+   * Longest value accepted for a column or aggregate value without a schema type of its own.
+   * @default 65536
+   */
+  readonly maxTextLength?: number;
+  /**
+   * Target size of each yielded chunk, in bytes (chunks may be somewhat larger; multi-byte characters
+   * never straddle two chunks). Only for {@link encodeQueryResults}.
+   * @default 65536
+   */
+  readonly chunkSizeBytes?: number;
+}
+
+export const DEFAULT_MAX_TEXT_LENGTH = 65_536;
+
+export function encodeContext(options: EncodeQueryResultsOptions | undefined): ValidationContext {
+  return {
+    includeValues: options?.includeValues === true,
+    allowDateSentinels: options?.allowDateSentinels === true,
+    maxTextLength: options?.maxTextLength ?? DEFAULT_MAX_TEXT_LENGTH,
+  };
+}
+
+function refuse(what: string, issues: readonly DecodeIssue[]): never {
+  throw new MessageDecodeError(`Query Results encoder refused ${what}`, issues);
+}
+
+/** Renders the document piece by piece; throws MessageDecodeError on the first invalid part. */
+export class QrXmlWriter {
+  readonly #ctx: ValidationContext;
+  #lastRid = 0;
+  #aggregates = 0;
+  #patients = 0;
+
+  constructor(ctx: ValidationContext) {
+    this.#ctx = ctx;
+  }
+
+  /** Everything up to and including the `Query-Results-Records` start tag. */
+  start(header: QueryResultsHeader): string {
+    const issues = validateHeader(header, this.#ctx);
+    if (issues.length > 0) refuse('the header', issues);
+    const h = header;
+    const m = h.manifest;
+    let s = '<?xml version="1.0" encoding="UTF-8"?>\n';
+    s += `<${ROOT} xmlns="${GPES_NAMESPACE}"`;
+    if (h.schemaLocation !== undefined) {
+      s += ` xmlns:xsi="${XSI_NAMESPACE}" xsi:schemaLocation="${attr(h.schemaLocation)}"`;
+    }
+    s += ` GPES-I-Version="${attr(h.gpesIVersion)}" QR-Message-Version="0.2">\n`;
+    s += `  <Query-Results QR-UUID="${normaliseUuid(h.qrUuid)}" Scheduled-Query-Instance-ID="${h.scheduledQueryInstanceId}"`;
+    s += ` RTP-UUID="${normaliseUuid(h.rtpUuid)}" Practice-ID="${h.practiceId}"`;
+    s += ` GPET-Q-SQI-Authentication-Signature="${normaliseUuid(h.gpetQSqiAuthenticationSignature)}"`;
+    if (h.gpetESqiAuthenticationSignature !== undefined) {
+      s += ` GPET-E-SQI-Authentication-Signature="${normaliseUuid(h.gpetESqiAuthenticationSignature)}"`;
+    }
+    s += ` Issue-Date-Time="${h.issueDateTime}"`;
+    if (h.queryName !== undefined) s += ` Query-Name="${attr(h.queryName)}"`;
+    if (h.queryDescription !== undefined) s += ` Query-Description="${attr(h.queryDescription)}"`;
+    s += '>\n    <Query-Results-Manifest>\n';
+    s += `      ${leaf('GPET-E-Executable-Version', m.gpetEExecutableVersion)}\n`;
+    s += '      <Payload-Identifiers>\n';
+    s += `        ${leaf('GP-System-Identifier', m.gpSystemIdentifier)}\n`;
+    for (const t of m.terminologyIdentifiers) {
+      s += '        <Terminology-Identifiers>\n';
+      s += `          ${leaf('CodeSchemeID', t.codeSchemeId)}\n`;
+      s += `          ${leaf('Terminology-Name', t.terminologyName)}\n`;
+      s += `          ${leaf('Terminology-Release', t.terminologyRelease)}\n`;
+      s += '        </Terminology-Identifiers>\n';
+    }
+    s += '      </Payload-Identifiers>\n';
+    s += '      <RTP-Translation-Statistics>\n';
+    s += `        ${leaf('RTP-Translation-Start-Date-Time', m.rtpTranslationStatistics.startDateTime)}\n`;
+    s += `        ${leaf('RTP-Translation-End-Date-Time', m.rtpTranslationStatistics.endDateTime)}\n`;
+    s += '      </RTP-Translation-Statistics>\n';
+    s += '      <Query-Execution-Statistics>\n';
+    s += `        ${leaf('Query-Execution-Start-Date-Time', m.queryExecutionStatistics.startDateTime)}\n`;
+    s += `        ${leaf('Query-Execution-End-Date-Time', m.queryExecutionStatistics.endDateTime)}\n`;
+    s += '      </Query-Execution-Statistics>\n';
+    s += '    </Query-Results-Manifest>\n    <Query-Results-Records>\n';
+    return s;
+  }
+
+  /** One record, validated; assigns the next RID when the record has none. */
+  record(record: QrRecord): string {
+    if (typeof record !== 'object' || record === null) {
+      refuse('a record', [makeIssue(RECORDS_PATH, 'INVALID_VALUE', 'a record must be an object', this.#ctx)]);
+    }
+    const aggregate = record.kind === 'aggregate';
+    const path = aggregate
+      ? `${RECORDS_PATH}/${AGGREGATE_RECORD}[${this.#aggregates + 1}]`
+      : `${RECORDS_PATH}/${PATIENT_LEVEL_RECORD}[${this.#patients + 1}]`;
+    const issues = validateRecordFields(record, path, this.#ctx);
+    let rid = record.rid;
+    if (rid === undefined) {
+      rid = this.#lastRid + 1;
+    } else if (!isPositiveInteger(rid)) {
+      issues.unshift(
+        makeIssue(
+          `${path}/@RID`,
+          'INVALID_NUMBER',
+          'RID must be a positive integer',
+          this.#ctx,
+          'a positive integer',
+        ),
+      );
+    } else if (rid <= this.#lastRid) {
+      issues.unshift(
+        makeIssue(
+          `${path}/@RID`,
+          'OUT_OF_ORDER',
+          "RID must be greater than the previous record's RID",
+          this.#ctx,
+          'strictly increasing RIDs, unique within the message',
+        ),
+      );
+    }
+    if (issues.length > 0) refuse('a record', issues);
+    this.#lastRid = rid;
+    if (record.kind === 'aggregate') {
+      this.#aggregates++;
+      let s = `      <${AGGREGATE_RECORD} RID="${rid}" AID="${normaliseUuid(record.aid)}"`;
+      if (record.description !== undefined) s += ` Description="${attr(record.description)}"`;
+      return `${s}>${text(record.value)}</${AGGREGATE_RECORD}>\n`;
+    }
+    this.#patients++;
+    let s = `      <${PATIENT_LEVEL_RECORD} RID="${rid}">\n`;
+    const p = record.patientTables;
+    const j = record.journalsTables;
+    if (inQidOrder(p, j)) {
+      for (const row of p) s += renderRow(PATIENT_TABLE, row);
+      for (const row of j) s += renderRow(JOURNALS_TABLE, row);
+    } else {
+      const rows: [string, QrTableRow][] = [];
+      for (const row of p) rows.push([PATIENT_TABLE, row]);
+      for (const row of j) rows.push([JOURNALS_TABLE, row]);
+      rows.sort((a, b) => a[1].qid - b[1].qid); // Array.prototype.sort is stable: ties keep their order.
+      for (const [name, row] of rows) s += renderRow(name, row);
+    }
+    return `${s}      </${PATIENT_LEVEL_RECORD}>\n`;
+  }
+
+  /** The end of the document. */
+  end(): string {
+    return `    </Query-Results-Records>\n  </Query-Results>\n</${ROOT}>\n`;
+  }
+}
+
+function leaf(name: string, value: string): string {
+  return value === '' ? `<${name}/>` : `<${name}>${text(value)}</${name}>`;
+}
+
+/** True when Patient-Table then Journals-Table rows, as given, already ascend by QID. */
+function inQidOrder(p: readonly QrTableRow[], j: readonly QrTableRow[]): boolean {
+  let last = 0;
+  for (const row of p) {
+    if (row.qid < last) return false;
+    last = row.qid;
+  }
+  for (const row of j) {
+    if (row.qid < last) return false;
+    last = row.qid;
+  }
+  return true;
+}
+
+function renderRow(name: string, row: QrTableRow): string {
+  let s = `        <${name} QID="${row.qid}" LID="${row.lid}"`;
+  const columns = row.columns;
+  for (const key in columns) {
+    if (Object.hasOwn(columns, key)) s += ` ${key}="${attr(columns[key] as string)}"`;
+  }
+  return `${s}/>\n`;
+}
