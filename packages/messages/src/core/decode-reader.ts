@@ -1,0 +1,254 @@
+/**
+ * Reading an element tree against a schema sequence, collecting issues instead of throwing. Each message decoder
+ * walks its tree with an {@link ElementReader} in schema order; whatever it did not consume becomes an issue.
+ */
+import { checkValue, type DataTypeName, parseXsBoolean } from './data-types.js';
+import type { DecodeIssue, DecodeIssueCode, DecodeOptions, DecodeResult } from './issues.js';
+import type { XmlLimits } from './xml/limits.js';
+import { parseXmlDocument, type XmlElement } from './xml/tree.js';
+
+/** Options of every XML decoder. */
+export interface DecodeXmlOptions extends DecodeOptions {
+  /** Limits for the XML reader; see {@link XmlLimits}. */
+  readonly limits?: XmlLimits;
+}
+
+/** Collects issues; the only place values may enter an issue, and only when the caller opted in. */
+export class DecodeContext {
+  readonly issues: DecodeIssue[] = [];
+  constructor(readonly includeValues: boolean) {}
+
+  add(path: string, code: DecodeIssueCode, message: string, expected?: string, value?: string): void {
+    const base: { path: string; code: DecodeIssueCode; message: string; expected?: string; value?: string } =
+      {
+        path,
+        code,
+        message,
+      };
+    if (expected !== undefined) base.expected = expected;
+    if (value !== undefined && this.includeValues) {
+      base.value = value;
+      base.message = `${message} (value: ${JSON.stringify(value)})`;
+    }
+    this.issues.push(base);
+  }
+
+  /** Checks a lexical value; returns the normalised value or `undefined` after recording an issue. */
+  check(path: string, type: DataTypeName, raw: string, what: string): string | undefined {
+    const r = checkValue(type, raw);
+    if (r.ok) return r.value;
+    this.add(path, r.failure.code, `${what} is not a valid ${type}`, r.failure.expected, raw);
+    return undefined;
+  }
+}
+
+const WS_ONLY = /^[ \t\r\n]*$/;
+
+/** Cursor over one element: attributes by name, children in schema order. */
+export class ElementReader {
+  private pos = 0;
+  private readonly usedAttributes = new Set<string>();
+  private readonly expectedNames = new Set<string>();
+  private simple = false;
+
+  constructor(
+    readonly ctx: DecodeContext,
+    readonly el: XmlElement,
+    private readonly ns: string,
+  ) {}
+
+  get path(): string {
+    return this.el.path;
+  }
+
+  /** A required or optional attribute, checked against `type`. */
+  attr(name: string, type: DataTypeName, required: true): string | undefined;
+  attr(name: string, type: DataTypeName, required?: false): string | undefined;
+  attr(name: string, type: DataTypeName, required = false): string | undefined {
+    this.usedAttributes.add(name);
+    const raw = this.el.attributes[name];
+    const path = `${this.el.path}/@${name}`;
+    if (raw === undefined) {
+      if (required) this.ctx.add(path, 'MISSING_ATTRIBUTE', `Required attribute ${name} is missing`);
+      return undefined;
+    }
+    return this.ctx.check(path, type, raw, `Attribute ${name}`);
+  }
+
+  /** An attribute whose schema declaration is `fixed`: absent or exactly `value`. */
+  fixedAttr(name: string, value: string, required: boolean): boolean {
+    this.usedAttributes.add(name);
+    const raw = this.el.attributes[name];
+    const path = `${this.el.path}/@${name}`;
+    if (raw === undefined) {
+      if (required) this.ctx.add(path, 'MISSING_ATTRIBUTE', `Required attribute ${name} is missing`);
+      return false;
+    }
+    if (raw !== value) {
+      this.ctx.add(path, 'INVALID_FIXED', `Attribute ${name} must have its fixed value`, value, raw);
+      return false;
+    }
+    return true;
+  }
+
+  /** A number-typed attribute (`xs:nonNegativeInteger` and restrictions). */
+  numberAttr(name: string, type: DataTypeName, required: boolean): number | undefined {
+    const v = required ? this.attr(name, type, true) : this.attr(name, type);
+    return v === undefined ? undefined : Number(v);
+  }
+
+  /** Y/N attribute as a boolean. */
+  yesNoAttr(name: string, required: boolean): boolean | undefined {
+    const v = required ? this.attr(name, 'YesNo-Type', true) : this.attr(name, 'YesNo-Type');
+    return v === undefined ? undefined : v === 'Y';
+  }
+
+  /** This element's simple content, checked against `type`. */
+  text(type: DataTypeName): string | undefined {
+    this.simple = true;
+    return this.ctx.check(this.el.path, type, this.el.text, `The content of ${this.el.name}`);
+  }
+
+  /** Simple content as a boolean (`YesNo-Type` or `xs:boolean`). */
+  booleanText(type: 'YesNo-Type' | 'xs:boolean'): boolean | undefined {
+    const v = this.text(type);
+    if (v === undefined) return undefined;
+    return type === 'YesNo-Type' ? v === 'Y' : parseXsBoolean(v);
+  }
+
+  /** Simple content as a number. */
+  numberText(type: DataTypeName): number | undefined {
+    const v = this.text(type);
+    return v === undefined ? undefined : Number(v);
+  }
+
+  private matches(el: XmlElement | undefined, name: string): el is XmlElement {
+    return el !== undefined && el.name === name;
+  }
+
+  private take(): ElementReader {
+    const el = this.el.children[this.pos++]!;
+    if (el.ns !== this.ns) {
+      this.ctx.add(el.path, 'WRONG_NAMESPACE', `Element ${el.name} is not in the GPES-I namespace`, this.ns);
+    }
+    return new ElementReader(this.ctx, el, this.ns);
+  }
+
+  /** The name of the next unconsumed child, if any. */
+  peek(): string | undefined {
+    return this.el.children[this.pos]?.name;
+  }
+
+  /** Exactly one `name` child at the current position. */
+  child(name: string): ElementReader | undefined {
+    this.expectedNames.add(name);
+    if (this.matches(this.el.children[this.pos], name)) return this.take();
+    this.ctx.add(
+      `${this.el.path}/${name}`,
+      'MISSING_ELEMENT',
+      `Required element ${name} is missing or out of place`,
+    );
+    return undefined;
+  }
+
+  /** Zero or one `name` child at the current position. */
+  optional(name: string): ElementReader | undefined {
+    this.expectedNames.add(name);
+    return this.matches(this.el.children[this.pos], name) ? this.take() : undefined;
+  }
+
+  /** Consecutive `name` children, between `min` and `max`. */
+  many(name: string, min: number, max: number): ElementReader[] {
+    this.expectedNames.add(name);
+    const out: ElementReader[] = [];
+    while (this.matches(this.el.children[this.pos], name)) {
+      const r = this.take();
+      if (out.length === max) {
+        this.ctx.add(r.path, 'TOO_MANY', `At most ${max} ${name} elements are allowed`);
+        continue;
+      }
+      out.push(r);
+    }
+    if (out.length < min) {
+      this.ctx.add(
+        `${this.el.path}/${name}`,
+        out.length === 0 ? 'MISSING_ELEMENT' : 'TOO_FEW',
+        `At least ${min} ${name} element(s) required, found ${out.length}`,
+      );
+    }
+    return out;
+  }
+
+  /** One child whose name is one of `names` (an `xs:choice`), or `undefined` after a MISSING_ELEMENT issue. */
+  choice(names: readonly string[]): ElementReader | undefined {
+    for (const n of names) this.expectedNames.add(n);
+    const next = this.el.children[this.pos];
+    if (next !== undefined && names.includes(next.name)) return this.take();
+    this.ctx.add(
+      `${this.el.path}/${names[0]}`,
+      'MISSING_ELEMENT',
+      `One of ${names.join(', ')} is required here`,
+    );
+    return undefined;
+  }
+
+  /** Reports unconsumed children, unknown attributes and stray text. Call once, after reading. */
+  end(): void {
+    for (let i = this.pos; i < this.el.children.length; i++) {
+      const c = this.el.children[i]!;
+      if (this.expectedNames.has(c.name)) {
+        this.ctx.add(c.path, 'OUT_OF_ORDER', `Element ${c.name} is out of order or repeated`);
+      } else {
+        this.ctx.add(c.path, 'UNEXPECTED_ELEMENT', `Element ${c.name} is not allowed here`);
+      }
+    }
+    for (const name of Object.keys(this.el.attributes)) {
+      if (!this.usedAttributes.has(name)) {
+        this.ctx.add(
+          `${this.el.path}/@${name}`,
+          'UNEXPECTED_ATTRIBUTE',
+          `Attribute ${name} is not allowed here`,
+        );
+      }
+    }
+    if (!this.simple && !WS_ONLY.test(this.el.text)) {
+      this.ctx.add(this.el.path, 'UNEXPECTED_TEXT', `Element ${this.el.name} may contain only elements`);
+    }
+  }
+}
+
+/**
+ * Parses `input`, checks the root element's name and namespace, and runs `read` on it.
+ * @returns the value, or every issue found (the reader's single issue if the XML itself could not be read)
+ */
+export function decodeDocument<T>(
+  input: string | Uint8Array,
+  options: DecodeXmlOptions | undefined,
+  root: { readonly name: string; readonly namespace: string },
+  read: (r: ElementReader) => T,
+): DecodeResult<T> {
+  const parsed = parseXmlDocument(input, { limits: options?.limits });
+  if (!parsed.ok) return parsed;
+  const ctx = new DecodeContext(options?.includeValues === true);
+  const el = parsed.value;
+  if (el.name !== root.name) {
+    ctx.add(`/${el.name}`, 'WRONG_ROOT', `The root element is not ${root.name}`, root.name);
+    return { ok: false, issues: ctx.issues };
+  }
+  if (el.ns !== root.namespace) {
+    ctx.add(el.path, 'WRONG_NAMESPACE', `The root element is not in the GPES-I namespace`, root.namespace);
+    return { ok: false, issues: ctx.issues };
+  }
+  const reader = new ElementReader(ctx, el, root.namespace);
+  const value = read(reader);
+  reader.end();
+  return ctx.issues.length === 0 ? { ok: true, value } : { ok: false, issues: ctx.issues };
+}
+
+/** Drops keys whose value is `undefined`, so decoded objects compare equal to their JSON fixtures. */
+export function compact<T extends object>(value: T): T {
+  for (const key of Object.keys(value) as (keyof T)[]) {
+    if (value[key] === undefined) delete value[key];
+  }
+  return value;
+}

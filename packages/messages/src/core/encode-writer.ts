@@ -1,0 +1,155 @@
+/**
+ * Encoding: check every value with the decoder's validators, build a small node tree, serialise it to canonical
+ * bytes. Canonical form (what golden fixtures hold): XML declaration, two-space indentation, LF line ends, a final
+ * newline, attributes in schema order, empty elements as `<X/>`.
+ *
+ * A hand-written serialiser rather than xmlbuilder2: the output must be byte-stable for golden tests, and the
+ * escaping rules below (tab/LF/CR as character references so they survive attribute-value normalisation) are
+ * easier to guarantee in 40 lines than through a builder's options.
+ */
+import { checkValue, type DataTypeName } from './data-types.js';
+import { type DecodeIssue, type DecodeIssueCode, MessageDecodeError } from './issues.js';
+
+/** Options of every encoder. */
+export interface EncodeOptions {
+  /**
+   * Put offending values into the issues of the thrown `MessageDecodeError`.
+   * @default false
+   */
+  readonly includeValues?: boolean;
+}
+
+/** An element to serialise. `text` and `children` are exclusive in practice (no mixed content in GPES-I). */
+export interface OutElement {
+  readonly name: string;
+  readonly attributes: ReadonlyArray<readonly [string, string]>;
+  readonly children?: readonly OutElement[];
+  readonly text?: string;
+}
+
+// Characters XML 1.0 cannot carry even as references: C0 controls other than tab/LF/CR, U+FFFE/U+FFFF, lone
+// surrogates.
+// biome-ignore lint/suspicious/noControlCharactersInRegex: matching exactly the characters XML 1.0 excludes
+const NOT_XML_CHAR =
+  /[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+
+/** Collects encode issues, with the same codes and paths as decoding. */
+export class EncodeContext {
+  readonly issues: DecodeIssue[] = [];
+  constructor(private readonly includeValues: boolean) {}
+
+  add(path: string, code: DecodeIssueCode, message: string, expected?: string, value?: string): void {
+    const issue: { path: string; code: DecodeIssueCode; message: string; expected?: string; value?: string } =
+      {
+        path,
+        code,
+        message,
+      };
+    if (expected !== undefined) issue.expected = expected;
+    if (value !== undefined && this.includeValues) {
+      issue.value = value;
+      issue.message = `${message} (value: ${JSON.stringify(value)})`;
+    }
+    this.issues.push(issue);
+  }
+
+  /**
+   * Checks a value for output. `undefined` for a required value is a MISSING_* issue; the returned string is the
+   * value as it will be written (UUIDs upper-cased).
+   */
+  value(path: string, type: DataTypeName, raw: unknown, required: boolean, what: string): string | undefined {
+    const isAttribute = path.includes('/@');
+    if (raw === undefined || raw === null) {
+      if (required) {
+        this.add(path, isAttribute ? 'MISSING_ATTRIBUTE' : 'MISSING_ELEMENT', `${what} is required`);
+      }
+      return undefined;
+    }
+    let text: string;
+    if (typeof raw === 'string') text = raw;
+    else if (typeof raw === 'number' && Number.isSafeInteger(raw) && raw >= 0) text = String(raw);
+    else {
+      this.add(path, 'INVALID_VALUE', `${what} has the wrong type`, type);
+      return undefined;
+    }
+    if (NOT_XML_CHAR.test(text)) {
+      this.add(
+        path,
+        'INVALID_VALUE',
+        `${what} contains a character XML cannot carry`,
+        'XML 1.0 characters',
+        text,
+      );
+      return undefined;
+    }
+    const r = checkValue(type, text);
+    if (r.ok) {
+      // Whitespace facets are applied by readers; write the normalised form so the document is canonical.
+      return r.value;
+    }
+    this.add(path, r.failure.code, `${what} is not a valid ${type}`, r.failure.expected, text);
+    return undefined;
+  }
+
+  /** Throws when any issue was collected. */
+  throwIfIssues(message: string): void {
+    if (this.issues.length > 0) throw new MessageDecodeError(message, this.issues);
+  }
+}
+
+/** Escapes text content: `&`, `<`, `>` and CR (which readers would otherwise turn into LF). */
+export function escapeText(text: string): string {
+  if (!/[&<>\r]/.test(text)) return text;
+  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/\r/g, '&#13;');
+}
+
+/** Escapes an attribute value; tab, LF and CR become references because readers normalise them to spaces. */
+export function escapeAttribute(text: string): string {
+  if (!/[&<>"\t\n\r]/.test(text)) return text;
+  return text
+    .replace(/&/g, '&amp;')
+    .replace(/</g, '&lt;')
+    .replace(/>/g, '&gt;')
+    .replace(/"/g, '&quot;')
+    .replace(/\t/g, '&#9;')
+    .replace(/\n/g, '&#10;')
+    .replace(/\r/g, '&#13;');
+}
+
+/** Serialises a document in canonical form; the root gets the default namespace declaration. */
+export function serializeDocument(root: OutElement, namespace: string): string {
+  const out: string[] = ['<?xml version="1.0" encoding="UTF-8"?>\n'];
+  const withNs: OutElement = { ...root, attributes: [['xmlns', namespace], ...root.attributes] };
+  write(withNs, '', out);
+  return out.join('');
+}
+
+function write(el: OutElement, indent: string, out: string[]): void {
+  let open = `${indent}<${el.name}`;
+  for (const [k, v] of el.attributes) open += ` ${k}="${escapeAttribute(v)}"`;
+  const children = el.children ?? [];
+  if (children.length > 0) {
+    out.push(`${open}>\n`);
+    const inner = `${indent}  `;
+    for (const c of children) write(c, inner, out);
+    out.push(`${indent}</${el.name}>\n`);
+  } else if (el.text !== undefined && el.text !== '') {
+    out.push(`${open}>${escapeText(el.text)}</${el.name}>\n`);
+  } else {
+    out.push(`${open}/>\n`);
+  }
+}
+
+/** Builds `[name, value]` pairs, skipping absent optional values. */
+export function attrs(
+  ...pairs: ReadonlyArray<readonly [string, string | undefined]>
+): Array<[string, string]> {
+  const out: Array<[string, string]> = [];
+  for (const [k, v] of pairs) if (v !== undefined) out.push([k, v]);
+  return out;
+}
+
+/** Path segment with a 1-based index when the list has more than one item (matching decoder paths). */
+export function indexed(base: string, name: string, index: number, count: number): string {
+  return count > 1 ? `${base}/${name}[${index + 1}]` : `${base}/${name}`;
+}

@@ -1,0 +1,448 @@
+import { joinMultiValue, splitMultiValue } from '../core/data-types.js';
+import { compact, type DecodeXmlOptions, decodeDocument, type ElementReader } from '../core/decode-reader.js';
+import {
+  attrs,
+  EncodeContext,
+  type EncodeOptions,
+  indexed,
+  type OutElement,
+  serializeDocument,
+} from '../core/encode-writer.js';
+import { type DecodeResult, MessageDecodeError } from '../core/issues.js';
+import { readRootAttributes, rootAttributes, rootOf } from '../core/message-root.js';
+import type {
+  CodeValue,
+  ExclusionCodeString,
+  PatientParticipation,
+  QueryDomain,
+  RtpPractice,
+  RunTimeParameters,
+  SubstitutionValue,
+} from './model.js';
+
+const ROOT = rootOf('RTP');
+const RTP = `/${ROOT.name}/Run-Time-Parameters`;
+
+/**
+ * Decodes a Run-Time-Parameters request (`GPES-Q-E-RTP-Message`). Never throws on bad input.
+ * @param input the document, as received (bytes) or as text
+ * @returns `{ ok: true, value }` or `{ ok: false, issues }` (XPath-like paths; values only with `includeValues`)
+ */
+export function decodeRunTimeParameters(
+  input: string | Uint8Array,
+  options?: DecodeXmlOptions,
+): DecodeResult<RunTimeParameters> {
+  return decodeDocument(input, options, ROOT, (root) => {
+    const gpesIVersion = readRootAttributes(root, 'RTP');
+    const body = root.child('Run-Time-Parameters');
+    const value = body ? readBody(body) : undefined;
+    return { gpesIVersion, ...value } as RunTimeParameters;
+  });
+}
+
+/**
+ * Like {@link decodeRunTimeParameters}, but throws.
+ * @throws MessageDecodeError with every issue
+ */
+export function decodeRunTimeParametersOrThrow(
+  input: string | Uint8Array,
+  options?: DecodeXmlOptions,
+): RunTimeParameters {
+  const r = decodeRunTimeParameters(input, options);
+  if (!r.ok) throw new MessageDecodeError('Run-Time-Parameters could not be decoded', r.issues);
+  return r.value;
+}
+
+function readBody(r: ElementReader): Omit<RunTimeParameters, 'gpesIVersion'> {
+  const sqi = r.child('Scheduled-Query-Instance-ID');
+  const scheduledQueryInstanceId = sqi?.text('Scheduled-Query-Instance-ID-Type');
+  const rtpUuid = sqi?.attr('RTP-UUID', 'UUID-Type', true);
+  const issueDateTime = sqi?.attr('Issue-Date-Time', 'Date-Time-Type', true);
+  const rtpReIssue = sqi?.yesNoAttr('RTP-ReIssue', true);
+  const queryName = sqi?.attr('Query-Name', 'Description-Attribute-Type');
+  const queryDescription = sqi?.attr('Query-Description', 'Description-Attribute-Type');
+  sqi?.end();
+
+  const domain = r.child('Query-Domain');
+  const queryDomain = domain?.text('Query-Domain-Type') as QueryDomain | undefined;
+  const testPackId = domain?.attr('Test-Pack-ID', 'Test-Pack-ID-Type');
+  if (
+    domain &&
+    queryDomain === 'Test' &&
+    testPackId === undefined &&
+    domain.el.attributes['Test-Pack-ID'] === undefined
+  ) {
+    r.ctx.add(
+      `${domain.path}/@Test-Pack-ID`,
+      'INCONSISTENT',
+      'Query-Domain Test requires a Test-Pack-ID attribute',
+    );
+  }
+  domain?.end();
+
+  const executionDate = leaf(r.child('Execution-Date'), 'xs:date');
+  const cutoffDate = leaf(r.child('Cutoff-Date'), 'xs:date');
+  const interimDate = leaf(r.optional('Interim-Date'), 'xs:date');
+  const qp = r.child('Query-Priority');
+  const queryPriority = qp?.numberText('Query-Priority-Type');
+  qp?.end();
+  const rp = r.child('QR-Retention-Period');
+  const qrRetentionPeriod = rp?.numberText('xs:nonNegativeInteger');
+  rp?.end();
+
+  const cohortEl = r.child('GP-Practice-Cohort');
+  const gpPracticeCohort: RtpPractice[] = [];
+  if (cohortEl) {
+    for (const p of cohortEl.many('Practice-ID', 1, Number.POSITIVE_INFINITY)) {
+      const practiceId = p.text('Practice-ID-Type');
+      const sig = p.attr('GPET-Q-SQI-Authentication-Signature', 'UUID-Type', true);
+      p.end();
+      gpPracticeCohort.push({ practiceId, gpetQSqiAuthenticationSignature: sig } as RtpPractice);
+    }
+    cohortEl.end();
+  }
+
+  const pp = r.child('Patient-Participation');
+  const patientParticipation = pp ? readParticipation(pp) : undefined;
+
+  const qsv = r.optional('Query-Set-Variables');
+  let querySetVariables: SubstitutionValue[] | undefined;
+  if (qsv) {
+    querySetVariables = qsv.many('Substitution-Value', 1, Number.POSITIVE_INFINITY).map((s) => {
+      const text = s.text('xs:string');
+      const aid = s.attr('AID', 'UUID-Type', true);
+      const description = s.attr('Description', 'Description-Attribute-Type');
+      s.end();
+      return compact({
+        aid,
+        description,
+        values: text === undefined ? [] : splitMultiValue(text),
+      } as SubstitutionValue);
+    });
+    qsv.end();
+  }
+
+  const sd = r.child('Show-Descriptions');
+  const showDescriptions = sd?.booleanText('YesNo-Type');
+  sd?.end();
+  const dtsReturnAddress = leaf(r.child('DTS-Return-Address'), 'xs:string');
+  r.end();
+
+  return compact({
+    scheduledQueryInstanceId,
+    rtpUuid,
+    issueDateTime,
+    rtpReIssue,
+    queryName,
+    queryDescription,
+    queryDomain,
+    testPackId,
+    executionDate,
+    cutoffDate,
+    interimDate,
+    queryPriority,
+    qrRetentionPeriod,
+    gpPracticeCohort,
+    patientParticipation,
+    querySetVariables,
+    showDescriptions,
+    dtsReturnAddress,
+  }) as Omit<RunTimeParameters, 'gpesIVersion'>;
+}
+
+function leaf(r: ElementReader | undefined, type: Parameters<ElementReader['text']>[0]): string | undefined {
+  if (!r) return undefined;
+  const v = r.text(type);
+  r.end();
+  return v;
+}
+
+function readParticipation(r: ElementReader): PatientParticipation {
+  const flag = (name: string): boolean | undefined => {
+    const e = r.child(name);
+    const v = e?.booleanText('xs:boolean');
+    e?.end();
+    return v;
+  };
+  const ncrsDetailedCareRecordSharing = flag('NCRS-Detailed-Care-Record-Sharing');
+  const ncrsPatientSealing = flag('NCRS-Patient-Sealing');
+  const ncrsPdsSFlagging = flag('NCRS-PDS-S-Flagging');
+  const exclusionCodeStrings = r.many('Exclusion-Code-String', 0, Number.POSITIVE_INFINITY).map((e) => {
+    const codeSchemeId = leaf(e.child('CodeSchemeID'), 'Oid-Type');
+    const codeValues = e.many('CodeValue', 1, Number.POSITIVE_INFINITY).map((cv): CodeValue => {
+      const code = leaf(cv.child('Code'), 'xs:string');
+      const displayName = leaf(cv.optional('DisplayName'), 'xs:string');
+      const inc = cv.child('IncludeChildren');
+      const includeChildren = inc?.booleanText('xs:boolean');
+      inc?.end();
+      cv.end();
+      return compact({ code, displayName, includeChildren } as CodeValue);
+    });
+    e.end();
+    return { codeSchemeId, codeValues } as ExclusionCodeString;
+  });
+  r.end();
+  return {
+    ncrsDetailedCareRecordSharing,
+    ncrsPatientSealing,
+    ncrsPdsSFlagging,
+    exclusionCodeStrings,
+  } as PatientParticipation;
+}
+
+/**
+ * Encodes a Run-Time-Parameters request in canonical form (UTF-8, LF, two-space indent). UUIDs are written in
+ * upper case. Booleans are written `true`/`false` (`xs:boolean`) or `Y`/`N` (`YesNo-Type`).
+ * @throws MessageDecodeError when `value` breaks the schema; its issues carry the paths of the elements
+ */
+export function encodeRunTimeParameters(value: RunTimeParameters, options?: EncodeOptions): string {
+  const ctx = new EncodeContext(options?.includeValues === true);
+  const v = value as Partial<RunTimeParameters>;
+  const sqiPath = `${RTP}/Scheduled-Query-Instance-ID`;
+  const children: OutElement[] = [];
+  children.push({
+    name: 'Scheduled-Query-Instance-ID',
+    attributes: attrs(
+      ['RTP-UUID', ctx.value(`${sqiPath}/@RTP-UUID`, 'UUID-Type', v.rtpUuid, true, 'rtpUuid')],
+      [
+        'Issue-Date-Time',
+        ctx.value(`${sqiPath}/@Issue-Date-Time`, 'Date-Time-Type', v.issueDateTime, true, 'issueDateTime'),
+      ],
+      ['RTP-ReIssue', yesNo(ctx, `${sqiPath}/@RTP-ReIssue`, v.rtpReIssue, 'rtpReIssue')],
+      [
+        'Query-Name',
+        ctx.value(`${sqiPath}/@Query-Name`, 'Description-Attribute-Type', v.queryName, false, 'queryName'),
+      ],
+      [
+        'Query-Description',
+        ctx.value(
+          `${sqiPath}/@Query-Description`,
+          'Description-Attribute-Type',
+          v.queryDescription,
+          false,
+          'queryDescription',
+        ),
+      ],
+    ),
+    text: ctx.value(
+      sqiPath,
+      'Scheduled-Query-Instance-ID-Type',
+      v.scheduledQueryInstanceId,
+      true,
+      'scheduledQueryInstanceId',
+    ),
+  });
+  const domain = ctx.value(`${RTP}/Query-Domain`, 'Query-Domain-Type', v.queryDomain, true, 'queryDomain');
+  const testPackId = ctx.value(
+    `${RTP}/Query-Domain/@Test-Pack-ID`,
+    'Test-Pack-ID-Type',
+    v.testPackId,
+    false,
+    'testPackId',
+  );
+  if (domain === 'Test' && testPackId === undefined && v.testPackId === undefined) {
+    ctx.add(
+      `${RTP}/Query-Domain/@Test-Pack-ID`,
+      'INCONSISTENT',
+      'Query-Domain Test requires a Test-Pack-ID attribute',
+    );
+  }
+  children.push({ name: 'Query-Domain', attributes: attrs(['Test-Pack-ID', testPackId]), text: domain });
+  const leafOut = (
+    name: string,
+    type: Parameters<EncodeContext['value']>[1],
+    raw: unknown,
+    required: boolean,
+    what: string,
+  ) => {
+    const t = ctx.value(`${RTP}/${name}`, type, raw, required, what);
+    if (t !== undefined) children.push({ name, attributes: [], text: t });
+  };
+  leafOut('Execution-Date', 'xs:date', v.executionDate, true, 'executionDate');
+  leafOut('Cutoff-Date', 'xs:date', v.cutoffDate, true, 'cutoffDate');
+  leafOut('Interim-Date', 'xs:date', v.interimDate, false, 'interimDate');
+  leafOut('Query-Priority', 'Query-Priority-Type', v.queryPriority, true, 'queryPriority');
+  leafOut('QR-Retention-Period', 'xs:nonNegativeInteger', v.qrRetentionPeriod, true, 'qrRetentionPeriod');
+
+  const cohort = Array.isArray(v.gpPracticeCohort) ? v.gpPracticeCohort : [];
+  if (cohort.length === 0) {
+    ctx.add(
+      `${RTP}/GP-Practice-Cohort/Practice-ID`,
+      'MISSING_ELEMENT',
+      'gpPracticeCohort needs at least one practice',
+    );
+  }
+  children.push({
+    name: 'GP-Practice-Cohort',
+    attributes: [],
+    children: cohort.map((p, i) => {
+      const path = indexed(`${RTP}/GP-Practice-Cohort`, 'Practice-ID', i, cohort.length);
+      return {
+        name: 'Practice-ID',
+        attributes: attrs([
+          'GPET-Q-SQI-Authentication-Signature',
+          ctx.value(
+            `${path}/@GPET-Q-SQI-Authentication-Signature`,
+            'UUID-Type',
+            p?.gpetQSqiAuthenticationSignature,
+            true,
+            'gpetQSqiAuthenticationSignature',
+          ),
+        ]),
+        text: ctx.value(path, 'Practice-ID-Type', p?.practiceId, true, 'practiceId'),
+      };
+    }),
+  });
+  children.push(encodeParticipation(ctx, v.patientParticipation));
+
+  if (v.querySetVariables !== undefined) {
+    const list = Array.isArray(v.querySetVariables) ? v.querySetVariables : [];
+    if (list.length === 0) {
+      ctx.add(
+        `${RTP}/Query-Set-Variables/Substitution-Value`,
+        'MISSING_ELEMENT',
+        'querySetVariables, when given, needs at least one value',
+      );
+    }
+    children.push({
+      name: 'Query-Set-Variables',
+      attributes: [],
+      children: list.map((s, i) => {
+        const path = indexed(`${RTP}/Query-Set-Variables`, 'Substitution-Value', i, list.length);
+        const values = Array.isArray(s?.values) ? s.values : [];
+        let text = values.length === 0 ? undefined : joinMultiValue(values);
+        if (values.length === 0) ctx.add(path, 'MISSING_ELEMENT', 'values needs at least one value');
+        else if (text === undefined)
+          ctx.add(path, 'INVALID_VALUE', 'A substitution value contains the § delimiter');
+        else text = ctx.value(path, 'xs:string', text, true, 'values');
+        return {
+          name: 'Substitution-Value',
+          attributes: attrs(
+            ['AID', ctx.value(`${path}/@AID`, 'UUID-Type', s?.aid, true, 'aid')],
+            [
+              'Description',
+              ctx.value(
+                `${path}/@Description`,
+                'Description-Attribute-Type',
+                s?.description,
+                false,
+                'description',
+              ),
+            ],
+          ),
+          text: text ?? '',
+        };
+      }),
+    });
+  }
+  children.push({
+    name: 'Show-Descriptions',
+    attributes: [],
+    text: yesNo(ctx, `${RTP}/Show-Descriptions`, v.showDescriptions, 'showDescriptions') ?? '',
+  });
+  leafOut('DTS-Return-Address', 'xs:string', v.dtsReturnAddress, true, 'dtsReturnAddress');
+
+  const root: OutElement = {
+    name: ROOT.name,
+    attributes: rootAttributes(ctx, 'RTP', v.gpesIVersion),
+    children: [{ name: 'Run-Time-Parameters', attributes: [], children }],
+  };
+  ctx.throwIfIssues('Run-Time-Parameters could not be encoded');
+  return serializeDocument(root, ROOT.namespace);
+}
+
+function yesNo(ctx: EncodeContext, path: string, b: unknown, what: string): string | undefined {
+  if (typeof b === 'boolean') return b ? 'Y' : 'N';
+  ctx.add(
+    path,
+    b === undefined ? (path.includes('/@') ? 'MISSING_ATTRIBUTE' : 'MISSING_ELEMENT') : 'INVALID_VALUE',
+    `${what} must be a boolean`,
+  );
+  return undefined;
+}
+
+function xsBool(ctx: EncodeContext, path: string, b: unknown, what: string): string {
+  if (typeof b === 'boolean') return b ? 'true' : 'false';
+  ctx.add(path, b === undefined ? 'MISSING_ELEMENT' : 'INVALID_VALUE', `${what} must be a boolean`);
+  return '';
+}
+
+function encodeParticipation(ctx: EncodeContext, pp: PatientParticipation | undefined): OutElement {
+  const base = `${RTP}/Patient-Participation`;
+  if (pp === undefined || pp === null) {
+    ctx.add(base, 'MISSING_ELEMENT', 'patientParticipation is required');
+    return { name: 'Patient-Participation', attributes: [] };
+  }
+  const list = Array.isArray(pp.exclusionCodeStrings) ? pp.exclusionCodeStrings : [];
+  return {
+    name: 'Patient-Participation',
+    attributes: [],
+    children: [
+      {
+        name: 'NCRS-Detailed-Care-Record-Sharing',
+        attributes: [],
+        text: xsBool(
+          ctx,
+          `${base}/NCRS-Detailed-Care-Record-Sharing`,
+          pp.ncrsDetailedCareRecordSharing,
+          'ncrsDetailedCareRecordSharing',
+        ),
+      },
+      {
+        name: 'NCRS-Patient-Sealing',
+        attributes: [],
+        text: xsBool(ctx, `${base}/NCRS-Patient-Sealing`, pp.ncrsPatientSealing, 'ncrsPatientSealing'),
+      },
+      {
+        name: 'NCRS-PDS-S-Flagging',
+        attributes: [],
+        text: xsBool(ctx, `${base}/NCRS-PDS-S-Flagging`, pp.ncrsPdsSFlagging, 'ncrsPdsSFlagging'),
+      },
+      ...list.map((e, i): OutElement => {
+        const path = indexed(base, 'Exclusion-Code-String', i, list.length);
+        const cvs: readonly CodeValue[] = Array.isArray(e?.codeValues) ? e.codeValues : [];
+        if (cvs.length === 0)
+          ctx.add(`${path}/CodeValue`, 'MISSING_ELEMENT', 'codeValues needs at least one code');
+        return {
+          name: 'Exclusion-Code-String',
+          attributes: [],
+          children: [
+            {
+              name: 'CodeSchemeID',
+              attributes: [],
+              text:
+                ctx.value(`${path}/CodeSchemeID`, 'Oid-Type', e?.codeSchemeId, true, 'codeSchemeId') ?? '',
+            },
+            ...cvs.map((cv, j): OutElement => {
+              const cvPath = indexed(path, 'CodeValue', j, cvs.length);
+              const display = ctx.value(
+                `${cvPath}/DisplayName`,
+                'xs:string',
+                cv?.displayName,
+                false,
+                'displayName',
+              );
+              return {
+                name: 'CodeValue',
+                attributes: [],
+                children: [
+                  {
+                    name: 'Code',
+                    attributes: [],
+                    text: ctx.value(`${cvPath}/Code`, 'xs:string', cv?.code, true, 'code') ?? '',
+                  },
+                  ...(display === undefined ? [] : [{ name: 'DisplayName', attributes: [], text: display }]),
+                  {
+                    name: 'IncludeChildren',
+                    attributes: [],
+                    text: xsBool(ctx, `${cvPath}/IncludeChildren`, cv?.includeChildren, 'includeChildren'),
+                  },
+                ],
+              };
+            }),
+          ],
+        };
+      }),
+    ],
+  };
+}
