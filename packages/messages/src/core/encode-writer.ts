@@ -27,11 +27,26 @@ export interface OutElement {
   readonly text?: string;
 }
 
-// Characters XML 1.0 cannot carry even as references: C0 controls other than tab/LF/CR, U+FFFE/U+FFFF, lone
-// surrogates.
-// biome-ignore lint/suspicious/noControlCharactersInRegex: matching exactly the characters XML 1.0 excludes
-const NOT_XML_CHAR =
-  /[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+/**
+ * True when `text` holds a character XML 1.0 cannot carry even as a reference: C0 controls other than tab, LF and
+ * CR, U+FFFE, U+FFFF, or a lone surrogate.
+ */
+export function hasNonXmlChar(text: string): boolean {
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c < 0x20) {
+      if (c !== 0x09 && c !== 0x0a && c !== 0x0d) return true;
+    } else if (c >= 0xd800 && c <= 0xdfff) {
+      if (c >= 0xdc00) return true;
+      const d = text.charCodeAt(i + 1);
+      if (!(d >= 0xdc00 && d <= 0xdfff)) return true;
+      i++;
+    } else if (c === 0xfffe || c === 0xffff) {
+      return true;
+    }
+  }
+  return false;
+}
 
 /** Collects encode issues, with the same codes and paths as decoding. */
 export class EncodeContext {
@@ -72,7 +87,7 @@ export class EncodeContext {
       this.add(path, 'INVALID_VALUE', `${what} has the wrong type`, type);
       return undefined;
     }
-    if (NOT_XML_CHAR.test(text)) {
+    if (hasNonXmlChar(text)) {
       this.add(
         path,
         'INVALID_VALUE',
