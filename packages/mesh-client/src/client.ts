@@ -108,7 +108,7 @@ function osArchitecture(): string {
 async function readJson(result: RequestResult, route: string, allowEmpty = false): Promise<unknown> {
   let text: string;
   try {
-    text = await result.response.text();
+    text = result.text ?? (await result.response.text());
   } catch (cause) {
     throw new MeshError(`MESH response body could not be read: ${route}`, {
       code: 'NETWORK',
@@ -287,6 +287,7 @@ export class MeshClient {
             body,
             retry: 'first-send',
             ok: [202],
+            readText: true,
             signal,
             timeoutMs: options.timeoutMs,
             localId,
@@ -398,6 +399,7 @@ export class MeshClient {
             route,
             retry: 'retryable',
             ok: [200],
+            readText: true,
             signal: options.signal,
             timeoutMs: options.timeoutMs,
           });
@@ -444,6 +446,7 @@ export class MeshClient {
       route,
       retry: 'retryable',
       ok: [200],
+      readText: true,
       signal: options.signal,
       timeoutMs: options.timeoutMs,
     });
@@ -607,6 +610,7 @@ export class MeshClient {
       route,
       retry: 'retryable',
       ok: [200],
+      readText: true,
       signal: options.signal,
       timeoutMs: options.timeoutMs,
     });
@@ -669,6 +673,7 @@ export class MeshClient {
       route,
       retry: 'retryable',
       ok: [200],
+      readText: true,
       signal: options.signal,
       timeoutMs: options.timeoutMs,
     });

@@ -34,6 +34,8 @@ export interface RequestSpec {
   timeoutMs?: number | undefined;
   /** Keep the attempt timer alive as an idle timer while the caller streams the body. */
   stream?: boolean;
+  /** Read the (small, JSON) body inside the attempt, so that a body cut short is retried like any failure. */
+  readText?: boolean;
   /** Set on SEND_OUTCOME_UNKNOWN. */
   localId?: string;
   messageId?: string;
@@ -42,6 +44,8 @@ export interface RequestSpec {
 /** @internal A successful response; for streams, `touch()` re-arms the idle timer and `release()` clears it. */
 export interface RequestResult {
   response: Response;
+  /** The body, when the spec asked for `readText`. */
+  text?: string;
   touch(): void;
   release(): void;
   /** Why the attempt's signal aborted, if it did: the caller's reason or our TIMEOUT error. */
@@ -152,9 +156,11 @@ export class RequestExecutor {
           'MESH request',
         );
         if (spec.ok.includes(response.status)) {
+          const text = spec.readText ? await response.text() : undefined;
           if (!spec.stream) release();
           return {
             response,
+            ...(text !== undefined && { text }),
             touch: () => {
               if (timer) arm(timeoutMs);
             },
