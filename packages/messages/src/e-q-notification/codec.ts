@@ -1,0 +1,366 @@
+import type { DataTypeName } from '../core/data-types.js';
+import { compact, type DecodeXmlOptions, decodeDocument, type ElementReader } from '../core/decode-reader.js';
+import {
+  attrs,
+  EncodeContext,
+  type EncodeOptions,
+  indexed,
+  type OutElement,
+  serializeDocument,
+} from '../core/encode-writer.js';
+import { type DecodeResult, MessageDecodeError } from '../core/issues.js';
+import { readRootAttributes, rootAttributes, rootOf } from '../core/message-root.js';
+import type {
+  DataModelAttributeSupport,
+  EQNotification,
+  EQNotificationMessage,
+  NotificationResponse,
+  TerminologyIdentifier,
+} from './model.js';
+
+const ROOT = rootOf('EQ_NT');
+const TYPES = ['Stage1-Notification-Response', 'Stage2-Notification-Response', 'Event-Notification'] as const;
+
+/**
+ * Decodes a GP → GPES notification message (`GPES-E-Q-NT_Message`): Stage 1/2 responses and events. Never throws
+ * on bad input. The `E-Q-Notification-Type` element must name the payload element (else `INCONSISTENT`).
+ */
+export function decodeEQNotificationMessage(
+  input: string | Uint8Array,
+  options?: DecodeXmlOptions,
+): DecodeResult<EQNotificationMessage> {
+  return decodeDocument(input, options, ROOT, (root) => {
+    const gpesIVersion = readRootAttributes(root, 'EQ_NT');
+    const notifications = root.many('E-Q-Notification', 1, Number.POSITIVE_INFINITY).map(readNotification);
+    return { gpesIVersion, notifications } as EQNotificationMessage;
+  });
+}
+
+/**
+ * Like {@link decodeEQNotificationMessage}, but throws.
+ * @throws MessageDecodeError with every issue
+ */
+export function decodeEQNotificationMessageOrThrow(
+  input: string | Uint8Array,
+  options?: DecodeXmlOptions,
+): EQNotificationMessage {
+  const r = decodeEQNotificationMessage(input, options);
+  if (!r.ok) throw new MessageDecodeError('E-Q notification could not be decoded', r.issues);
+  return r.value;
+}
+
+function leaf(r: ElementReader | undefined, type: DataTypeName): string | undefined {
+  if (!r) return undefined;
+  const v = r.text(type);
+  r.end();
+  return v;
+}
+
+function readNotification(r: ElementReader): EQNotification {
+  const eqNtUuid = r.attr('E-Q-NT-UUID', 'UUID-Type', true);
+  const issueDateTime = r.attr('Issue-Date-Time', 'Date-Time-Type', true);
+  const type = leaf(r.child('E-Q-Notification-Type'), 'E-Q-Notification-Type-Type');
+  const qeNtUuid = leaf(r.optional('Q-E-NT-UUID'), 'UUID-Type');
+  const practiceId = leaf(r.child('Practice-ID'), 'Practice-ID-Type');
+  const gpSystemIdentifier = leaf(r.child('GP-System-Identifier'), 'GPSoC-System-Identifier-Type');
+  const terminologyIdentifiers = r
+    .many('Terminology-Identifiers', 1, Number.POSITIVE_INFINITY)
+    .map((t): TerminologyIdentifier => {
+      const codeSchemeId = leaf(t.child('CodeSchemeID'), 'Oid-Type');
+      const terminologyName = leaf(t.child('Terminology-Name'), 'Common-Identifier-Type');
+      const terminologyRelease = leaf(t.child('Terminology-Release'), 'Common-Identifier-Type');
+      t.end();
+      return { codeSchemeId, terminologyName, terminologyRelease } as TerminologyIdentifier;
+    });
+  const scheduledQueryInstanceId = leaf(
+    r.optional('Scheduled-Query-Identifier-ID'),
+    'Scheduled-Query-Instance-ID-Type',
+  );
+  const payloadEl = r.choice(TYPES);
+  r.end();
+  const base = {
+    eqNtUuid,
+    issueDateTime,
+    qeNtUuid,
+    practiceId,
+    gpSystemIdentifier,
+    terminologyIdentifiers,
+    scheduledQueryInstanceId,
+  };
+  if (!payloadEl) return compact(base) as unknown as EQNotification;
+  if (type !== undefined && payloadEl.el.name !== type) {
+    r.ctx.add(
+      payloadEl.path,
+      'INCONSISTENT',
+      'The payload element does not match E-Q-Notification-Type',
+      type,
+    );
+  }
+  if (payloadEl.el.name === 'Event-Notification') {
+    const ed = payloadEl.child('Event-Data');
+    const eventCode = leaf(ed?.child('Event-Code'), 'UC5-Digit-Hexidecimal-Type');
+    const eventCodeSupplementaryData = leaf(
+      ed?.optional('Event-Code-Supplementary-Data'),
+      'Event-Code-Supplementary-Data',
+    );
+    const eventDescription = leaf(ed?.optional('Event-Description'), 'Event-Description');
+    ed?.end();
+    const srd = payloadEl.child('System-Reference-Data');
+    const dataModelAttributeSupport = (
+      srd?.many('Data-Model-Attribute-Support', 1, Number.POSITIVE_INFINITY) ?? []
+    ).map((d): DataModelAttributeSupport => {
+      const dataModelReferenceId = d.attr('Data-Model-Reference-ID', 'Data-Model-Reference-ID-Type', true);
+      const supported = d.booleanText('YesNo-Type');
+      d.end();
+      return { dataModelReferenceId, supported } as DataModelAttributeSupport;
+    });
+    srd?.end();
+    payloadEl.end();
+    return compact({
+      ...base,
+      type: 'Event-Notification',
+      event: compact({ eventCode, eventCodeSupplementaryData, eventDescription }),
+      dataModelAttributeSupport,
+    }) as EQNotification;
+  }
+  const responses = payloadEl
+    .many('Notification-Response', 1, Number.POSITIVE_INFINITY)
+    .map((n): NotificationResponse => {
+      const text = n.text('Notification-Response-Type');
+      const notificationQuestionId = n.attr('Notification-Question-ID', 'xs:normalizedString', true);
+      const answerId = n.attr('Answer-ID', 'xs:normalizedString', true);
+      const containsFreeText = n.yesNoAttr('Contains-Free-Text', true);
+      n.end();
+      return { notificationQuestionId, answerId, containsFreeText, text } as NotificationResponse;
+    });
+  payloadEl.end();
+  return compact({ ...base, type: payloadEl.el.name, responses }) as EQNotification;
+}
+
+/**
+ * Encodes a GP → GPES notification message in canonical form.
+ * @throws MessageDecodeError when `value` breaks the schema
+ */
+export function encodeEQNotificationMessage(value: EQNotificationMessage, options?: EncodeOptions): string {
+  const ctx = new EncodeContext(options?.includeValues === true);
+  const v = value as Partial<EQNotificationMessage>;
+  const list = Array.isArray(v.notifications) ? v.notifications : [];
+  const base = `/${ROOT.name}`;
+  if (list.length === 0)
+    ctx.add(`${base}/E-Q-Notification`, 'MISSING_ELEMENT', 'notifications needs at least one');
+  const children = list.map((n, i) =>
+    encodeNotification(ctx, indexed(base, 'E-Q-Notification', i, list.length), n),
+  );
+  const root: OutElement = {
+    name: ROOT.name,
+    attributes: rootAttributes(ctx, 'EQ_NT', v.gpesIVersion),
+    children,
+  };
+  ctx.throwIfIssues('E-Q notification could not be encoded');
+  return serializeDocument(root, ROOT.namespace);
+}
+
+function encodeNotification(ctx: EncodeContext, path: string, n: EQNotification): OutElement {
+  const children: OutElement[] = [];
+  const leafOut = (
+    name: string,
+    type: DataTypeName,
+    raw: unknown,
+    required: boolean,
+    what: string,
+    p = path,
+  ) => {
+    const t = ctx.value(`${p}/${name}`, type, raw, required, what);
+    if (t !== undefined) children.push({ name, attributes: [], text: t });
+    return t;
+  };
+  const type = leafOut('E-Q-Notification-Type', 'E-Q-Notification-Type-Type', n?.type, true, 'type');
+  leafOut('Q-E-NT-UUID', 'UUID-Type', n?.qeNtUuid, false, 'qeNtUuid');
+  leafOut('Practice-ID', 'Practice-ID-Type', n?.practiceId, true, 'practiceId');
+  leafOut(
+    'GP-System-Identifier',
+    'GPSoC-System-Identifier-Type',
+    n?.gpSystemIdentifier,
+    true,
+    'gpSystemIdentifier',
+  );
+  const terms = Array.isArray(n?.terminologyIdentifiers) ? n.terminologyIdentifiers : [];
+  if (terms.length === 0) {
+    ctx.add(
+      `${path}/Terminology-Identifiers`,
+      'MISSING_ELEMENT',
+      'terminologyIdentifiers needs at least one',
+    );
+  }
+  terms.forEach((t, i) => {
+    const tPath = indexed(path, 'Terminology-Identifiers', i, terms.length);
+    children.push({
+      name: 'Terminology-Identifiers',
+      attributes: [],
+      children: [
+        {
+          name: 'CodeSchemeID',
+          attributes: [],
+          text: ctx.value(`${tPath}/CodeSchemeID`, 'Oid-Type', t?.codeSchemeId, true, 'codeSchemeId') ?? '',
+        },
+        {
+          name: 'Terminology-Name',
+          attributes: [],
+          text:
+            ctx.value(
+              `${tPath}/Terminology-Name`,
+              'Common-Identifier-Type',
+              t?.terminologyName,
+              true,
+              'terminologyName',
+            ) ?? '',
+        },
+        {
+          name: 'Terminology-Release',
+          attributes: [],
+          text:
+            ctx.value(
+              `${tPath}/Terminology-Release`,
+              'Common-Identifier-Type',
+              t?.terminologyRelease,
+              true,
+              'terminologyRelease',
+            ) ?? '',
+        },
+      ],
+    });
+  });
+  leafOut(
+    'Scheduled-Query-Identifier-ID',
+    'Scheduled-Query-Instance-ID-Type',
+    n?.scheduledQueryInstanceId,
+    false,
+    'scheduledQueryInstanceId',
+  );
+  if (type !== undefined) {
+    const pPath = `${path}/${type}`;
+    if (n.type === 'Event-Notification') {
+      const e = n.event;
+      const edPath = `${pPath}/Event-Data`;
+      const ed: OutElement[] = [];
+      const code = ctx.value(
+        `${edPath}/Event-Code`,
+        'UC5-Digit-Hexidecimal-Type',
+        e?.eventCode,
+        true,
+        'eventCode',
+      );
+      ed.push({ name: 'Event-Code', attributes: [], text: code ?? '' });
+      const sup = ctx.value(
+        `${edPath}/Event-Code-Supplementary-Data`,
+        'Event-Code-Supplementary-Data',
+        e?.eventCodeSupplementaryData,
+        false,
+        'eventCodeSupplementaryData',
+      );
+      if (sup !== undefined) ed.push({ name: 'Event-Code-Supplementary-Data', attributes: [], text: sup });
+      const desc = ctx.value(
+        `${edPath}/Event-Description`,
+        'Event-Description',
+        e?.eventDescription,
+        false,
+        'eventDescription',
+      );
+      if (desc !== undefined) ed.push({ name: 'Event-Description', attributes: [], text: desc });
+      const support = Array.isArray(n.dataModelAttributeSupport) ? n.dataModelAttributeSupport : [];
+      const srdPath = `${pPath}/System-Reference-Data`;
+      if (support.length === 0) {
+        ctx.add(
+          `${srdPath}/Data-Model-Attribute-Support`,
+          'MISSING_ELEMENT',
+          'dataModelAttributeSupport needs at least one',
+        );
+      }
+      children.push({
+        name: type,
+        attributes: [],
+        children: [
+          { name: 'Event-Data', attributes: [], children: ed },
+          {
+            name: 'System-Reference-Data',
+            attributes: [],
+            children: support.map((d, i): OutElement => {
+              const dPath = indexed(srdPath, 'Data-Model-Attribute-Support', i, support.length);
+              return {
+                name: 'Data-Model-Attribute-Support',
+                attributes: attrs([
+                  'Data-Model-Reference-ID',
+                  ctx.value(
+                    `${dPath}/@Data-Model-Reference-ID`,
+                    'Data-Model-Reference-ID-Type',
+                    d?.dataModelReferenceId,
+                    true,
+                    'dataModelReferenceId',
+                  ),
+                ]),
+                text: booleanYesNo(ctx, dPath, d?.supported, 'supported'),
+              };
+            }),
+          },
+        ],
+      });
+    } else {
+      const responses = Array.isArray(n.responses) ? n.responses : [];
+      if (responses.length === 0) {
+        ctx.add(`${pPath}/Notification-Response`, 'MISSING_ELEMENT', 'responses needs at least one');
+      }
+      children.push({
+        name: type,
+        attributes: [],
+        children: responses.map((r, i): OutElement => {
+          const rPath = indexed(pPath, 'Notification-Response', i, responses.length);
+          return {
+            name: 'Notification-Response',
+            attributes: attrs(
+              [
+                'Notification-Question-ID',
+                ctx.value(
+                  `${rPath}/@Notification-Question-ID`,
+                  'xs:normalizedString',
+                  r?.notificationQuestionId,
+                  true,
+                  'notificationQuestionId',
+                ),
+              ],
+              [
+                'Answer-ID',
+                ctx.value(`${rPath}/@Answer-ID`, 'xs:normalizedString', r?.answerId, true, 'answerId'),
+              ],
+              [
+                'Contains-Free-Text',
+                booleanYesNo(ctx, `${rPath}/@Contains-Free-Text`, r?.containsFreeText, 'containsFreeText'),
+              ],
+            ),
+            text: ctx.value(rPath, 'Notification-Response-Type', r?.text, true, 'text') ?? '',
+          };
+        }),
+      });
+    }
+  }
+  return {
+    name: 'E-Q-Notification',
+    attributes: attrs(
+      ['E-Q-NT-UUID', ctx.value(`${path}/@E-Q-NT-UUID`, 'UUID-Type', n?.eqNtUuid, true, 'eqNtUuid')],
+      [
+        'Issue-Date-Time',
+        ctx.value(`${path}/@Issue-Date-Time`, 'Date-Time-Type', n?.issueDateTime, true, 'issueDateTime'),
+      ],
+    ),
+    children,
+  };
+}
+
+function booleanYesNo(ctx: EncodeContext, path: string, b: unknown, what: string): string {
+  if (typeof b === 'boolean') return b ? 'Y' : 'N';
+  ctx.add(
+    path,
+    b === undefined ? (path.includes('/@') ? 'MISSING_ATTRIBUTE' : 'MISSING_ELEMENT') : 'INVALID_VALUE',
+    `${what} must be a boolean`,
+  );
+  return '';
+}

@@ -1,0 +1,15 @@
+export {
+  decodeEQNotificationMessage,
+  decodeEQNotificationMessageOrThrow,
+  encodeEQNotificationMessage,
+} from './codec.js';
+export type {
+  DataModelAttributeSupport,
+  EQEventNotification,
+  EQNotification,
+  EQNotificationMessage,
+  EQNotificationResponse,
+  EventData,
+  NotificationResponse,
+  TerminologyIdentifier,
+} from './model.js';

@@ -1,0 +1,187 @@
+import { compact, type DecodeXmlOptions, decodeDocument } from '../core/decode-reader.js';
+import {
+  attrs,
+  EncodeContext,
+  type EncodeOptions,
+  indexed,
+  type OutElement,
+  serializeDocument,
+} from '../core/encode-writer.js';
+import { type DecodeResult, MessageDecodeError } from '../core/issues.js';
+import { readRootAttributes, rootAttributes, rootOf } from '../core/message-root.js';
+import type { RtprPractice, RunTimeParametersResponse } from './model.js';
+
+const ROOT = rootOf('RTPR');
+const BODY = `/${ROOT.name}/Run-Time-Parameters-Response`;
+
+/**
+ * Decodes an RTP Response (`GPES-E-Q-RTPR-Message`). Never throws on bad input.
+ * @returns `{ ok: true, value }` or `{ ok: false, issues }`
+ */
+export function decodeRunTimeParametersResponse(
+  input: string | Uint8Array,
+  options?: DecodeXmlOptions,
+): DecodeResult<RunTimeParametersResponse> {
+  return decodeDocument(input, options, ROOT, (root) => {
+    const gpesIVersion = readRootAttributes(root, 'RTPR');
+    const body = root.child('Run-Time-Parameters-Response');
+    if (!body) return { gpesIVersion } as RunTimeParametersResponse;
+    const sqi = body.child('Scheduled-Query-Instance-ID');
+    const scheduledQueryInstanceId = sqi?.text('Scheduled-Query-Instance-ID-Type');
+    const rtprUuid = sqi?.attr('RTPR-UUID', 'UUID-Type', true);
+    const rtpUuid = sqi?.attr('RTP-UUID', 'UUID-Type', true);
+    const issueDateTime = sqi?.attr('Issue-Date-Time', 'Date-Time-Type', true);
+    const queryName = sqi?.attr('Query-Name', 'Description-Attribute-Type');
+    const queryDescription = sqi?.attr('Query-Description', 'Description-Attribute-Type');
+    sqi?.end();
+    const cohort = body.child('GP-Practice-Cohort');
+    const gpPracticeCohort: RtprPractice[] = [];
+    if (cohort) {
+      for (const p of cohort.many('Practice-ID', 1, Number.POSITIVE_INFINITY)) {
+        const practiceId = p.text('Practice-ID-Type');
+        const q = p.attr('GPET-Q-SQI-Authentication-Signature', 'UUID-Type', true);
+        const e = p.attr('GPET-E-SQI-Authentication-Signature', 'UUID-Type');
+        const rtpResponseId = p.attr('RTP-Response-ID', 'UC5-Digit-Hexidecimal-Type', true);
+        p.end();
+        gpPracticeCohort.push(
+          compact({
+            practiceId,
+            gpetQSqiAuthenticationSignature: q,
+            gpetESqiAuthenticationSignature: e,
+            rtpResponseId,
+          }) as RtprPractice,
+        );
+      }
+      cohort.end();
+    }
+    body.end();
+    return compact({
+      gpesIVersion,
+      scheduledQueryInstanceId,
+      rtprUuid,
+      rtpUuid,
+      issueDateTime,
+      queryName,
+      queryDescription,
+      gpPracticeCohort,
+    }) as RunTimeParametersResponse;
+  });
+}
+
+/**
+ * Like {@link decodeRunTimeParametersResponse}, but throws.
+ * @throws MessageDecodeError with every issue
+ */
+export function decodeRunTimeParametersResponseOrThrow(
+  input: string | Uint8Array,
+  options?: DecodeXmlOptions,
+): RunTimeParametersResponse {
+  const r = decodeRunTimeParametersResponse(input, options);
+  if (!r.ok) throw new MessageDecodeError('RTP Response could not be decoded', r.issues);
+  return r.value;
+}
+
+/**
+ * Encodes an RTP Response in canonical form. UUIDs are written upper case.
+ * @throws MessageDecodeError when `value` breaks the schema
+ */
+export function encodeRunTimeParametersResponse(
+  value: RunTimeParametersResponse,
+  options?: EncodeOptions,
+): string {
+  const ctx = new EncodeContext(options?.includeValues === true);
+  const v = value as Partial<RunTimeParametersResponse>;
+  const sqiPath = `${BODY}/Scheduled-Query-Instance-ID`;
+  const cohort = Array.isArray(v.gpPracticeCohort) ? v.gpPracticeCohort : [];
+  if (cohort.length === 0) {
+    ctx.add(
+      `${BODY}/GP-Practice-Cohort/Practice-ID`,
+      'MISSING_ELEMENT',
+      'gpPracticeCohort needs at least one practice',
+    );
+  }
+  const children: OutElement[] = [
+    {
+      name: 'Scheduled-Query-Instance-ID',
+      attributes: attrs(
+        ['RTPR-UUID', ctx.value(`${sqiPath}/@RTPR-UUID`, 'UUID-Type', v.rtprUuid, true, 'rtprUuid')],
+        ['RTP-UUID', ctx.value(`${sqiPath}/@RTP-UUID`, 'UUID-Type', v.rtpUuid, true, 'rtpUuid')],
+        [
+          'Issue-Date-Time',
+          ctx.value(`${sqiPath}/@Issue-Date-Time`, 'Date-Time-Type', v.issueDateTime, true, 'issueDateTime'),
+        ],
+        [
+          'Query-Name',
+          ctx.value(`${sqiPath}/@Query-Name`, 'Description-Attribute-Type', v.queryName, false, 'queryName'),
+        ],
+        [
+          'Query-Description',
+          ctx.value(
+            `${sqiPath}/@Query-Description`,
+            'Description-Attribute-Type',
+            v.queryDescription,
+            false,
+            'queryDescription',
+          ),
+        ],
+      ),
+      text: ctx.value(
+        sqiPath,
+        'Scheduled-Query-Instance-ID-Type',
+        v.scheduledQueryInstanceId,
+        true,
+        'scheduledQueryInstanceId',
+      ),
+    },
+    {
+      name: 'GP-Practice-Cohort',
+      attributes: [],
+      children: cohort.map((p, i): OutElement => {
+        const path = indexed(`${BODY}/GP-Practice-Cohort`, 'Practice-ID', i, cohort.length);
+        return {
+          name: 'Practice-ID',
+          attributes: attrs(
+            [
+              'GPET-Q-SQI-Authentication-Signature',
+              ctx.value(
+                `${path}/@GPET-Q-SQI-Authentication-Signature`,
+                'UUID-Type',
+                p?.gpetQSqiAuthenticationSignature,
+                true,
+                'gpetQSqiAuthenticationSignature',
+              ),
+            ],
+            [
+              'GPET-E-SQI-Authentication-Signature',
+              ctx.value(
+                `${path}/@GPET-E-SQI-Authentication-Signature`,
+                'UUID-Type',
+                p?.gpetESqiAuthenticationSignature,
+                false,
+                'gpetESqiAuthenticationSignature',
+              ),
+            ],
+            [
+              'RTP-Response-ID',
+              ctx.value(
+                `${path}/@RTP-Response-ID`,
+                'UC5-Digit-Hexidecimal-Type',
+                p?.rtpResponseId,
+                true,
+                'rtpResponseId',
+              ),
+            ],
+          ),
+          text: ctx.value(path, 'Practice-ID-Type', p?.practiceId, true, 'practiceId'),
+        };
+      }),
+    },
+  ];
+  const root: OutElement = {
+    name: ROOT.name,
+    attributes: rootAttributes(ctx, 'RTPR', v.gpesIVersion),
+    children: [{ name: 'Run-Time-Parameters-Response', attributes: [], children }],
+  };
+  ctx.throwIfIssues('RTP Response could not be encoded');
+  return serializeDocument(root, ROOT.namespace);
+}
