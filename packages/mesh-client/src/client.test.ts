@@ -16,7 +16,7 @@ function stub(answers: Array<Response | Error>): { fetch: MeshFetch; calls: Call
     calls.push({
       url,
       method: String(init.method),
-      headers: Object.fromEntries(new Headers(init.headers as HeadersInit)),
+      headers: Object.fromEntries(new Headers(init.headers as ConstructorParameters<typeof Headers>[0])),
     });
     const next = answers.shift();
     if (!next) throw new Error('no more stubbed answers');

@@ -45,17 +45,20 @@ describe('send headers', () => {
     [{ to: 'A', workflowId: 'WF', subject: 'emoji \u{1f600}' }, /Latin-1/],
     [{ to: 'A', workflowId: 'W'.repeat(301) }, /longer than 300/],
     [{ to: 'A', workflowId: 'http://x' }, /URL/],
-  ])('rejects %j without echoing the value', (meta, pattern) => {
-    let caught: unknown;
-    try {
-      buildSendHeaders(meta, 'L');
-    } catch (error) {
-      caught = error;
-    }
-    expect(isMeshError(caught) && caught.code).toBe('INVALID_ARGUMENT');
-    expect((caught as Error).message).toMatch(pattern);
-    if (meta.subject) expect((caught as Error).message).not.toContain(meta.subject);
-  });
+  ] as Array<[{ to: string; workflowId: string; subject?: string }, RegExp]>)(
+    'rejects %j without echoing the value',
+    (meta, pattern) => {
+      let caught: unknown;
+      try {
+        buildSendHeaders(meta, 'L');
+      } catch (error) {
+        caught = error;
+      }
+      expect(isMeshError(caught) && caught.code).toBe('INVALID_ARGUMENT');
+      expect((caught as Error).message).toMatch(pattern);
+      if (meta.subject) expect((caught as Error).message).not.toContain(meta.subject);
+    },
+  );
 
   it('sanitises OS strings into header-safe text', () => {
     expect(sanitizeHeaderValue('a\nb\u00e9\u4e2d')).toBe('a b\u00e9?');
