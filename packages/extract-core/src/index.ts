@@ -1,1 +1,62 @@
+// @gpes/extract-core: compile Business Rules query specifications, bind them to a run, evaluate patients.
+export type {
+  ExclusionCodeString,
+  PatientParticipation,
+  RunContext,
+  SubsumptionProvider,
+} from './bind/types.js';
+export { compileSpec, safeCompileSpec } from './compile/compile.js';
+export type { BoundSpec, CompiledSpec, SafeCompileResult } from './compile/types.js';
+export type { ExtractConfigErrorCode, SpecIssue, SpecIssueCode } from './errors.js';
+export { ExtractConfigError, isExtractConfigError, isSpecError, SpecError } from './errors.js';
+export { type EvaluatePopulationOptions, evaluatePopulation } from './evaluate/population.js';
+export { createTally, type Tally } from './evaluate/tally.js';
+export type {
+  AggregateResult,
+  Diagnostic,
+  DiagnosticCode,
+  ExclusionReason,
+  FieldValue,
+  PatientLevelRecord,
+  PatientLevelRow,
+  PatientResult,
+  RuleOutcome,
+} from './evaluate/types.js';
+export type {
+  CalendarDate,
+  JournalEntry,
+  LocalDateTime,
+  Patient,
+  PatientRecord,
+  Registration,
+} from './record.js';
+export { SNOMED_CT_OID } from './record.js';
+export { type LoadSpecOptions, loadSpec } from './spec/load.js';
+export type {
+  Action,
+  ClusterDecl,
+  ClusterMember,
+  CountDecl,
+  FieldDecl,
+  FieldKind,
+  IndicatorPartDecl,
+  JournalsTableDecl,
+  MonthArithmetic,
+  OutputDecl,
+  ParameterBinding,
+  ParameterDecl,
+  ParameterValueDecl,
+  ParticipationDecl,
+  PatientAttributeName,
+  PatientLevelExtractDecl,
+  PopulationDecl,
+  ProportionIndicatorDecl,
+  QuerySpecDocument,
+  RegisterIndicatorDecl,
+  RuleDecl,
+  SourceInfo,
+  TiePolicy,
+} from './spec/model.js';
+export { QUERY_SPEC_NAMESPACE } from './spec/model.js';
+export { type ReadSpecXmlResult, readSpecXml } from './spec/xml-read.js';
 export { VERSION } from './version.js';

@@ -1,0 +1,360 @@
+import type { Program, ProgramOutput } from '../compile/program.js';
+import type { BoundSpec, CompiledSpec } from '../compile/types.js';
+import { formatDate, parseDatePart, parseIsoDate } from '../dates/calendar.js';
+import { compilePatientLevel, type PatientLevelFn } from '../output/patient-level.js';
+import { type JournalEntry, type PatientRecord, SNOMED_CT_OID } from '../record.js';
+import type { Resolver } from './closures.js';
+import type { Ctx, RawValue } from './context.js';
+import { compileField, type FieldFn, type PatientState } from './fields.js';
+import { compileTable, type TableFn } from './rules.js';
+import type { RunSettings } from './settings.js';
+import type { Diagnostic, ExclusionReason, FieldValue, PatientResult, RuleOutcome } from './types.js';
+
+const EMPTY: readonly never[] = Object.freeze([]);
+const EMPTY_OBJ: Readonly<Record<string, never>> = Object.freeze({});
+
+/** Internal access for `explain` and the parallel runner, shared across ESM and CJS copies. @internal */
+export const ENGINE = Symbol.for('@gpes/extract-core/engine');
+
+/** The per-patient evaluation of a bound spec. @internal */
+export interface EvaluationTrace {
+  readonly result: PatientResult;
+  /** Present unless the patient was excluded. */
+  readonly ctx?: Ctx;
+  readonly populations: readonly (RuleOutcome | undefined)[];
+}
+
+type ResultFormatter = (v: RawValue) => FieldValue;
+
+/** A bound specification: closures built once per run, evaluated per patient. @internal */
+export class BoundEngine implements BoundSpec {
+  readonly policies: { readonly monthArithmetic: 'clamp' | 'rollForward' };
+  readonly parameterValues: Readonly<Record<string, string | number>>;
+  readonly resolver: Resolver;
+  private readonly codeIndex: Map<string, number[]>;
+  private readonly fieldFns: FieldFn[];
+  private readonly formatters: ResultFormatter[];
+  private readonly tables: TableFn[];
+  private readonly outputTables: (
+    | { readonly denominator: TableFn; readonly numerator: TableFn }
+    | TableFn
+    | undefined
+  )[];
+  private readonly nClusters: number;
+  private readonly patientLevel: PatientLevelFn | undefined;
+  private readonly resultFields: readonly (readonly [string, number])[];
+  /** Scratch reused across patients; `busy` guards against re-entry through a vendor hook. */
+  private scratchLists: number[][] | undefined;
+  private scratchDates = new Float64Array(64);
+  private busy = false;
+
+  constructor(
+    readonly spec: CompiledSpec,
+    readonly program: Program,
+    readonly settings: RunSettings,
+  ) {
+    this.policies = Object.freeze({ monthArithmetic: settings.monthArithmetic });
+    this.parameterValues = settings.parameterValues;
+    const fieldIndex = new Map(program.fields.map((f, i) => [f.decl.name, i] as const));
+    this.resolver = {
+      field: (name) => fieldIndex.get(name),
+      isTextField: (i) => program.fields[i]?.type === 'text',
+      arrayKind: (i) => {
+        const t = program.fields[i]?.type;
+        return t === 'dateArray' || t === 'valueArray' ? t : undefined;
+      },
+      param: (name) => settings.params.get(name) as number | string,
+      monthArithmetic: settings.monthArithmetic,
+    };
+    this.codeIndex = new Map();
+    program.clusters.forEach((c, ci) => {
+      if (c.codeSystem !== SNOMED_CT_OID) return; // P16: clusters are SNOMED CT reference sets
+      for (const m of c.members) {
+        const list = this.codeIndex.get(m.code);
+        if (!list) this.codeIndex.set(m.code, [ci]);
+        else if (!list.includes(ci)) list.push(ci);
+      }
+    });
+    this.nClusters = program.clusters.length;
+    const clusterOf = (name: string) => program.clusterIndex.get(name) as number;
+    const paramDay = (name: string) => {
+      const p = settings.params.get(name);
+      return typeof p === 'number' ? p : undefined;
+    };
+    this.fieldFns = program.fields.map((f) => compileField(f, this.resolver, clusterOf, paramDay));
+    this.resultFields = program.declaredFieldOrder.map(
+      (name) => [name, fieldIndex.get(name) as number] as const,
+    );
+    this.patientLevel = compilePatientLevel(program, this.resolver);
+    this.formatters = program.fields.map((f) => formatterFor(f.type));
+    this.tables = program.populations.map((p) => compileTable(p.rules, this.resolver));
+    this.outputTables = program.outputs.map((o) => {
+      if (o.type === 'proportionIndicator') {
+        return {
+          denominator: compileTable(o.denominator.rules, this.resolver),
+          numerator: compileTable(o.numerator.rules, this.resolver),
+        };
+      }
+      if (o.type === 'count') return compileTable(o.rules, this.resolver);
+      return undefined;
+    });
+  }
+
+  /** Internal hooks for `explain`. */
+  get [ENGINE](): BoundEngine {
+    return this;
+  }
+
+  evaluate(record: PatientRecord): PatientResult {
+    return this.trace(record).result;
+  }
+
+  /** Evaluates one patient and keeps the state an explanation needs. */
+  trace(record: PatientRecord): EvaluationTrace {
+    const reentrant = this.busy;
+    this.busy = true;
+    try {
+      return this.run(record, reentrant);
+    } finally {
+      if (!reentrant) this.busy = false;
+    }
+  }
+
+  private run(record: PatientRecord, fresh: boolean): EvaluationTrace {
+    const program = this.program;
+    const settings = this.settings;
+    const rec = (typeof record === 'object' && record !== null ? record : {}) as Partial<PatientRecord>;
+    const patient = (typeof rec.patient === 'object' && rec.patient !== null ? rec.patient : {}) as Readonly<
+      Record<string, unknown>
+    >;
+    const patientId =
+      typeof patient.patientId === 'string' ? patient.patientId : String(patient.patientId ?? '');
+    const journal: readonly JournalEntry[] = Array.isArray(rec.journal) ? rec.journal : EMPTY;
+    let diags: Diagnostic[] | undefined;
+    const diag = (d: Diagnostic) => {
+      if (diags) diags.push(d);
+      else diags = [d];
+    };
+
+    // Scratch buffers: per-cluster entry lists and entry dates, reused across patients.
+    let lists = fresh ? undefined : this.scratchLists;
+    if (!lists) {
+      lists = Array.from({ length: this.nClusters }, () => []);
+      if (!fresh) this.scratchLists = lists;
+    } else for (const l of lists) l.length = 0;
+    let dates = fresh ? new Float64Array(journal.length) : this.scratchDates;
+    if (dates.length < journal.length) {
+      dates = new Float64Array(Math.max(journal.length, dates.length * 2));
+      this.scratchDates = dates;
+    }
+
+    // One pass over the journal: sealing, exclusion codes, dissent, cluster membership, dates (P9, P14-P16, P19).
+    const sealedOut = !settings.sealedDataUsed;
+    const excl = settings.exclusionCodes.size > 0 ? settings.exclusionCodes : undefined;
+    const dissent = program.dissentCluster;
+    const withdrawn = program.dissentWithdrawnCluster;
+    let dissentLatest = Number.NEGATIVE_INFINITY;
+    let dissentSeen = false;
+    let withdrawnLatest = Number.NEGATIVE_INFINITY;
+    let exclPresent = false;
+    let exclDissentSeen = false;
+    let exclDissentLatest = Number.NEGATIVE_INFINITY;
+    const codeIndex = this.codeIndex;
+    for (let i = 0; i < journal.length; i++) {
+      const e = journal[i];
+      if (typeof e !== 'object' || e === null) continue;
+      if (sealedOut && e.sealed === true) continue;
+      if (excl) {
+        const hit = excl.get(e.codeSystem)?.get(e.code);
+        if (hit === false) exclPresent = true;
+        else if (hit === true) {
+          exclDissentSeen = true;
+          exclDissentLatest = Math.max(exclDissentLatest, participationDate(e, Number.POSITIVE_INFINITY));
+        }
+      }
+      if (e.codeSystem !== SNOMED_CT_OID) {
+        diag({
+          code: 'NON_SNOMED_ENTRY_IGNORED',
+          entryId: safeId(e),
+          message: 'entry is not coded in SNOMED CT',
+        });
+        continue;
+      }
+      const cls = codeIndex.get(e.code);
+      if (cls === undefined) {
+        if (e.effectiveDate === undefined) diag(undated(e, false));
+        continue;
+      }
+      const d = parseIsoDate(e.effectiveDate);
+      for (let j = 0; j < cls.length; j++) {
+        const ci = cls[j] as number;
+        if (ci === dissent) {
+          dissentSeen = true;
+          dissentLatest = Math.max(dissentLatest, d ?? participationDate(e, Number.POSITIVE_INFINITY));
+        }
+        if (ci === withdrawn) {
+          withdrawnLatest = Math.max(withdrawnLatest, d ?? participationDate(e, Number.NEGATIVE_INFINITY));
+        }
+        if (d !== null) (lists[ci] as number[]).push(i);
+      }
+      if (d === null) diag(undated(e, e.effectiveDate !== undefined));
+      else dates[i] = d;
+    }
+
+    // Participation exclusions, in the order P19 lists them.
+    let excluded: ExclusionReason | undefined;
+    if (program.type1OptOut && dissentSeen && !(withdrawnLatest > dissentLatest)) excluded = 'TYPE1_OPT_OUT';
+    else if (exclPresent || (exclDissentSeen && !(withdrawnLatest > exclDissentLatest)))
+      excluded = 'EXCLUSION_CODE';
+    else if (settings.excludeSFlagged && patient.pdsSensitive === true) excluded = 'PDS_S_FLAG';
+    else if (sealedOut && patient.recordSealed === true) excluded = 'RECORD_SEALED';
+    else if (settings.careRecordSharing) {
+      let decision: unknown;
+      try {
+        decision = settings.careRecordSharing(record);
+      } catch {
+        decision = 'exclude'; // fail closed: a hook that cannot decide must not disclose the record
+      }
+      if (decision !== 'include') excluded = 'CARE_RECORD_SHARING';
+    }
+    if (excluded !== undefined) {
+      return {
+        result: {
+          patientId,
+          excluded,
+          fields: EMPTY_OBJ,
+          populations: EMPTY_OBJ,
+          indicators: EMPTY_OBJ,
+          counts: EMPTY_OBJ,
+          diagnostics: EMPTY,
+        },
+        populations: EMPTY,
+      };
+    }
+
+    // GMS registrations (P17).
+    const regStart: number[] = [];
+    const regEnd: number[] = [];
+    const regs = Array.isArray(rec.registrations) ? rec.registrations : EMPTY;
+    for (const reg of regs) {
+      if (typeof reg !== 'object' || reg === null || reg.type !== 'GMS') continue;
+      const s = parseIsoDate(reg.startDate);
+      const end = reg.endDate === undefined ? Number.NaN : parseIsoDate(reg.endDate);
+      if (s === null || end === null) {
+        diag({
+          code: 'INVALID_REGISTRATION_IGNORED',
+          message: 'a GMS registration has an invalid start or end date',
+        });
+        continue;
+      }
+      regStart.push(s);
+      regEnd.push(end);
+    }
+    if (regStart.length > 1 && overlapping(regStart, regEnd)) {
+      diag({
+        code: 'OVERLAPPING_GMS_REGISTRATIONS',
+        message: 'GMS registrations overlap; evaluated as written',
+      });
+    }
+
+    const dob = patient.dateOfBirth === undefined ? null : parseIsoDate(patient.dateOfBirth);
+    const state: PatientState = { journal, lists, dates, regStart, regEnd, dob, patient, diag };
+    const n = this.fieldFns.length;
+    const ctx: Ctx = { v: new Array<RawValue>(n), cd: 0, ce: undefined, ci: 0 };
+    for (let i = 0; i < n; i++) ctx.v[i] = (this.fieldFns[i] as FieldFn)(ctx, state);
+
+    // Populations in dependency order (P2).
+    const pops = program.populations;
+    const popOut: (RuleOutcome | undefined)[] = new Array(pops.length);
+    const populations: Record<string, RuleOutcome> = {};
+    for (let i = 0; i < pops.length; i++) {
+      const p = pops[i] as Program['populations'][number];
+      if (p.parent >= 0 && popOut[p.parent]?.selected !== true) continue;
+      const out = (this.tables[i] as TableFn)(ctx);
+      popOut[i] = out;
+      populations[p.name] = out;
+    }
+
+    let indicators: Record<string, { denominator?: RuleOutcome; numerator?: RuleOutcome }> | undefined;
+    let counts: Record<string, RuleOutcome> | undefined;
+    const outputs = program.outputs;
+    for (let oi = 0; oi < outputs.length; oi++) {
+      const o = outputs[oi] as ProgramOutput;
+      if (o.type === 'proportionIndicator') {
+        if (popOut[o.population]?.selected !== true) continue;
+        const t = this.outputTables[oi] as { denominator: TableFn; numerator: TableFn };
+        const denominator = t.denominator(ctx);
+        indicators ??= {};
+        indicators[o.id] = denominator.selected
+          ? { denominator, numerator: t.numerator(ctx) }
+          : { denominator };
+      } else if (o.type === 'count') {
+        if (popOut[o.population]?.selected !== true) continue;
+        counts ??= {};
+        counts[o.name] = (this.outputTables[oi] as TableFn)(ctx);
+      }
+    }
+    const patientLevel = this.patientLevel?.(popOut, state, ctx, diag);
+
+    const fields: Record<string, FieldValue> = {};
+    for (const [name, i] of this.resultFields) {
+      fields[name] = (this.formatters[i] as ResultFormatter)(ctx.v[i] as RawValue);
+    }
+
+    const result: PatientResult = {
+      patientId,
+      fields,
+      populations,
+      indicators: indicators ?? EMPTY_OBJ,
+      counts: counts ?? EMPTY_OBJ,
+      ...(patientLevel ? { patientLevel } : {}),
+      diagnostics: diags ?? EMPTY,
+    };
+    return { result, ctx, populations: popOut };
+  }
+}
+
+/** The date P19 uses for a participation entry: the effective date, else the date part of `recordedAt`. */
+function participationDate(e: JournalEntry, fallback: number): number {
+  return parseIsoDate(e.effectiveDate) ?? parseDatePart(e.recordedAt) ?? fallback;
+}
+
+function safeId(e: JournalEntry): string | undefined {
+  return typeof e.entryId === 'string' ? e.entryId : undefined;
+}
+
+function undated(e: JournalEntry, invalid: boolean): Diagnostic {
+  return {
+    code: 'UNDATED_ENTRY_IGNORED',
+    entryId: safeId(e),
+    message: invalid
+      ? 'entry has an effective date that is not a valid calendar date'
+      : 'entry has no effective date',
+  } as Diagnostic;
+}
+
+/** True when two GMS registrations overlap: one starts before another (started earlier) has ended. */
+function overlapping(start: readonly number[], end: readonly number[]): boolean {
+  const order = start.map((_, i) => i).sort((a, b) => (start[a] as number) - (start[b] as number));
+  let openUntil = Number.NEGATIVE_INFINITY;
+  for (const i of order) {
+    if ((start[i] as number) < openUntil) return true;
+    const e = end[i] as number;
+    const until = Number.isNaN(e) ? Number.POSITIVE_INFINITY : e;
+    if (until > openUntil) openUntil = until;
+  }
+  return false;
+}
+
+function formatterFor(type: string): ResultFormatter {
+  switch (type) {
+    case 'date':
+      return (v) => (v === null ? null : formatDate(v as number));
+    case 'dateArray':
+      return (v) => (v as readonly number[]).map(formatDate);
+    case 'valueArray':
+      return (v) => (v as readonly (number | null)[]).slice();
+    default:
+      return (v) => v as FieldValue;
+  }
+}

@@ -1,0 +1,70 @@
+import type { BoundSpec } from '../compile/types.js';
+import type { PatientRecord } from '../record.js';
+import type { PatientResult } from './types.js';
+
+/** Options of {@link evaluatePopulation}. */
+export interface EvaluatePopulationOptions {
+  /** Stops the evaluation: the iterator rejects with `signal.reason`. */
+  readonly signal?: AbortSignal;
+}
+
+const EMPTY_OBJ: Readonly<Record<string, never>> = Object.freeze({});
+
+function duplicate(patientId: string): PatientResult {
+  return {
+    patientId,
+    excluded: 'DUPLICATE_PATIENT',
+    fields: EMPTY_OBJ,
+    populations: EMPTY_OBJ,
+    indicators: EMPTY_OBJ,
+    counts: EMPTY_OBJ,
+    diagnostics: [
+      {
+        code: 'DUPLICATE_PATIENT',
+        message: 'a patient id seen earlier in this run: only the first occurrence counts',
+      },
+    ],
+  };
+}
+
+function isAsyncIterable<T>(x: Iterable<T> | AsyncIterable<T>): x is AsyncIterable<T> {
+  return typeof (x as AsyncIterable<T>)[Symbol.asyncIterator] === 'function';
+}
+
+/**
+ * Evaluates a practice's patients as a stream: one result per input record, in input order (P21), holding only
+ * one record at a time (plus the set of patient ids seen, for P3). A later occurrence of a patient id gives a
+ * result with `excluded: 'DUPLICATE_PATIENT'` that counts towards nothing.
+ * @param spec a bound spec.
+ * @param records the practice's records, sync or async.
+ * @param options `signal` to stop early.
+ * @returns an async iterable of results.
+ * @throws the abort reason (not wrapped) when `signal` aborts.
+ */
+export async function* evaluatePopulation(
+  spec: BoundSpec,
+  records: Iterable<PatientRecord> | AsyncIterable<PatientRecord>,
+  options: EvaluatePopulationOptions = {},
+): AsyncIterable<PatientResult> {
+  const { signal } = options;
+  signal?.throwIfAborted();
+  const seen = new Set<string>();
+  const one = (record: PatientRecord): PatientResult => {
+    const id = record?.patient?.patientId;
+    const key = typeof id === 'string' ? id : String(id);
+    if (seen.has(key)) return duplicate(key);
+    seen.add(key);
+    return spec.evaluate(record);
+  };
+  if (isAsyncIterable(records)) {
+    for await (const record of records) {
+      signal?.throwIfAborted();
+      yield one(record);
+    }
+  } else {
+    for (const record of records) {
+      signal?.throwIfAborted();
+      yield one(record);
+    }
+  }
+}
