@@ -1,4 +1,6 @@
 // @gpes/extract-core: compile Business Rules query specifications, bind them to a run, evaluate patients.
+
+export { type RtpRunInput, type RunContextFromRtpOptions, runContextFromRtp } from './bind/rtp.js';
 export type {
   ExclusionCodeString,
   PatientParticipation,
@@ -22,6 +24,22 @@ export type {
   PatientResult,
   RuleOutcome,
 } from './evaluate/types.js';
+export {
+  explain,
+  type PatientExplanation,
+  type RenderExplanationOptions,
+  type RuleStep,
+  renderExplanation,
+  type TableExplanation,
+  type TableRef,
+} from './explain/explain.js';
+export { encodeNumber } from './output/encode.js';
+export {
+  type QueryResultsRecordsOptions,
+  queryResultsRecords,
+  toQrAggregateRecords,
+  toQrPatientLevelRecord,
+} from './output/qr.js';
 export type {
   CalendarDate,
   JournalEntry,
@@ -31,6 +49,7 @@ export type {
   Registration,
 } from './record.js';
 export { SNOMED_CT_OID } from './record.js';
+export { rule, type SpecBuilder, type SpecHeader, specBuilder } from './spec/builder.js';
 export { type LoadSpecOptions, loadSpec } from './spec/load.js';
 export type {
   Action,
@@ -59,4 +78,5 @@ export type {
 } from './spec/model.js';
 export { QUERY_SPEC_NAMESPACE } from './spec/model.js';
 export { type ReadSpecXmlResult, readSpecXml } from './spec/xml-read.js';
+export { type WriteSpecXmlOptions, writeSpecXml } from './spec/xml-write.js';
 export { VERSION } from './version.js';

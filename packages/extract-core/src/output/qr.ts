@@ -1,0 +1,62 @@
+import type { QrAggregateRecord, QrPatientLevelRecord, QrRecord } from '@gpes/messages';
+import type { BoundSpec } from '../compile/types.js';
+import { evaluatePopulation } from '../evaluate/population.js';
+import { createTally } from '../evaluate/tally.js';
+import type { AggregateResult, PatientResult } from '../evaluate/types.js';
+import type { PatientRecord } from '../record.js';
+
+/** Maps aggregate results to `@gpes/messages` Query Results `Aggregate-Record`s (RIDs left to the encoder). */
+export function toQrAggregateRecords(aggregates: readonly AggregateResult[]): QrAggregateRecord[] {
+  return aggregates.map((a) => ({
+    kind: 'aggregate',
+    aid: a.aid,
+    ...(a.description !== undefined ? { description: a.description } : {}),
+    value: a.value,
+  }));
+}
+
+/** Maps a patient's result to a Query Results `Patient-Level-Record`, or undefined when it has none (§5.3). */
+export function toQrPatientLevelRecord(result: PatientResult): QrPatientLevelRecord | undefined {
+  if (result.excluded !== undefined || !result.patientLevel) return undefined;
+  return {
+    kind: 'patient-level',
+    patientTables: result.patientLevel.patientTables,
+    journalsTables: result.patientLevel.journalsTables,
+  };
+}
+
+/** Options of {@link queryResultsRecords}. */
+export interface QueryResultsRecordsOptions {
+  readonly signal?: AbortSignal;
+  /** Called with every patient result of the first pass (e.g. to count diagnostics). */
+  readonly onResult?: (result: PatientResult) => void;
+}
+
+/**
+ * Streams a practice's Query Results records in message order: every `Aggregate-Record` first (as in the v6.0
+ * sample), then one `Patient-Level-Record` per selected patient in input order. Memory stays bounded because the
+ * records are read twice rather than held: pass one tallies the aggregates, pass two (only when the spec has
+ * patient-level extracts) produces the patient-level records. Evaluation is deterministic (P21), so both passes
+ * see the same results.
+ * @param spec a bound spec.
+ * @param records a function returning the practice's records; it is called once or twice.
+ */
+export async function* queryResultsRecords(
+  spec: BoundSpec,
+  records: () => Iterable<PatientRecord> | AsyncIterable<PatientRecord>,
+  options: QueryResultsRecordsOptions = {},
+): AsyncIterable<QrRecord> {
+  const signal = options.signal;
+  const tally = createTally(spec);
+  for await (const result of evaluatePopulation(spec, records(), signal ? { signal } : {})) {
+    tally.add(result);
+    options.onResult?.(result);
+  }
+  yield* toQrAggregateRecords(tally.aggregates());
+  const hasPatientLevel = spec.spec.document.outputs.some((o) => o.type === 'patientLevelExtract');
+  if (!hasPatientLevel) return;
+  for await (const result of evaluatePopulation(spec, records(), signal ? { signal } : {})) {
+    const record = toQrPatientLevelRecord(result);
+    if (record) yield record;
+  }
+}
