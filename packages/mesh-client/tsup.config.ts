@@ -4,6 +4,8 @@ export default defineConfig({
   entry: {
     index: 'src/index.ts',
     testing: 'src/testing/index.ts',
+    // The standalone `gpes-fake-mesh` command (package.json "bin").
+    'fake-mesh': 'src/testing/cli.ts',
   },
   format: ['esm', 'cjs'],
   dts: true,

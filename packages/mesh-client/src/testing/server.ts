@@ -62,6 +62,9 @@ const toBuffer = (v: Uint8Array | string) =>
  * await mesh.close();
  */
 export async function startFakeMesh(options: FakeMeshOptions = {}): Promise<FakeMesh> {
+  if (options.now !== undefined && !(options.now instanceof Date && !Number.isNaN(options.now.getTime()))) {
+    throw new TypeError('fake MESH option now must be a valid Date');
+  }
   const resolved = resolveOptions(options);
   const initialMailboxes = [...(options.mailboxes ?? DEFAULT_MAILBOXES)];
   const clock = new Clock(options.now);
