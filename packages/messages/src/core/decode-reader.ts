@@ -50,6 +50,8 @@ export class ElementReader {
   private readonly usedAttributes = new Set<string>();
   private readonly expectedNames = new Set<string>();
   private simple = false;
+  /** Children taken out of order (read where the schema expects them, reported once as OUT_OF_ORDER). */
+  private readonly consumed = new Set<number>();
 
   constructor(
     readonly ctx: DecodeContext,
@@ -126,12 +128,37 @@ export class ElementReader {
     return el !== undefined && el.name === name;
   }
 
-  private take(): ElementReader {
-    const el = this.el.children[this.pos++]!;
+  private take(index = this.pos): ElementReader {
+    const el = this.el.children[index]!;
+    if (index === this.pos) {
+      this.pos++;
+      this.skipConsumed();
+    } else {
+      this.consumed.add(index);
+    }
     if (el.ns !== this.ns) {
       this.ctx.add(el.path, 'WRONG_NAMESPACE', `Element ${el.name} is not in the GPES-I namespace`, this.ns);
     }
     return new ElementReader(this.ctx, el, this.ns);
+  }
+
+  private skipConsumed(): void {
+    while (this.consumed.has(this.pos)) this.pos++;
+  }
+
+  /**
+   * When `name` is not next but appears later among the children, read it anyway and report it once as
+   * OUT_OF_ORDER, so one misplaced element yields one issue rather than a cascade.
+   */
+  private takeMisplaced(name: string): ElementReader | undefined {
+    for (let i = this.pos + 1; i < this.el.children.length; i++) {
+      const c = this.el.children[i]!;
+      if (!this.consumed.has(i) && c.name === name) {
+        this.ctx.add(c.path, 'OUT_OF_ORDER', `Element ${name} is out of schema order`);
+        return this.take(i);
+      }
+    }
+    return undefined;
   }
 
   /** The name of the next unconsumed child, if any. */
@@ -143,18 +170,16 @@ export class ElementReader {
   child(name: string): ElementReader | undefined {
     this.expectedNames.add(name);
     if (this.matches(this.el.children[this.pos], name)) return this.take();
-    this.ctx.add(
-      `${this.el.path}/${name}`,
-      'MISSING_ELEMENT',
-      `Required element ${name} is missing or out of place`,
-    );
+    const misplaced = this.takeMisplaced(name);
+    if (misplaced) return misplaced;
+    this.ctx.add(`${this.el.path}/${name}`, 'MISSING_ELEMENT', `Required element ${name} is missing`);
     return undefined;
   }
 
   /** Zero or one `name` child at the current position. */
   optional(name: string): ElementReader | undefined {
     this.expectedNames.add(name);
-    return this.matches(this.el.children[this.pos], name) ? this.take() : undefined;
+    return this.matches(this.el.children[this.pos], name) ? this.take() : this.takeMisplaced(name);
   }
 
   /** Consecutive `name` children, between `min` and `max`. */
@@ -195,6 +220,7 @@ export class ElementReader {
   /** Reports unconsumed children, unknown attributes and stray text. Call once, after reading. */
   end(): void {
     for (let i = this.pos; i < this.el.children.length; i++) {
+      if (this.consumed.has(i)) continue;
       const c = this.el.children[i]!;
       if (this.expectedNames.has(c.name)) {
         this.ctx.add(c.path, 'OUT_OF_ORDER', `Element ${c.name} is out of order or repeated`);

@@ -56,6 +56,7 @@ export type DecodeIssueCode =
   | 'CSV_MALFORMED'
   | 'CSV_HEADER'
   | 'CSV_COLUMN_COUNT'
+  | 'MISSING_VALUE'
   | 'INCONSISTENT';
 
 /** Options every decoder takes. */

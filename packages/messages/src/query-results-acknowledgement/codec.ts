@@ -1,0 +1,176 @@
+import { compact, type DecodeXmlOptions, decodeDocument } from '../core/decode-reader.js';
+import {
+  attrs,
+  EncodeContext,
+  type EncodeOptions,
+  indexed,
+  type OutElement,
+  serializeDocument,
+} from '../core/encode-writer.js';
+import { type DecodeResult, MessageDecodeError } from '../core/issues.js';
+import { readRootAttributes, rootAttributes, rootOf } from '../core/message-root.js';
+import type { QueryResultsAcknowledgement, QueryResultsAcknowledgementError } from './model.js';
+
+const ROOT = rootOf('QRA');
+const BODY = `/${ROOT.name}/Query-Results-Acknowledgement`;
+const STATUSES = ['Accepted', 'Rejected'] as const;
+
+/**
+ * Decodes a Query Results acknowledgement (PROPOSED shape). Never throws on bad input.
+ * @returns `{ ok: true, value }` or `{ ok: false, issues }`
+ */
+export function decodeQueryResultsAcknowledgement(
+  input: string | Uint8Array,
+  options?: DecodeXmlOptions,
+): DecodeResult<QueryResultsAcknowledgement> {
+  return decodeDocument(input, options, ROOT, (root) => {
+    const gpesIVersion = readRootAttributes(root, 'QRA');
+    const body = root.child('Query-Results-Acknowledgement');
+    if (!body) return { gpesIVersion } as QueryResultsAcknowledgement;
+    const qraUuid = body.attr('QRA-UUID', 'UUID-Type', true);
+    const qrUuid = body.attr('QR-UUID', 'UUID-Type', true);
+    const scheduledQueryInstanceId = body.attr(
+      'Scheduled-Query-Instance-ID',
+      'Scheduled-Query-Instance-ID-Type',
+      true,
+    );
+    const practiceId = body.attr('Practice-ID', 'Practice-ID-Type', true);
+    const issueDateTime = body.attr('Issue-Date-Time', 'Date-Time-Type', true);
+    const rawStatus = body.attr('Status', 'xs:string', true);
+    let status: QueryResultsAcknowledgement['status'] | undefined;
+    if (rawStatus !== undefined) {
+      if ((STATUSES as readonly string[]).includes(rawStatus)) status = rawStatus as 'Accepted' | 'Rejected';
+      else
+        body.ctx.add(
+          `${body.path}/@Status`,
+          'INVALID_ENUM',
+          'Attribute Status is not valid',
+          'one of Accepted, Rejected',
+          rawStatus,
+        );
+    }
+    const errors = body.many('Error', 0, Number.POSITIVE_INFINITY).map((e) => {
+      const code = e.attr('Code', 'UC5-Digit-Hexidecimal-Type', true);
+      const title = e.attr('Title', 'Description-Attribute-Type', true);
+      const description = e.attr('Description', 'Description-Attribute-Type');
+      e.text('xs:string');
+      if (e.el.text.trim() !== '')
+        e.ctx.add(e.path, 'UNEXPECTED_TEXT', 'Error carries its data in attributes only');
+      e.end();
+      return compact({ code, title, description }) as QueryResultsAcknowledgementError;
+    });
+    if (status === 'Rejected' && errors.length === 0) {
+      body.ctx.add(
+        `${body.path}/Error`,
+        'INCONSISTENT',
+        'A Rejected acknowledgement needs at least one Error',
+      );
+    }
+    if (status === 'Accepted' && errors.length > 0) {
+      body.ctx.add(`${body.path}/Error`, 'INCONSISTENT', 'An Accepted acknowledgement carries no Error');
+    }
+    body.end();
+    return {
+      gpesIVersion,
+      qraUuid,
+      qrUuid,
+      scheduledQueryInstanceId,
+      practiceId,
+      issueDateTime,
+      status,
+      errors,
+    } as QueryResultsAcknowledgement;
+  });
+}
+
+/**
+ * Like {@link decodeQueryResultsAcknowledgement}, but throws.
+ * @throws MessageDecodeError with every issue
+ */
+export function decodeQueryResultsAcknowledgementOrThrow(
+  input: string | Uint8Array,
+  options?: DecodeXmlOptions,
+): QueryResultsAcknowledgement {
+  const r = decodeQueryResultsAcknowledgement(input, options);
+  if (!r.ok) throw new MessageDecodeError('Query Results acknowledgement could not be decoded', r.issues);
+  return r.value;
+}
+
+/**
+ * Encodes a Query Results acknowledgement (PROPOSED shape) in canonical form.
+ * @throws MessageDecodeError when `value` breaks the proposed shape
+ */
+export function encodeQueryResultsAcknowledgement(
+  value: QueryResultsAcknowledgement,
+  options?: EncodeOptions,
+): string {
+  const ctx = new EncodeContext(options?.includeValues === true);
+  const v = value as Partial<QueryResultsAcknowledgement>;
+  const errors = Array.isArray(v.errors) ? v.errors : [];
+  let status: string | undefined;
+  if (v.status === 'Accepted' || v.status === 'Rejected') status = v.status;
+  else
+    ctx.add(
+      `${BODY}/@Status`,
+      v.status === undefined ? 'MISSING_ATTRIBUTE' : 'INVALID_ENUM',
+      'status must be Accepted or Rejected',
+      'one of Accepted, Rejected',
+    );
+  if (status === 'Rejected' && errors.length === 0)
+    ctx.add(`${BODY}/Error`, 'INCONSISTENT', 'A Rejected acknowledgement needs at least one Error');
+  if (status === 'Accepted' && errors.length > 0)
+    ctx.add(`${BODY}/Error`, 'INCONSISTENT', 'An Accepted acknowledgement carries no Error');
+  const body: OutElement = {
+    name: 'Query-Results-Acknowledgement',
+    attributes: attrs(
+      ['QRA-UUID', ctx.value(`${BODY}/@QRA-UUID`, 'UUID-Type', v.qraUuid, true, 'qraUuid')],
+      ['QR-UUID', ctx.value(`${BODY}/@QR-UUID`, 'UUID-Type', v.qrUuid, true, 'qrUuid')],
+      [
+        'Scheduled-Query-Instance-ID',
+        ctx.value(
+          `${BODY}/@Scheduled-Query-Instance-ID`,
+          'Scheduled-Query-Instance-ID-Type',
+          v.scheduledQueryInstanceId,
+          true,
+          'scheduledQueryInstanceId',
+        ),
+      ],
+      [
+        'Practice-ID',
+        ctx.value(`${BODY}/@Practice-ID`, 'Practice-ID-Type', v.practiceId, true, 'practiceId'),
+      ],
+      [
+        'Issue-Date-Time',
+        ctx.value(`${BODY}/@Issue-Date-Time`, 'Date-Time-Type', v.issueDateTime, true, 'issueDateTime'),
+      ],
+      ['Status', status],
+    ),
+    children: errors.map((e, i): OutElement => {
+      const path = indexed(BODY, 'Error', i, errors.length);
+      return {
+        name: 'Error',
+        attributes: attrs(
+          ['Code', ctx.value(`${path}/@Code`, 'UC5-Digit-Hexidecimal-Type', e?.code, true, 'code')],
+          ['Title', ctx.value(`${path}/@Title`, 'Description-Attribute-Type', e?.title, true, 'title')],
+          [
+            'Description',
+            ctx.value(
+              `${path}/@Description`,
+              'Description-Attribute-Type',
+              e?.description,
+              false,
+              'description',
+            ),
+          ],
+        ),
+      };
+    }),
+  };
+  const root: OutElement = {
+    name: ROOT.name,
+    attributes: rootAttributes(ctx, 'QRA', v.gpesIVersion),
+    children: [body],
+  };
+  ctx.throwIfIssues('Query Results acknowledgement could not be encoded');
+  return serializeDocument(root, ROOT.namespace);
+}

@@ -1,0 +1,6 @@
+export {
+  decodeQueryResultsAcknowledgement,
+  decodeQueryResultsAcknowledgementOrThrow,
+  encodeQueryResultsAcknowledgement,
+} from './codec.js';
+export type { QueryResultsAcknowledgement, QueryResultsAcknowledgementError } from './model.js';

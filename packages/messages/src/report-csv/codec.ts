@@ -1,0 +1,277 @@
+import { TextDecoder } from 'node:util';
+import Papa from 'papaparse';
+import { checkValue, type DataTypeName, isCalendarDate } from '../core/data-types.js';
+import {
+  type DecodeIssue,
+  type DecodeIssueCode,
+  type DecodeOptions,
+  type DecodeResult,
+  MessageDecodeError,
+} from '../core/issues.js';
+import { DEFAULT_XML_LIMITS } from '../core/xml/limits.js';
+import { REPORT_COLUMNS, REPORT_STATUSES } from '../registry.js';
+import type { ReportRow, ReportStatus } from './model.js';
+
+/** Options of {@link decodeReportCsv}. */
+export interface DecodeReportCsvOptions extends DecodeOptions {
+  /**
+   * Largest report accepted, in bytes.
+   * @default 33_554_432 (32 MiB)
+   */
+  readonly maxDocumentBytes?: number;
+}
+
+type Column = (typeof REPORT_COLUMNS.value)[number];
+type FieldType = DataTypeName | 'date' | 'count' | 'status';
+
+/** Column → model property, type, required. Order is REPORT_COLUMNS. */
+const FIELDS: Record<Column, { key: keyof ReportRow; type: FieldType; required: boolean }> = {
+  REPORT_DATE: { key: 'reportDate', type: 'date', required: true },
+  SUPPLIER: { key: 'supplier', type: 'Common-Identifier-Type', required: true },
+  GP_SYSTEM_IDENTIFIER: { key: 'gpSystemIdentifier', type: 'GPSoC-System-Identifier-Type', required: true },
+  PRACTICE_ID: { key: 'practiceId', type: 'Practice-ID-Type', required: true },
+  SCHEDULED_QUERY_INSTANCE_ID: {
+    key: 'scheduledQueryInstanceId',
+    type: 'Scheduled-Query-Instance-ID-Type',
+    required: true,
+  },
+  RTP_UUID: { key: 'rtpUuid', type: 'UUID-Type', required: true },
+  STATUS: { key: 'status', type: 'status', required: true },
+  STATUS_CODE: { key: 'statusCode', type: 'UC5-Digit-Hexidecimal-Type', required: false },
+  QR_UUID: { key: 'qrUuid', type: 'UUID-Type', required: false },
+  QR_ISSUE_DATE_TIME: { key: 'qrIssueDateTime', type: 'Date-Time-Type', required: false },
+  AGGREGATE_RECORD_COUNT: { key: 'aggregateRecordCount', type: 'count', required: false },
+  PATIENT_RECORD_COUNT: { key: 'patientRecordCount', type: 'count', required: false },
+  EXECUTION_START: { key: 'executionStart', type: 'Date-Time-Type', required: false },
+  EXECUTION_END: { key: 'executionEnd', type: 'Date-Time-Type', required: false },
+  DETAIL: { key: 'detail', type: 'Event-Code-Supplementary-Data', required: false },
+};
+
+const COLUMNS = REPORT_COLUMNS.value;
+const STATUS_SET = new Set<string>(REPORT_STATUSES.value);
+
+function checkField(
+  type: FieldType,
+  raw: string,
+): { ok: true; value: string } | { ok: false; code: DecodeIssueCode; expected: string } {
+  if (type === 'date') {
+    const m = /^([0-9]{4})-([0-9]{2})-([0-9]{2})$/.exec(raw);
+    return m && isCalendarDate(Number(m[1]), Number(m[2]), Number(m[3]))
+      ? { ok: true, value: raw }
+      : { ok: false, code: 'INVALID_DATE', expected: 'YYYY-MM-DD' };
+  }
+  if (type === 'count') {
+    return /^[0-9]{1,15}$/.test(raw)
+      ? { ok: true, value: raw }
+      : { ok: false, code: 'INVALID_NUMBER', expected: 'a non-negative integer' };
+  }
+  if (type === 'status') {
+    return STATUS_SET.has(raw)
+      ? { ok: true, value: raw }
+      : { ok: false, code: 'INVALID_ENUM', expected: `one of ${REPORT_STATUSES.value.join(', ')}` };
+  }
+  const r = checkValue(type, raw);
+  return r.ok ? r : { ok: false, code: r.failure.code, expected: r.failure.expected };
+}
+
+const cellPath = (row: number, column: string) => `row ${row}, column "${column}"`;
+
+function issue(
+  includeValues: boolean,
+  path: string,
+  code: DecodeIssueCode,
+  message: string,
+  expected?: string,
+  value?: string,
+): DecodeIssue {
+  const out: { path: string; code: DecodeIssueCode; message: string; expected?: string; value?: string } = {
+    path,
+    code,
+    message,
+  };
+  if (expected !== undefined) out.expected = expected;
+  if (includeValues && value !== undefined) {
+    out.value = value;
+    out.message = `${message} (value: ${JSON.stringify(value)})`;
+  }
+  return out;
+}
+
+/**
+ * Decodes an extraction status report CSV (PROPOSED columns): RFC 4180, UTF-8 (BOM allowed), a header row equal to
+ * `REPORT_COLUMNS`. Rows are numbered from the header (row 1). Never throws on bad input.
+ * @returns the rows, or issues with paths like `row 3, column "PRACTICE_ID"`
+ */
+export function decodeReportCsv(
+  input: string | Uint8Array,
+  options?: DecodeReportCsvOptions,
+): DecodeResult<ReportRow[]> {
+  const includeValues = options?.includeValues === true;
+  const maxBytes = options?.maxDocumentBytes ?? DEFAULT_XML_LIMITS.maxDocumentBytes;
+  const size = typeof input === 'string' ? Buffer.byteLength(input, 'utf8') : input.byteLength;
+  if (size > maxBytes) {
+    return {
+      ok: false,
+      issues: [
+        issue(
+          false,
+          'row 1',
+          'LIMIT_DOCUMENT_SIZE',
+          `The report is larger than the limit of ${maxBytes} bytes`,
+        ),
+      ],
+    };
+  }
+  let text: string;
+  if (typeof input === 'string') text = input;
+  else {
+    try {
+      text = new TextDecoder('utf-8', { fatal: true }).decode(input);
+    } catch {
+      return {
+        ok: false,
+        issues: [issue(false, 'row 1', 'ENCODING_INVALID', 'The report is not valid UTF-8')],
+      };
+    }
+  }
+  if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
+  const parsed = Papa.parse<string[]>(text, { header: false, delimiter: ',', skipEmptyLines: false });
+  const issues: DecodeIssue[] = [];
+  for (const e of parsed.errors) {
+    // papaparse messages name the problem, never the cell content.
+    issues.push(
+      issue(false, `row ${(e.row ?? 0) + 1}`, 'CSV_MALFORMED', `The CSV is malformed: ${e.message}`),
+    );
+  }
+  if (issues.length > 0) return { ok: false, issues };
+  const data = parsed.data;
+  // RFC 4180 allows a final line break; papaparse reports it as one empty row.
+  const last = data[data.length - 1];
+  if (data.length > 1 && last !== undefined && last.length === 1 && last[0] === '') data.pop();
+  const header = data[0];
+  if (header === undefined || header.length !== COLUMNS.length || header.some((h, i) => h !== COLUMNS[i])) {
+    return {
+      ok: false,
+      issues: [
+        issue(false, 'row 1', 'CSV_HEADER', 'The header row is not the report header', COLUMNS.join(',')),
+      ],
+    };
+  }
+  const rows: ReportRow[] = [];
+  for (let r = 1; r < data.length; r++) {
+    const cells = data[r]!;
+    const rowNo = r + 1;
+    if (cells.length !== COLUMNS.length) {
+      issues.push(
+        issue(
+          false,
+          `row ${rowNo}`,
+          'CSV_COLUMN_COUNT',
+          `Row has ${cells.length} fields instead of ${COLUMNS.length}`,
+        ),
+      );
+      continue;
+    }
+    const row: Record<string, string | number> = {};
+    COLUMNS.forEach((col, c) => {
+      const f = FIELDS[col];
+      const raw = cells[c] ?? '';
+      if (raw === '') {
+        if (f.required)
+          issues.push(issue(false, cellPath(rowNo, col), 'MISSING_VALUE', `${col} is required`));
+        return;
+      }
+      const checked = checkField(f.type, raw);
+      if (!checked.ok) {
+        issues.push(
+          issue(
+            includeValues,
+            cellPath(rowNo, col),
+            checked.code,
+            `${col} is not valid`,
+            checked.expected,
+            raw,
+          ),
+        );
+        return;
+      }
+      row[f.key] = f.type === 'count' ? Number(checked.value) : checked.value;
+    });
+    rows.push(row as unknown as ReportRow);
+  }
+  return issues.length > 0 ? { ok: false, issues } : { ok: true, value: rows };
+}
+
+/**
+ * Like {@link decodeReportCsv}, but throws.
+ * @throws MessageDecodeError with every issue
+ */
+export function decodeReportCsvOrThrow(
+  input: string | Uint8Array,
+  options?: DecodeReportCsvOptions,
+): ReportRow[] {
+  const r = decodeReportCsv(input, options);
+  if (!r.ok) throw new MessageDecodeError('Report CSV could not be decoded', r.issues);
+  return r.value;
+}
+
+/**
+ * Encodes report rows as CSV (PROPOSED columns): header row, CRLF line ends (RFC 4180) including a final one,
+ * fields quoted only when needed. UUIDs are written upper case.
+ * @throws MessageDecodeError when a row breaks the proposed column rules (paths `row N, column "X"`)
+ */
+export function encodeReportCsv(
+  rows: readonly ReportRow[],
+  options?: { readonly includeValues?: boolean },
+): string {
+  const includeValues = options?.includeValues === true;
+  const issues: DecodeIssue[] = [];
+  const data: string[][] = [];
+  const list = Array.isArray(rows) ? rows : [];
+  list.forEach((row, r) => {
+    const rowNo = r + 2;
+    const cells = COLUMNS.map((col) => {
+      const f = FIELDS[col];
+      const raw = (row as unknown as Record<string, unknown> | undefined)?.[f.key];
+      if (raw === undefined || raw === null || raw === '') {
+        if (f.required)
+          issues.push(issue(false, cellPath(rowNo, col), 'MISSING_VALUE', `${String(f.key)} is required`));
+        return '';
+      }
+      const text =
+        typeof raw === 'number' && Number.isSafeInteger(raw)
+          ? String(raw)
+          : typeof raw === 'string'
+            ? raw
+            : undefined;
+      if (text === undefined) {
+        issues.push(
+          issue(false, cellPath(rowNo, col), 'INVALID_VALUE', `${String(f.key)} has the wrong type`),
+        );
+        return '';
+      }
+      const checked = checkField(f.type, text);
+      if (!checked.ok) {
+        issues.push(
+          issue(
+            includeValues,
+            cellPath(rowNo, col),
+            checked.code,
+            `${String(f.key)} is not valid`,
+            checked.expected,
+            text,
+          ),
+        );
+        return '';
+      }
+      return checked.value;
+    });
+    data.push(cells);
+  });
+  if (issues.length > 0) throw new MessageDecodeError('Report CSV could not be encoded', issues);
+  const body = Papa.unparse(
+    { fields: [...COLUMNS], data },
+    { newline: '\r\n', delimiter: ',', header: true },
+  );
+  return `${body}\r\n`;
+}

@@ -1,0 +1,146 @@
+import { compact, type DecodeXmlOptions, decodeDocument } from '../core/decode-reader.js';
+import {
+  attrs,
+  EncodeContext,
+  type EncodeOptions,
+  indexed,
+  type OutElement,
+  serializeDocument,
+} from '../core/encode-writer.js';
+import { type DecodeResult, MessageDecodeError } from '../core/issues.js';
+import { readRootAttributes, rootAttributes, rootOf } from '../core/message-root.js';
+import type { RtpCancellation } from './model.js';
+
+const ROOT = rootOf('RTPC');
+const BODY = `/${ROOT.name}/Cancellation`;
+
+/**
+ * Decodes an RTP cancellation (PROPOSED shape). Never throws on bad input.
+ * @returns `{ ok: true, value }` or `{ ok: false, issues }`
+ */
+export function decodeRtpCancellation(
+  input: string | Uint8Array,
+  options?: DecodeXmlOptions,
+): DecodeResult<RtpCancellation> {
+  return decodeDocument(input, options, ROOT, (root) => {
+    const gpesIVersion = readRootAttributes(root, 'RTPC');
+    const body = root.child('Cancellation');
+    if (!body) return { gpesIVersion } as RtpCancellation;
+    const rtpcUuid = body.attr('RTPC-UUID', 'UUID-Type', true);
+    const rtpUuid = body.attr('RTP-UUID', 'UUID-Type', true);
+    const scheduledQueryInstanceId = body.attr(
+      'Scheduled-Query-Instance-ID',
+      'Scheduled-Query-Instance-ID-Type',
+      true,
+    );
+    const issueDateTime = body.attr('Issue-Date-Time', 'Date-Time-Type', true);
+    const cohortEl = body.optional('GP-Practice-Cohort');
+    let gpPracticeCohort: string[] | undefined;
+    if (cohortEl) {
+      gpPracticeCohort = cohortEl.many('Practice-ID', 1, Number.POSITIVE_INFINITY).map((p) => {
+        const v = p.text('Practice-ID-Type');
+        p.end();
+        return v as string;
+      });
+      cohortEl.end();
+    }
+    const reasonEl = body.child('Reason');
+    const reason = reasonEl?.text('Description-Attribute-Type');
+    reasonEl?.end();
+    body.end();
+    return compact({
+      gpesIVersion,
+      rtpcUuid,
+      rtpUuid,
+      scheduledQueryInstanceId,
+      issueDateTime,
+      gpPracticeCohort,
+      reason,
+    }) as RtpCancellation;
+  });
+}
+
+/**
+ * Like {@link decodeRtpCancellation}, but throws.
+ * @throws MessageDecodeError with every issue
+ */
+export function decodeRtpCancellationOrThrow(
+  input: string | Uint8Array,
+  options?: DecodeXmlOptions,
+): RtpCancellation {
+  const r = decodeRtpCancellation(input, options);
+  if (!r.ok) throw new MessageDecodeError('RTP cancellation could not be decoded', r.issues);
+  return r.value;
+}
+
+/**
+ * Encodes an RTP cancellation (PROPOSED shape) in canonical form.
+ * @throws MessageDecodeError when `value` breaks the proposed shape
+ */
+export function encodeRtpCancellation(value: RtpCancellation, options?: EncodeOptions): string {
+  const ctx = new EncodeContext(options?.includeValues === true);
+  const v = value as Partial<RtpCancellation>;
+  const children: OutElement[] = [];
+  if (v.gpPracticeCohort !== undefined) {
+    const list = Array.isArray(v.gpPracticeCohort) ? v.gpPracticeCohort : [];
+    if (list.length === 0) {
+      ctx.add(
+        `${BODY}/GP-Practice-Cohort/Practice-ID`,
+        'MISSING_ELEMENT',
+        'gpPracticeCohort, when given, needs at least one practice',
+      );
+    }
+    children.push({
+      name: 'GP-Practice-Cohort',
+      attributes: [],
+      children: list.map(
+        (p, i): OutElement => ({
+          name: 'Practice-ID',
+          attributes: [],
+          text:
+            ctx.value(
+              indexed(`${BODY}/GP-Practice-Cohort`, 'Practice-ID', i, list.length),
+              'Practice-ID-Type',
+              p,
+              true,
+              'practiceId',
+            ) ?? '',
+        }),
+      ),
+    });
+  }
+  children.push({
+    name: 'Reason',
+    attributes: [],
+    text: ctx.value(`${BODY}/Reason`, 'Description-Attribute-Type', v.reason, true, 'reason') ?? '',
+  });
+  const body: OutElement = {
+    name: 'Cancellation',
+    attributes: attrs(
+      ['RTPC-UUID', ctx.value(`${BODY}/@RTPC-UUID`, 'UUID-Type', v.rtpcUuid, true, 'rtpcUuid')],
+      ['RTP-UUID', ctx.value(`${BODY}/@RTP-UUID`, 'UUID-Type', v.rtpUuid, true, 'rtpUuid')],
+      [
+        'Scheduled-Query-Instance-ID',
+        ctx.value(
+          `${BODY}/@Scheduled-Query-Instance-ID`,
+          'Scheduled-Query-Instance-ID-Type',
+          v.scheduledQueryInstanceId,
+          true,
+          'scheduledQueryInstanceId',
+        ),
+      ],
+      [
+        'Issue-Date-Time',
+        ctx.value(`${BODY}/@Issue-Date-Time`, 'Date-Time-Type', v.issueDateTime, true, 'issueDateTime'),
+      ],
+    ),
+    children,
+  };
+  const root: OutElement = {
+    name: ROOT.name,
+    attributes: rootAttributes(ctx, 'RTPC', v.gpesIVersion),
+    children: [body],
+  };
+  ctx.throwIfIssues('RTP cancellation could not be encoded');
+  return serializeDocument(root, ROOT.namespace);
+}
