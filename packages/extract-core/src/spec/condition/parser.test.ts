@@ -1,0 +1,72 @@
+import { describe, expect, it } from 'vitest';
+import { parseCondition } from './parser.js';
+import { printCondition } from './print.js';
+
+const canonical = (text: string) => {
+  const r = parseCondition(text);
+  if (!r.ok) throw new Error(r.error.message);
+  return printCondition(r.condition);
+};
+
+describe('condition language (§3.3.1)', () => {
+  it('accepts NHS typography pasted from the Word document and prints canonical ASCII', () => {
+    expect(
+      canonical(
+        '(If REG_DAT ≠ Null AND If DEREG_DAT = Null) OR (If REG_DAT ≠ Null AND If DEREG_DAT > ACHV_DAT)',
+      ),
+    ).toBe('(REG_DAT != null AND DEREG_DAT = null) OR (REG_DAT != null AND DEREG_DAT > ACHV_DAT)');
+    expect(canonical('If ACE_DAT > (PPED – 6 months)')).toBe('ACE_DAT > (PPED - 6 months)');
+    expect(canonical('If DSEP_DAT ≤ (DM_DAT + 279 days)')).toBe('DSEP_DAT <= (DM_DAT + 279 days)');
+    expect(canonical('If DM_DAT < 01/04/2013')).toBe('DM_DAT < 2013-04-01');
+    expect(canonical('If PAT_AGE < 17 years')).toBe('PAT_AGE < 17 years');
+    expect(canonical('X <> 3 and y >= 2')).toBe('X != 3 AND y >= 2');
+    expect(canonical("SEX = '2'")).toBe("SEX = '2'");
+    expect(canonical('@date > (ACHV_DAT - 3 years) AND @value1 < 10%')).toBe(
+      '@date > (ACHV_DAT - 3 years) AND @value1 < 10',
+    );
+    expect(canonical('count({BPSYS_DAT}) >= 2 AND max([BPSYS_VAL]) < 140')).toBe(
+      'count({BPSYS_DAT}) >= 2 AND max([BPSYS_VAL]) < 140',
+    );
+    expect(canonical('latestOf(A_DAT, B_DAT) > (X + 1 year) - 1 day')).toBe(
+      'latestOf(A_DAT, B_DAT) > (X + 1 year) - 1 day',
+    );
+    expect(canonical('NOT (A > -5)')).toBe('NOT (A > -5)');
+  });
+
+  it('tells a parenthesised condition from a parenthesised operand', () => {
+    const r = parseCondition('(PPED - 12 months) < X');
+    expect(r.ok && r.condition.kind).toBe('compare');
+    const c = parseCondition('(A = null OR B = null)');
+    expect(c.ok && c.condition.kind).toBe('paren');
+  });
+
+  it('gives NOT, then AND, then OR precedence and flags unparenthesised mixing', () => {
+    const r = parseCondition('A = null OR B = null AND C = null');
+    expect(r.ok).toBe(true);
+    if (!r.ok) return;
+    expect(r.mixedAndOr).toBe(true);
+    expect(r.condition.kind).toBe('or');
+    const ok = parseCondition('(A = null OR B = null) AND C = null');
+    expect(ok.ok && ok.mixedAndOr).toBe(false);
+  });
+
+  it('reports syntax errors with an offset instead of throwing', () => {
+    for (const bad of [
+      'A >',
+      'A = null AND',
+      '(A = null',
+      'A < null',
+      'A = 2021-02-30',
+      'A ! B',
+      "A = 'open",
+      '{A',
+      'A + 3 weeks > B',
+      '@when > A',
+      'A B',
+    ]) {
+      const r = parseCondition(bad);
+      expect(r.ok, bad).toBe(false);
+      if (!r.ok) expect(r.error.offset).toBeGreaterThanOrEqual(0);
+    }
+  });
+});
