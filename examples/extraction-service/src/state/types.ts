@@ -65,6 +65,8 @@ export interface RequestState {
   /** Spool file holding the RTP document as received, decoded again when the request is evaluated. */
   readonly documentFile: string;
   readonly rtprId: string;
+  /** Id of the report CSV sent once every practice of the request has reached an end state. */
+  readonly reportId: string;
   practices: Record<string, PracticeProgress>;
   cancelled?: { at: string; reason: string };
 }

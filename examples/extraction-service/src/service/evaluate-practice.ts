@@ -1,0 +1,108 @@
+import { createReadStream } from 'node:fs';
+import { rm } from 'node:fs/promises';
+import { createGzip } from 'node:zlib';
+import { type BoundSpec, createTally, evaluatePopulation, type PatientRecord } from '@gpes/extract-core';
+import {
+  encodeQueryResults,
+  type QrAggregateRecord,
+  type QrPatientLevelRecord,
+  type QrRecord,
+  type QueryResultsHeader,
+  shouldCompress,
+} from '@gpes/messages';
+import type { FileStateStore } from '../state/store.js';
+
+/** What the evaluation of one practice produced, ready to be queued for sending. */
+export interface PracticeExtract {
+  /** Spool file name of the Query Results document (gzip-compressed when `compressed`). */
+  readonly file: string;
+  readonly bytes: number;
+  readonly compressed: boolean;
+  readonly patients: number;
+  readonly aggregates: readonly QrAggregateRecord[];
+  readonly patientRecords: number;
+}
+
+export interface EvaluatePracticeOptions {
+  readonly store: FileStateStore;
+  readonly bound: BoundSpec;
+  readonly records: () => AsyncIterable<PatientRecord> | Iterable<PatientRecord>;
+  /** Everything of the header except the execution statistics, which are measured here. */
+  readonly header: (execution: { start: string; end: string }) => QueryResultsHeader;
+  readonly fileBase: string;
+  readonly now: () => string;
+  /** Called every `progressEvery` patients of the first pass (a test may throw here: `mid-evaluation`). */
+  readonly onProgress: (patients: number) => void;
+  readonly progressEvery?: number;
+  /** Payload compression threshold. @default the @gpes/messages registry's proposal (gzip above 1 MiB) */
+  readonly compress?: (bytes: number) => boolean;
+  readonly signal: AbortSignal;
+}
+
+/**
+ * Evaluates one practice and writes its Query Results document to the spool.
+ *
+ * Aggregate records come first in the document, as in the v6.0 sample, but are known only once every patient has
+ * been seen. Rather than hold patient-level records in memory, a specification with patient-level outputs is
+ * evaluated twice: evaluation is deterministic (P21), so the second pass yields exactly the records the first
+ * counted, and memory stays bounded by one patient whatever the practice size.
+ */
+export async function evaluatePractice(options: EvaluatePracticeOptions): Promise<PracticeExtract> {
+  const { store, bound, signal } = options;
+  const every = options.progressEvery ?? 1000;
+  const start = options.now();
+  const tally = createTally(bound);
+  let patients = 0;
+  let patientRecords = 0;
+  for await (const result of evaluatePopulation(bound, options.records(), { signal })) {
+    tally.add(result);
+    if (result.patientLevel) patientRecords++;
+    patients++;
+    if (patients % every === 0) options.onProgress(patients);
+  }
+  const aggregates: QrAggregateRecord[] = tally.aggregates().map((a) => ({
+    kind: 'aggregate',
+    aid: a.aid,
+    value: a.value,
+    ...(a.description !== undefined ? { description: a.description } : {}),
+  }));
+  const end = options.now();
+
+  async function* records(): AsyncGenerator<QrRecord> {
+    yield* aggregates;
+    if (patientRecords === 0) return;
+    for await (const result of evaluatePopulation(bound, options.records(), { signal })) {
+      if (!result.patientLevel) continue;
+      const record: QrPatientLevelRecord = {
+        kind: 'patient-level',
+        patientTables: result.patientLevel.patientTables,
+        journalsTables: result.patientLevel.journalsTables,
+      };
+      yield record;
+    }
+  }
+
+  const plain = `${options.fileBase}.xml`;
+  const bytes = await store.writeSpool(
+    plain,
+    encodeQueryResults(options.header({ start, end }), records()),
+    signal,
+  );
+  const compress = options.compress ?? shouldCompress;
+  if (!compress(bytes)) {
+    return { file: plain, bytes, compressed: false, patients, aggregates, patientRecords };
+  }
+  // Payload compression (Mex-Content-Compressed: Y), not MESH transport compression: GPES receives the gzip file.
+  const gzipped = `${options.fileBase}.xml.gz`;
+  const compressedBytes = await store.writeSpool(gzipped, gzipFile(store.spoolPath(plain)), signal);
+  await rm(store.spoolPath(plain), { force: true });
+  return { file: gzipped, bytes: compressedBytes, compressed: true, patients, aggregates, patientRecords };
+}
+
+async function* gzipFile(path: string): AsyncGenerator<Uint8Array> {
+  const gzip = createGzip();
+  const source = createReadStream(path);
+  source.on('error', (error) => gzip.destroy(error));
+  source.pipe(gzip);
+  yield* gzip;
+}
