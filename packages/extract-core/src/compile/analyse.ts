@@ -279,10 +279,15 @@ export function analyse(input: unknown, issues: SpecIssue[]): Program | undefine
     want: readonly ValueType[],
     what: string,
     d: Set<string>,
+    fieldsOnly = true,
   ): void => {
     const sym = isStr(name) ? symbols.get(name) : undefined;
-    if (!sym) {
-      sink.add('UNKNOWN_NAME', path, `'${String(name)}' is not declared`);
+    if (!sym || (fieldsOnly && sym.kind !== 'field')) {
+      sink.add(
+        'UNKNOWN_NAME',
+        path,
+        `'${String(name)}' is not a declared ${fieldsOnly ? 'field' : 'field or parameter'}`,
+      );
       return;
     }
     d.add(name as string);
@@ -314,7 +319,7 @@ export function analyse(input: unknown, issues: SpecIssue[]): Program | undefine
           sink.add('INVALID_STRUCTURE', `${path}/@attribute`, 'unknown patient attribute');
         break;
       case 'age':
-        needField(f.at, `${path}/@at`, ['date'], 'a date parameter or field', d);
+        needField(f.at, `${path}/@at`, ['date'], 'a date parameter or field', d, false);
         break;
       case 'registrationDate':
         scope = { kind: 'registration' };

@@ -46,10 +46,6 @@ class Reader {
     return found[0];
   }
 
-  attr(el: XmlElement, path: string, name: string): string | undefined {
-    return el.attrs[name];
-  }
-
   need(el: XmlElement, path: string, name: string): string {
     const v = el.attrs[name];
     if (v === undefined || v === '') {
