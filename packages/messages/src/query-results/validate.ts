@@ -6,8 +6,12 @@ import { MANIFEST_PATH, QUERY_RESULTS_PATH, ROOT_PATH } from './names.js';
 import {
   type Check,
   type CheckFailure,
+  checkCode,
+  checkCommonIdentifier,
   checkDateTime,
-  checkGpesDate,
+  checkDescription,
+  checkGpesDateNoSentinels,
+  checkGpesDateWithSentinels,
   checkGpSystemIdentifier,
   checkLinks,
   checkMaxLength,
@@ -15,6 +19,8 @@ import {
   checkNhsNumber,
   checkNumeric,
   checkOid,
+  checkOptionalPracticeId,
+  checkPostcode,
   checkPracticeId,
   checkSex,
   checkSqi,
@@ -46,11 +52,6 @@ export function makeIssue(
   }
   return expected === undefined ? { path, code, message } : { path, code, message, expected };
 }
-
-const MAX_255 = checkMaxLength(255);
-const MAX_200 = checkMaxLength(200);
-const MAX_100 = checkMaxLength(100);
-const MAX_POSTCODE = checkMaxLength(8);
 
 function apply(
   issues: DecodeIssue[],
@@ -113,7 +114,14 @@ export function validateHeader(header: QueryResultsHeader, ctx: ValidationContex
   if (typeof header !== 'object' || header === null) {
     return [makeIssue(QUERY_RESULTS_PATH, 'MISSING_ELEMENT', 'the header must be an object', ctx)];
   }
-  apply(issues, ctx, `${ROOT_PATH}/@GPES-I-Version`, 'GPES-I-Version', header.gpesIVersion, MAX_255);
+  apply(
+    issues,
+    ctx,
+    `${ROOT_PATH}/@GPES-I-Version`,
+    'GPES-I-Version',
+    header.gpesIVersion,
+    checkCommonIdentifier,
+  );
   if (header.qrMessageVersion !== '0.2') {
     issues.push(
       makeIssue(
@@ -165,8 +173,16 @@ export function validateHeader(header: QueryResultsHeader, ctx: ValidationContex
     false,
   );
   apply(issues, ctx, `${q}/@Issue-Date-Time`, 'Issue-Date-Time', header.issueDateTime, checkDateTime);
-  apply(issues, ctx, `${q}/@Query-Name`, 'Query-Name', header.queryName, MAX_255, false);
-  apply(issues, ctx, `${q}/@Query-Description`, 'Query-Description', header.queryDescription, MAX_255, false);
+  apply(issues, ctx, `${q}/@Query-Name`, 'Query-Name', header.queryName, checkDescription, false);
+  apply(
+    issues,
+    ctx,
+    `${q}/@Query-Description`,
+    'Query-Description',
+    header.queryDescription,
+    checkDescription,
+    false,
+  );
 
   const m = header.manifest;
   if (typeof m !== 'object' || m === null) {
@@ -179,7 +195,7 @@ export function validateHeader(header: QueryResultsHeader, ctx: ValidationContex
     `${MANIFEST_PATH}/GPET-E-Executable-Version`,
     'GPET-E-Executable-Version',
     m.gpetEExecutableVersion,
-    MAX_200,
+    checkCommonIdentifier,
   );
   const p = `${MANIFEST_PATH}/Payload-Identifiers`;
   apply(
@@ -207,8 +223,22 @@ export function validateHeader(header: QueryResultsHeader, ctx: ValidationContex
         return;
       }
       apply(issues, ctx, `${tp}/CodeSchemeID`, 'CodeSchemeID', t.codeSchemeId, checkOid);
-      apply(issues, ctx, `${tp}/Terminology-Name`, 'Terminology-Name', t.terminologyName, MAX_200);
-      apply(issues, ctx, `${tp}/Terminology-Release`, 'Terminology-Release', t.terminologyRelease, MAX_200);
+      apply(
+        issues,
+        ctx,
+        `${tp}/Terminology-Name`,
+        'Terminology-Name',
+        t.terminologyName,
+        checkCommonIdentifier,
+      );
+      apply(
+        issues,
+        ctx,
+        `${tp}/Terminology-Release`,
+        'Terminology-Release',
+        t.terminologyRelease,
+        checkCommonIdentifier,
+      );
     });
   }
   for (const [key, element, prefix] of [
@@ -241,39 +271,22 @@ export function validateHeader(header: QueryResultsHeader, ctx: ValidationContex
   return issues;
 }
 
-/** Column checks by QR attribute name; columns not listed only need XML-safe text within the length limit. */
-function columnCheck(name: string, ctx: ValidationContext): Check | undefined {
-  switch (name) {
-    case 'NHS-NUMBER':
-      return checkNhsNumber;
-    case 'DATE-OF-BIRTH':
-    case 'DATE':
-    case 'RECORD-DATE':
-      return ctx.allowDateSentinels ? DATE_WITH_SENTINELS : DATE_STRICT;
-    case 'SEX':
-      return checkSex;
-    case 'POSTCODE':
-      return MAX_POSTCODE;
-    case 'PRACTICE':
-      return (v) => (v === '' ? undefined : checkPracticeId(v));
-    case 'CODE':
-    case 'EPISODE-CONDITION':
-    case 'EPISODE-PRESCRIPTION':
-      return MAX_100;
-    case 'VALUE1-CONDITION':
-    case 'VALUE2-CONDITION':
-    case 'VALUE1-PRESCRIPTION':
-    case 'VALUE2-PRESCRIPTION':
-      return checkNumeric;
-    case 'LINKS':
-      return checkLinks;
-    default:
-      return undefined;
-  }
-}
-
-const DATE_STRICT: Check = (v) => checkGpesDate(v, false);
-const DATE_WITH_SENTINELS: Check = (v) => checkGpesDate(v, true);
+/** Column checks by QR attribute name (gpes-i README §5.5, business-rules README §5.3). */
+const COLUMN_CHECKS: ReadonlyMap<string, Check> = new Map([
+  ['NHS-NUMBER', checkNhsNumber],
+  ['SEX', checkSex],
+  ['POSTCODE', checkPostcode],
+  ['PRACTICE', checkOptionalPracticeId],
+  ['CODE', checkCode],
+  ['EPISODE-CONDITION', checkCode],
+  ['EPISODE-PRESCRIPTION', checkCode],
+  ['VALUE1-CONDITION', checkNumeric],
+  ['VALUE2-CONDITION', checkNumeric],
+  ['VALUE1-PRESCRIPTION', checkNumeric],
+  ['VALUE2-PRESCRIPTION', checkNumeric],
+  ['LINKS', checkLinks],
+]);
+const DATE_COLUMNS: ReadonlySet<string> = new Set(['DATE-OF-BIRTH', 'DATE', 'RECORD-DATE']);
 
 /** Attribute names the encoder may write as columns: an XML name without a prefix. */
 const COLUMN_NAME = /^[A-Za-z_][A-Za-z0-9_.-]*$/;
@@ -288,47 +301,57 @@ function validateRows(
   recordPath: string,
   element: string,
   rows: unknown,
-  seen: Set<string>,
-): void {
+  lids: Map<string, Set<number>> | undefined,
+): Map<string, Set<number>> | undefined {
   if (!Array.isArray(rows)) {
     issues.push(
       makeIssue(`${recordPath}/${element}`, 'INVALID_VALUE', `${element} rows must be an array`, ctx),
     );
-    return;
+    return lids;
   }
-  rows.forEach((row: QrTableRow, i) => {
-    const rp = `${recordPath}/${element}[${i + 1}]`;
+  const dateCheck = ctx.allowDateSentinels ? checkGpesDateWithSentinels : checkGpesDateNoSentinels;
+  // Paths are built only when something fails: this loop runs for every row of a multi-GB extract.
+  for (let i = 0; i < rows.length; i++) {
+    const row = rows[i] as QrTableRow;
+    const rowPath = () => `${recordPath}/${element}[${i + 1}]`;
     if (typeof row !== 'object' || row === null) {
-      issues.push(makeIssue(rp, 'INVALID_VALUE', `${element} row must be an object`, ctx));
-      return;
+      issues.push(makeIssue(rowPath(), 'INVALID_VALUE', `${element} row must be an object`, ctx));
+      continue;
     }
-    if (!isPositiveInteger(row.qid)) {
+    const { qid, lid } = row;
+    if (!isPositiveInteger(qid)) {
       issues.push(
         makeIssue(
-          `${rp}/@QID`,
-          row.qid === undefined ? 'MISSING_ATTRIBUTE' : 'INVALID_NUMBER',
+          `${rowPath()}/@QID`,
+          qid === undefined ? 'MISSING_ATTRIBUTE' : 'INVALID_NUMBER',
           'QID must be a positive integer',
           ctx,
           'a positive integer',
         ),
       );
     }
-    if (!isPositiveInteger(row.lid)) {
+    if (!isPositiveInteger(lid)) {
       issues.push(
         makeIssue(
-          `${rp}/@LID`,
-          row.lid === undefined ? 'MISSING_ATTRIBUTE' : 'INVALID_NUMBER',
+          `${rowPath()}/@LID`,
+          lid === undefined ? 'MISSING_ATTRIBUTE' : 'INVALID_NUMBER',
           'LID must be a positive integer',
           ctx,
           'a positive integer',
         ),
       );
-    } else if (isPositiveInteger(row.qid)) {
-      const key = `${element}/${row.qid}/${row.lid}`;
-      if (seen.has(key)) {
+    } else if (isPositiveInteger(qid)) {
+      const key = `${element}/${qid}`;
+      lids ??= new Map();
+      let seen = lids.get(key);
+      if (seen === undefined) {
+        seen = new Set();
+        lids.set(key, seen);
+      }
+      if (seen.has(lid)) {
         issues.push(
           makeIssue(
-            `${rp}/@LID`,
+            `${rowPath()}/@LID`,
             'INCONSISTENT',
             `LID is repeated for this ${element} QID in the record`,
             ctx,
@@ -336,15 +359,27 @@ function validateRows(
           ),
         );
       }
-      seen.add(key);
+      seen.add(lid);
     }
     const columns = row.columns;
     if (typeof columns !== 'object' || columns === null) {
-      issues.push(makeIssue(rp, 'INVALID_VALUE', 'columns must be an object of strings', ctx));
-      return;
+      issues.push(makeIssue(rowPath(), 'INVALID_VALUE', 'columns must be an object of strings', ctx));
+      continue;
     }
-    for (const name of Object.keys(columns)) {
-      const cp = `${rp}/@${name}`;
+    for (const name in columns) {
+      if (!Object.hasOwn(columns, name)) continue;
+      const value = (columns as Record<string, unknown>)[name];
+      const check = COLUMN_CHECKS.get(name) ?? (DATE_COLUMNS.has(name) ? dateCheck : undefined);
+      if (typeof value === 'string' && check !== undefined) {
+        // Fast path: a known column whose check passes needs neither a path nor the XML-character scan,
+        // because every schema check admits only characters that XML can carry (or none at all).
+        const failure = check(value);
+        if (
+          failure === undefined &&
+          (name === 'POSTCODE' || name === 'CODE' || name.startsWith('EPISODE') ? isXmlSafe(value) : true)
+        )
+          continue;
+      }
       if (
         !COLUMN_NAME.test(name) ||
         name === 'QID' ||
@@ -354,7 +389,7 @@ function validateRows(
       ) {
         issues.push(
           makeIssue(
-            cp,
+            `${rowPath()}/@${name}`,
             'UNEXPECTED_ATTRIBUTE',
             'column name is not a usable attribute name',
             ctx,
@@ -363,16 +398,10 @@ function validateRows(
         );
         continue;
       }
-      apply(
-        issues,
-        ctx,
-        cp,
-        name,
-        columns[name],
-        columnCheck(name, ctx) ?? checkMaxLength(ctx.maxTextLength),
-      );
+      apply(issues, ctx, `${rowPath()}/@${name}`, name, value, check ?? checkMaxLength(ctx.maxTextLength));
     }
-  });
+  }
+  return lids;
 }
 
 /**
@@ -387,7 +416,15 @@ export function validateRecordFields(
   const issues: DecodeIssue[] = [];
   if (record.kind === 'aggregate') {
     apply(issues, ctx, `${recordPath}/@AID`, 'AID', record.aid, checkUuid);
-    apply(issues, ctx, `${recordPath}/@Description`, 'Description', record.description, MAX_255, false);
+    apply(
+      issues,
+      ctx,
+      `${recordPath}/@Description`,
+      'Description',
+      record.description,
+      checkDescription,
+      false,
+    );
     apply(
       issues,
       ctx,
@@ -397,9 +434,8 @@ export function validateRecordFields(
       (v) => checkMultiValue(v) ?? checkMaxLength(ctx.maxTextLength)(v),
     );
   } else if (record.kind === 'patient-level') {
-    const seen = new Set<string>();
-    validateRows(issues, ctx, recordPath, 'Patient-Table', record.patientTables, seen);
-    validateRows(issues, ctx, recordPath, 'Journals-Table', record.journalsTables, seen);
+    const lids = validateRows(issues, ctx, recordPath, 'Patient-Table', record.patientTables, undefined);
+    validateRows(issues, ctx, recordPath, 'Journals-Table', record.journalsTables, lids);
   } else {
     issues.push(
       makeIssue(recordPath, 'INVALID_VALUE', 'record kind must be "aggregate" or "patient-level"', ctx),
