@@ -183,6 +183,13 @@ describe('gzip', () => {
     expect((await fake.readMessageBody(id)).toString()).toBe('alpha-beta');
   });
 
+  it('refuses a body labelled gzip that is not gzip data', async () => {
+    const res = await sendMessage(fake.url, MB1, 'X26ABC2', 'plain text', { 'content-encoding': 'gzip' });
+    expect(res.status).toBe(400);
+    expect(code(res)).toBe('InvalidContentEncoding');
+    expect(fake.messages).toEqual([]);
+  });
+
   it('refuses encodings other than gzip with 422', async () => {
     const res = await sendMessage(fake.url, MB1, 'X26ABC2', 'x', { 'content-encoding': 'br' });
     expect(res.status).toBe(422);

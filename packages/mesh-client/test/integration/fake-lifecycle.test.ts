@@ -93,6 +93,19 @@ describe('registry: routing and workflow authorisation', () => {
     expect(flag.status).toBe(400);
   });
 
+  it('checks Mex-From and Mex-MessageType when a client sends them', async () => {
+    const own = await sendMessage(fake.url, MB1, 'X26ABC2', 'x', {
+      'mex-from': 'x26abc1',
+      'mex-messagetype': 'DATA',
+    });
+    expect(own.status).toBe(202);
+    const spoofed = await sendMessage(fake.url, MB1, 'X26ABC2', 'x', { 'mex-from': 'X26ABC2' });
+    expect(spoofed.status).toBe(417);
+    expect(code(spoofed)).toBe('07');
+    const report = await sendMessage(fake.url, MB1, 'X26ABC2', 'x', { 'mex-messagetype': 'REPORT' });
+    expect(code(report)).toBe('11');
+  });
+
   it('refuses an empty message with code 02', async () => {
     const res = await sendMessage(fake.url, MB1, 'X26ABC2', '');
     expect(res.status).toBe(417);
@@ -301,6 +314,11 @@ describe('expiry and REPORT messages', () => {
       'content-length': '0',
     });
     expect(report.headers['mex-from']).toBeUndefined();
+    const chunk2 = await mesh(fake.url, NHSE, {
+      now: fake.clock.now(),
+      path: `/messageexchange/${NHSE.id}/inbox/${reportId}/2`,
+    });
+    expect(chunk2.status).toBe(404);
 
     const tracking = await mesh(fake.url, NHSE, {
       now: fake.clock.now(),

@@ -21,8 +21,9 @@ export async function readBody(
   ex: Exchange,
   store: ChunkStore,
   limit: number,
-  messageId?: string,
+  options: { messageId?: string; gzip?: boolean } = {},
 ): Promise<StoredChunk | undefined> {
+  const { messageId } = options;
   const { req } = ex;
   const declared = Number(req.headers['content-length']);
   if (Number.isFinite(declared) && declared > limit) {
@@ -47,9 +48,11 @@ export async function readBody(
   };
   req.on('close', onClose);
   req.pipe(pass);
+  let head = Buffer.alloc(0);
   const counted = async function* (): AsyncGenerator<Buffer> {
     for await (const part of pass) {
       ex.requestBytes += (part as Buffer).length;
+      if (head.length < 2) head = Buffer.concat([head, (part as Buffer).subarray(0, 2)]);
       yield part as Buffer;
     }
   };
@@ -59,6 +62,18 @@ export async function readBody(
       req.unpipe(pass);
       req.resume();
       sendTooLarge(ex, limit, messageId);
+      return undefined;
+    }
+    // Only the gzip magic number is checked (not the whole stream): cheap, and it catches a client that labels
+    // an uncompressed body `Content-Encoding: gzip`, which would break every download of the message.
+    if (options.gzip && result.size > 0 && !(head[0] === 0x1f && head[1] === 0x8b)) {
+      result.discard();
+      sendError(ex, 400, {
+        event: 'SEND',
+        code: 'InvalidContentEncoding',
+        msg: 'Content-Encoding is gzip but the body is not gzip data',
+        ...(messageId ? { messageId } : {}),
+      });
       return undefined;
     }
     return result;

@@ -75,6 +75,19 @@ export async function sendMessage(ex: Exchange, state: ServerState, mailboxId: s
       msg: 'Only gzip content encoding is supported',
     });
   }
+  // Neither header is needed any more, but when a client sends them they must be right.
+  const from = header(ex, 'mex-from').trim();
+  if (from && from.toUpperCase() !== sender.id) {
+    return sendError(ex, 417, {
+      event: 'SEND',
+      code: '07',
+      msg: 'Invalid From Address, the mailbox does not match the authorization header',
+    });
+  }
+  const messageType = header(ex, 'mex-messagetype').trim();
+  if (messageType && messageType.toUpperCase() !== 'DATA') {
+    return sendError(ex, 417, { event: 'SEND', code: '11', msg: 'Invalid Message Type for the transfer' });
+  }
   const rangeHeader = header(ex, 'mex-chunk-range');
   const range = rangeHeader ? parseRange(rangeHeader) : { n: 1, total: 1 };
   if (range?.n !== 1) return invalidChunks(ex);
@@ -85,7 +98,7 @@ export async function sendMessage(ex: Exchange, state: ServerState, mailboxId: s
     return sendError(ex, 417, { event: 'SEND', code: '17', msg: 'Workflow ID not registered for mailbox' });
   }
   const limit = Math.min(state.options.maxRequestBytes, state.options.maxMessageBytes);
-  const chunk = await readBody(ex, state.chunks, limit);
+  const chunk = await readBody(ex, state.chunks, limit, { gzip: encoding === 'gzip' });
   if (!chunk) return;
   if (chunk.size === 0) {
     chunk.discard();
@@ -196,7 +209,7 @@ export async function uploadChunk(
   }
   const storedSoFar = message.chunks.reduce((sum, c, i) => (i === n - 1 ? sum : sum + c.size), 0);
   const limit = Math.min(state.options.maxRequestBytes, state.options.maxMessageBytes - storedSoFar);
-  const chunk = await readBody(ex, state.chunks, Math.max(0, limit), id);
+  const chunk = await readBody(ex, state.chunks, Math.max(0, limit), { messageId: id, gzip: encoding === 'gzip' });
   if (!chunk) return;
   if (chunk.size === 0) {
     chunk.discard();
