@@ -39,25 +39,33 @@ function toBuffer(piece: unknown): Buffer {
   throw invalidArgument('The message source must yield Uint8Array chunks');
 }
 
-/** @internal Re-cuts a byte stream into pieces of exactly `size` bytes (the last may be shorter). */
-export async function* rechunk(source: AsyncIterable<unknown>, size: number): AsyncGenerator<Buffer> {
-  let parts: Buffer[] = [];
+/**
+ * @internal Re-cuts a byte stream into pieces of exactly `size` bytes (the last may be shorter). With `reuse`, every
+ * piece is a view of one buffer that is overwritten on the next iteration: the consumer must be done with a
+ * piece before asking for the next (sendMessage awaits each upload), which keeps memory at one chunk.
+ */
+export async function* rechunk(
+  source: AsyncIterable<unknown>,
+  size: number,
+  reuse = false,
+): AsyncGenerator<Buffer> {
+  let target = Buffer.allocUnsafe(size);
   let held = 0;
   for await (const raw of source) {
     let piece = toBuffer(raw);
     while (piece.length > 0) {
       const take = Math.min(size - held, piece.length);
-      parts.push(piece.subarray(0, take));
+      piece.copy(target, held, 0, take);
       held += take;
       piece = piece.subarray(take);
       if (held === size) {
-        yield parts.length === 1 ? (parts[0] as Buffer) : Buffer.concat(parts, held);
-        parts = [];
+        yield target;
+        if (!reuse) target = Buffer.allocUnsafe(size);
         held = 0;
       }
     }
   }
-  if (held > 0) yield parts.length === 1 ? (parts[0] as Buffer) : Buffer.concat(parts, held);
+  if (held > 0) yield target.subarray(0, held);
 }
 
 function bufferSource(bytes: Buffer): PlannedSource {
@@ -77,9 +85,11 @@ function fileSource(path: string, totalBytes: number, onCleanup?: () => Promise<
       const handle = await open(path, 'r');
       try {
         let position = 0;
+        // One buffer for the whole file: each chunk is uploaded before the next is read (see rechunk).
+        const reused = Buffer.allocUnsafe(Math.min(size, totalBytes));
         while (position < totalBytes) {
           const length = Math.min(size, totalBytes - position);
-          const buffer = Buffer.allocUnsafe(length);
+          const buffer = reused.subarray(0, length);
           let filled = 0;
           while (filled < length) {
             const { bytesRead } = await handle.read(buffer, filled, length - filled, position + filled);
@@ -108,7 +118,7 @@ function streamSource(iterable: AsyncIterable<unknown>, totalBytes: number): Pla
       if (used) throw invalidArgument('A stream source can be sent only once');
       used = true;
       let seen = 0;
-      for await (const chunk of rechunk(iterable, size)) {
+      for await (const chunk of rechunk(iterable, size, true)) {
         seen += chunk.length;
         if (seen > totalBytes) throw invalidArgument('The stream is longer than the declared contentLength');
         yield chunk;

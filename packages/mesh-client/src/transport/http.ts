@@ -37,6 +37,13 @@ function tlsConnectOptions(tls: MeshTlsOptions | undefined) {
   };
 }
 
+const SLICE = 256 * 1024;
+
+/** Views of the buffer (no copies) in socket-sized pieces. */
+async function* slices(buffer: Buffer): AsyncGenerator<Buffer> {
+  for (let offset = 0; offset < buffer.length; offset += SLICE) yield buffer.subarray(offset, offset + SLICE);
+}
+
 /** @internal */
 export function createTransport(options: TransportOptions): Transport {
   const custom = options.fetch;
@@ -50,15 +57,22 @@ export function createTransport(options: TransportOptions): Transport {
   }
   const doFetch = async (request: Request, extra: { meshBody?: Buffer }): Promise<Response> => {
     // ky builds a global Request; undici's fetch needs its own types, so the exchange is re-expressed as
-    // plain init fields. The body travels as the original Buffer (known Content-Length, no stream tee).
+    // plain init fields. A Buffer body would be copied by fetch (several times, measured); an async iterable
+    // of slices is streamed without copies, and the explicit Content-Length keeps it a fixed-length upload.
+    const body = extra.meshBody;
+    const headers = [...request.headers] as [string, string][];
+    if (body !== undefined) headers.push(['content-length', String(body.length)]);
     const init = {
       method: request.method,
-      headers: [...request.headers] as [string, string][],
+      headers,
       signal: request.signal,
-      ...(extra.meshBody !== undefined && { body: extra.meshBody, duplex: 'half' as const }),
+      ...(body !== undefined && {
+        body: slices(body) as unknown as RequestInit['body'],
+        duplex: 'half' as const,
+      }),
     };
     if (custom) return custom(request.url, init);
-    return (await undiciFetch(request.url, { ...init, dispatcher })) as unknown as Response;
+    return (await undiciFetch(request.url, { ...init, dispatcher } as never)) as unknown as Response;
   };
   const client = ky.create({
     retry: 0,
