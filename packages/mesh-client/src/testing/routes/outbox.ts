@@ -209,7 +209,10 @@ export async function uploadChunk(
   }
   const storedSoFar = message.chunks.reduce((sum, c, i) => (i === n - 1 ? sum : sum + c.size), 0);
   const limit = Math.min(state.options.maxRequestBytes, state.options.maxMessageBytes - storedSoFar);
-  const chunk = await readBody(ex, state.chunks, Math.max(0, limit), { messageId: id, gzip: encoding === 'gzip' });
+  const chunk = await readBody(ex, state.chunks, Math.max(0, limit), {
+    messageId: id,
+    gzip: encoding === 'gzip',
+  });
   if (!chunk) return;
   if (chunk.size === 0) {
     chunk.discard();
