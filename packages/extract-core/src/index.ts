@@ -40,6 +40,17 @@ export {
   toQrAggregateRecords,
   toQrPatientLevelRecord,
 } from './output/qr.js';
+export {
+  createWorkerPool,
+  evaluateInWorkers,
+  isWorkerPoolError,
+  type WorkerPool,
+  WorkerPoolError,
+  type WorkerPoolErrorCode,
+  type WorkerPoolOptions,
+  type WorkerResourceLimits,
+  type WorkerStreamOptions,
+} from './parallel/index.js';
 export type {
   CalendarDate,
   JournalEntry,
