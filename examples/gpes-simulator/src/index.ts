@@ -4,6 +4,7 @@ export {
   type QueryResultsCheck,
   type QueryResultsExpectation,
 } from './check-query-results.js';
+export { main, type SimulatorRun } from './main.js';
 export {
   GpesSimulator,
   type GpesSimulatorOptions,

@@ -167,7 +167,7 @@ export class DurableOutbox {
       localId: attempt.localId,
       bytes: message.bytes,
       chunks: result.chunks,
-      summary: message.subject,
+      summary: message.description ?? message.subject,
     });
   }
 

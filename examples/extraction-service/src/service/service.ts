@@ -397,6 +397,9 @@ export class ExtractionService {
     const outgoing = await this.#prepareOutgoing('RTPR', rtprId, rtpr, {
       sqi: rtp.scheduledQueryInstanceId,
       rtpUuid: rtp.rtpUuid,
+      description: `RTPR ${Object.values(practices)
+        .map((p) => `${p.practiceId}:${p.responseCode}`)
+        .join(' ')}`,
     });
     await store.update((draft) => {
       const request: RequestState = {
@@ -510,6 +513,12 @@ export class ExtractionService {
       outgoing = await this.#prepareOutgoing('NOTIFICATION_RESPONSE', responseId, xml, {
         ...(first.scheduledQueryInstanceId !== undefined ? { sqi: first.scheduledQueryInstanceId } : {}),
         ...(responses.length === 1 ? { practiceId: first.practiceId } : {}),
+        description: responses
+          .map(
+            ({ request, decision }) =>
+              `Stage ${request?.stage} response ${request?.practiceId}: ${decision?.participate ? 'yes' : 'no'}`,
+          )
+          .join('; '),
       });
     }
     await this.#o.store.update((draft) => {
@@ -771,6 +780,7 @@ export class ExtractionService {
       sqi: request.sqi,
       practiceId: practice.practiceId,
       rtpUuid: request.rtpUuid,
+      description: `QR ${practice.practiceId}: ${extract.aggregates.length} aggregate, ${extract.patientRecords} patient-level record(s)${extract.compressed ? ', gzip' : ''}`,
     });
     const registerSize = extract.aggregates[0] ? Number(extract.aggregates[0].value) : undefined;
     await store.update((draft) => {
@@ -817,6 +827,7 @@ export class ExtractionService {
       const outgoing = await this.#prepareOutgoing('REPORT', reportId, csv, {
         sqi: request.sqi,
         rtpUuid: request.rtpUuid,
+        description: `report CSV, ${rows.length} row(s): ${rows.map((r) => `${r.practiceId} ${r.status}`).join(', ')}`,
       });
       await this.#o.store.update((draft) => {
         draft.outbox[outgoing.id] = outgoing;
@@ -830,7 +841,7 @@ export class ExtractionService {
     kind: OutgoingKind,
     id: string,
     content: string,
-    parts: { sqi?: string; practiceId?: string; rtpUuid?: string },
+    parts: { sqi?: string; practiceId?: string; rtpUuid?: string; description: string },
   ): Promise<OutgoingMessage> {
     const file = `${kind.toLowerCase()}-${id}.${kind === 'REPORT' ? 'csv' : 'xml'}`;
     const bytes = await this.#o.store.writeSpool(file, content);
@@ -843,7 +854,7 @@ export class ExtractionService {
     file: string,
     bytes: number,
     compressed: boolean,
-    parts: { sqi?: string; practiceId?: string; rtpUuid?: string },
+    parts: { sqi?: string; practiceId?: string; rtpUuid?: string; description: string },
   ): OutgoingMessage {
     const messageKind = kind === 'NOTIFICATION_RESPONSE' ? 'EQ_NT' : kind;
     const nameParts = {
@@ -866,6 +877,7 @@ export class ExtractionService {
       contentType: kind === 'REPORT' ? 'text/csv' : 'application/xml',
       ...(parts.rtpUuid !== undefined ? { rtpUuid: parts.rtpUuid } : {}),
       ...(parts.practiceId !== undefined ? { practiceId: parts.practiceId } : {}),
+      description: parts.description,
       status: 'prepared',
       attempts: [],
       createdAt: this.#now().toISOString(),

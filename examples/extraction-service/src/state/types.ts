@@ -106,6 +106,8 @@ export interface OutgoingMessage {
   readonly contentType: string;
   readonly rtpUuid?: string;
   readonly practiceId?: string;
+  /** One line for logs and the demo timeline: ids and counts only. */
+  readonly description?: string;
   /** prepared → sending (intent recorded before the first POST) → sent; or cancelled / failed. */
   status: 'prepared' | 'sending' | 'sent' | 'cancelled' | 'failed';
   attempts: SendAttempt[];
