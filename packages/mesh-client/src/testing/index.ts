@@ -3,12 +3,13 @@
  * @packageDocumentation
  */
 export { VERSION } from '../version.js';
-export { createTestCertificates, type TestCertificates } from './certificates.js';
+export { createTestCertificates, type PemPair, type TestCertificates } from './certificates.js';
 export { Clock } from './clock.js';
 export { startFakeMesh } from './server.js';
 export type {
   FakeDeliverOptions,
   FakeFault,
+  FakeMailbox,
   FakeMailboxConfig,
   FakeMailboxes,
   FakeMesh,

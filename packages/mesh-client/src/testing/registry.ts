@@ -1,13 +1,7 @@
-import type { FakeMailboxConfig, FakeMailboxes } from './types.js';
+import type { FakeMailbox, FakeMailboxConfig, FakeMailboxes } from './types.js';
 
 /** A registered mailbox with defaults applied. */
-export interface MailboxRecord {
-  id: string;
-  password: string;
-  name: string;
-  odsCode: string;
-  workflows?: readonly string[];
-}
+export type MailboxRecord = FakeMailbox;
 
 /** The mesh-sandbox canned mailboxes, so the standalone server works out of the box for sandbox-style suites. */
 export const DEFAULT_MAILBOXES: readonly FakeMailboxConfig[] = [
@@ -26,14 +20,13 @@ function normalise(config: FakeMailboxConfig): MailboxRecord {
     throw new TypeError(`fake MESH mailbox ${config.id.toUpperCase()} needs a non-empty password`);
   }
   const id = config.id.toUpperCase();
-  const record: MailboxRecord = {
+  return {
     id,
     password: config.password,
     name: config.name ?? id,
     odsCode: (config.odsCode ?? 'X26').toUpperCase(),
+    ...(config.workflows ? { workflows: [...config.workflows] } : {}),
   };
-  if (config.workflows) record.workflows = [...config.workflows];
-  return record;
 }
 
 /** Mailboxes and their workflow registrations; drives auth, routing (code 12/17) and endpoint lookup. */

@@ -18,6 +18,15 @@ export interface FakeMailboxConfig {
   workflows?: readonly string[];
 }
 
+/** A registered mailbox, defaults applied. */
+export interface FakeMailbox {
+  readonly id: string;
+  readonly password: string;
+  readonly name: string;
+  readonly odsCode: string;
+  readonly workflows?: readonly string[];
+}
+
 /** Named groups of endpoints that faults can be attached to. `'*'` matches every route. */
 export type FakeRoute =
   | 'handshake'
@@ -143,14 +152,11 @@ export interface FakeReportOptions {
 
 /** The mailbox and workflow registry. */
 export interface FakeMailboxes {
-  /** Registers (or replaces) a mailbox. */
+  /** Registers (or replaces) a mailbox. @throws TypeError when the id or password is invalid */
   add(mailbox: FakeMailboxConfig): void;
   remove(mailboxId: string): boolean;
-  get(mailboxId: string):
-    | (Readonly<Required<Omit<FakeMailboxConfig, 'workflows'>>> & {
-        workflows?: readonly string[];
-      })
-    | undefined;
+  /** A copy of a registered mailbox with defaults applied, or undefined. */
+  get(mailboxId: string): FakeMailbox | undefined;
   list(): readonly string[];
 }
 
