@@ -30,7 +30,7 @@ const PATIENTS = Number(process.env.BENCH_PATIENTS ?? 1_000_000);
 const ENTRIES = Number(process.env.BENCH_ENTRIES ?? 40);
 const WORKERS = Number(process.env.BENCH_WORKERS ?? 0);
 const WORKER_PATIENTS = Number(process.env.BENCH_WORKER_PATIENTS ?? 100_000);
-const BATCH = 1000;
+const BATCH = 100;
 const CHECKPOINT = Math.min(100_000, PATIENTS);
 
 function bench(
@@ -117,7 +117,7 @@ async function main(): Promise<void> {
     generalRate / handRate,
   );
   bench('extract-core.dm017.handWritten.patientsPerSecond', handRate, 'patients/s', null, null);
-  if (atCheckpoint) {
+  if (atCheckpoint && processed > CHECKPOINT) {
     const linear = (atCheckpoint.general * processed) / CHECKPOINT;
     bench(`extract-core.dm017.general.timeAt${CHECKPOINT}`, atCheckpoint.general / 1000, 's', null, null);
     bench(
