@@ -273,5 +273,6 @@ export function encodeReportCsv(
     { fields: [...COLUMNS], data },
     { newline: '\r\n', delimiter: ',', header: true },
   );
-  return `${body}\r\n`;
+  // papaparse ends the header with a line break only when there are no rows; always end with exactly one.
+  return body.endsWith('\r\n') ? body : `${body}\r\n`;
 }

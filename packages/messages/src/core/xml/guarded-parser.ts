@@ -100,6 +100,15 @@ function saxesReason(message: string): string {
   return reason.replace(/\.\s*$/, '').trim() || 'syntax error';
 }
 
+/** Thrown (and caught) to unwind out of saxes once an issue has stopped the parser. */
+const STOP: unique symbol = Symbol('stop');
+
+function firstMarkup(text: string, from: number): number {
+  const lt = text.indexOf('<', from);
+  const gt = text.indexOf('>', from);
+  return lt < 0 ? gt : gt < 0 ? lt : Math.min(lt, gt);
+}
+
 function issue(path: string, code: DecodeIssueCode, message: string, expected?: string): DecodeIssue {
   return expected === undefined ? { path, code, message } : { path, code, message, expected };
 }
@@ -118,6 +127,7 @@ export function createGuardedXmlParser(
   const sax = new SaxesParser({ xmlns: true, position: trackPosition });
   const stack: string[] = [];
   let stopped = false;
+  let inSax = false; // true while saxes is running our callbacks
   let bytesSeen = 0;
   let runLength = 0; // characters since the last '<' or '>'
   let sniffed: Sniffed | undefined;
@@ -131,6 +141,9 @@ export function createGuardedXmlParser(
     if (stopped) return;
     stopped = true;
     options.onIssue(found);
+    // Inside a saxes callback: unwind out of sax.write now. Letting saxes finish the chunk would cost up to
+    // quadratic time on hostile input (a 5000-deep nesting walks 5000-long namespace chains per tag).
+    if (inSax) throw STOP;
   };
 
   const where = (): string => (trackPosition ? ` at line ${sax.line}, column ${sax.column}` : '');
@@ -243,21 +256,59 @@ export function createGuardedXmlParser(
   sax.on('text', onText);
   sax.on('cdata', onText);
 
-  const feedText = (text: string): void => {
-    if (text.length === 0 || stopped) return;
-    const lastMarkup = Math.max(text.lastIndexOf('<'), text.lastIndexOf('>'));
-    runLength = lastMarkup < 0 ? runLength + text.length : text.length - lastMarkup - 1;
-    if (runLength > limits.maxTextLength) {
-      stop(
-        issue(
-          currentPath(),
-          'LIMIT_TEXT_LENGTH',
-          `The input has a run of more than ${limits.maxTextLength} characters without markup (a text node, attribute or tag too long)`,
-        ),
-      );
-      return;
+  const runTooLong = (): void =>
+    stop(
+      issue(
+        currentPath(),
+        'LIMIT_TEXT_LENGTH',
+        `The input has a run of more than ${limits.maxTextLength} characters without markup (a text node, attribute or tag too long)`,
+      ),
+    );
+
+  /**
+   * Checks runs of characters without `<` or `>` before saxes buffers them. Only the run carried over from the
+   * previous chunk and the runs at this chunk's ends can exceed the limit, unless the chunk itself is longer than
+   * the limit; then (whole-document decodes) the interior is scanned too.
+   */
+  const checkRuns = (text: string): boolean => {
+    const limit = limits.maxTextLength;
+    const first = firstMarkup(text, 0);
+    if (first < 0) {
+      runLength += text.length;
+      if (runLength > limit) runTooLong();
+      return !stopped;
     }
-    sax.write(text);
+    if (runLength + first > limit) {
+      runTooLong();
+      return false;
+    }
+    if (text.length > limit) {
+      let prev = first;
+      for (;;) {
+        const next = firstMarkup(text, prev + 1);
+        if (next < 0) break;
+        if (next - prev - 1 > limit) {
+          runTooLong();
+          return false;
+        }
+        prev = next;
+      }
+    }
+    runLength = text.length - Math.max(text.lastIndexOf('<'), text.lastIndexOf('>')) - 1;
+    if (runLength > limit) runTooLong();
+    return !stopped;
+  };
+
+  const feedText = (text: string): void => {
+    if (text.length === 0 || stopped || !checkRuns(text)) return;
+    inSax = true;
+    try {
+      sax.write(text);
+    } catch (e) {
+      if (e !== STOP) throw e;
+    } finally {
+      inSax = false;
+    }
   };
 
   const countBytes = (n: number): boolean => {
@@ -345,7 +396,14 @@ export function createGuardedXmlParser(
       if (stopped) return false;
       if (inputKind === 'bytes' || head !== undefined) decodeBytes(new Uint8Array(0), true);
       if (stopped) return false;
-      sax.close();
+      inSax = true;
+      try {
+        sax.close();
+      } catch (e) {
+        if (e !== STOP) throw e;
+      } finally {
+        inSax = false;
+      }
       if (!stopped && !sawRoot) {
         stop(issue('/', 'XML_MALFORMED', 'The document is empty: it has no root element'));
       }
