@@ -100,7 +100,17 @@ class BytesToText {
   }
 
   push(chunk: Uint8Array | string): void {
-    if (this.#parser.stopped) return;
+    const parser = this.#parser;
+    if (parser.stopped) return;
+    if (parser.countsBytes) {
+      const n =
+        typeof chunk === 'string'
+          ? Buffer.byteLength(chunk, 'utf8')
+          : chunk instanceof Uint8Array
+            ? chunk.length
+            : 0;
+      if (!parser.countBytes(n)) return;
+    }
     if (typeof chunk === 'string') {
       if (this.#pending) this.finish();
       this.#first = false;

@@ -5,6 +5,7 @@
 // only elements that declare namespaces pay for a new scope.
 import { SaxesParser, type SaxesTagPlain } from 'saxes';
 import type { DecodeIssue, DecodeIssueCode } from '../core/issues.js';
+import { resolveLimits, type XmlLimits } from '../core/xml/limits.js';
 import type { DecodedQrRecord, QrTableRow, QueryResultsHeader, TerminologyIdentifiers } from './model.js';
 import {
   AGGREGATE_RECORD,
@@ -53,24 +54,15 @@ export interface DecodeQueryResultsOptions {
    */
   readonly includeValues?: boolean;
   /**
-   * Deepest element nesting accepted (the QR needs 6). Deeper input stops decoding with `LIMIT_DEPTH`.
-   * @default 32
+   * Bounds on the XML, as for every decoder (`LIMIT_*` issues stop decoding). The defaults are those of
+   * `XmlLimits` except `maxDocumentBytes`, which is unlimited here: Query Results run to hundreds of
+   * megabytes and are streamed, so their memory is bounded per record instead.
+   * @default { maxDepth: 64, maxAttributes: 256, maxTextLength: 1_048_576, maxDocumentBytes: Infinity }
    */
-  readonly maxDepth?: number;
+  readonly limits?: XmlLimits;
   /**
-   * Most attributes accepted on one element. More stops decoding with `LIMIT_ATTRIBUTES`.
-   * @default 256
-   */
-  readonly maxAttributes?: number;
-  /**
-   * Longest text node, attribute value or other single token, in characters. Longer stops decoding
-   * with `LIMIT_TEXT_LENGTH`, before the token is held in memory whole.
-   * @default 65536
-   */
-  readonly maxTextLength?: number;
-  /**
-   * Most table rows accepted in one `Patient-Level-Record`: the bound on a single record's memory.
-   * More stops decoding with `TOO_MANY`.
+   * Most table rows accepted in one `Patient-Level-Record`: with `limits.maxTextLength` and
+   * `limits.maxAttributes`, the bound on one record's memory. More stops decoding with `TOO_MANY`.
    * @default 100000
    */
   readonly maxRowsPerRecord?: number;
@@ -82,6 +74,7 @@ export interface DecodeQueryResultsOptions {
 }
 
 interface Limits {
+  readonly maxDocumentBytes: number;
   readonly maxDepth: number;
   readonly maxAttributes: number;
   readonly maxTextLength: number;
@@ -172,19 +165,22 @@ export class QueryResultsPushParser {
   #ended = false;
   /** Characters since the last `<` or `>`: bounds any token before saxes buffers it whole. */
   #runLength = 0;
+  #bytes = 0;
   /** The document's first characters, until the root element starts (for #scanProlog). */
   #prolog = '';
 
   constructor(options: DecodeQueryResultsOptions | undefined) {
+    const xml = resolveLimits({
+      maxDocumentBytes: Number.POSITIVE_INFINITY,
+      ...options?.limits,
+    });
     this.#ctx = {
       includeValues: options?.includeValues === true,
       allowDateSentinels: true, // the decoder keeps sentinels as distinct values (gpes-i README §6)
-      maxTextLength: options?.maxTextLength ?? 65_536,
+      maxTextLength: xml.maxTextLength,
     };
     this.#limits = {
-      maxDepth: options?.maxDepth ?? 32,
-      maxAttributes: options?.maxAttributes ?? 256,
-      maxTextLength: this.#ctx.maxTextLength,
+      ...xml,
       maxRowsPerRecord: options?.maxRowsPerRecord ?? 100_000,
       maxIssues: Math.max(1, options?.maxIssues ?? 100),
     };
@@ -268,6 +264,23 @@ export class QueryResultsPushParser {
     // Keep only a tail once the prolog is long (comments): enough to find "<!DOCTYPE" across a boundary.
     this.#prolog = root !== null ? '' : head.length > 4096 ? head.slice(0, 256) + head.slice(-16) : head;
     return true;
+  }
+
+  /** Counts input bytes against `maxDocumentBytes`; returns false when the limit stopped decoding. */
+  countBytes(n: number): boolean {
+    this.#bytes += n;
+    if (this.#bytes <= this.#limits.maxDocumentBytes) return true;
+    this.#fatal(
+      'LIMIT_DOCUMENT_SIZE',
+      `the document is larger than the limit of ${this.#limits.maxDocumentBytes} bytes`,
+      false,
+    );
+    return false;
+  }
+
+  /** True when `maxDocumentBytes` is finite, so that callers count bytes only when it matters. */
+  get countsBytes(): boolean {
+    return Number.isFinite(this.#limits.maxDocumentBytes);
   }
 
   /** Reports a problem found outside the XML (for example in the byte encoding) and stops. */

@@ -2,6 +2,7 @@
 // with every other codec; this file adds only what is specific to QR columns (NHS number, postcode, the
 // encoder's refusal of date sentinels, multi-valued aggregate values). Checks return what the schema
 // expects, never the value, so that callers can build issues that are safe to log.
+
 import {
   type DataTypeFailure,
   type DataTypeName,
@@ -10,6 +11,7 @@ import {
   MULTI_VALUE_DELIMITER,
   normalizeWhiteSpace,
 } from '../core/data-types.js';
+import { hasNonXmlChar } from '../core/encode-writer.js';
 
 /** A failed check: the issue code and what the schema expects, in words. */
 export type CheckFailure = DataTypeFailure;
@@ -31,16 +33,9 @@ function emptyOr(check: Check): Check {
 
 const UUID_UPPER = /^[0-9A-F]{8}-[0-9A-F]{4}-[0-9A-F]{4}-[0-9A-F]{4}-[0-9A-F]{12}$/;
 const NHS_NUMBER = /^[0-9]{10}$/;
-// The C0 ranges are built from char codes because the linter reads control characters in a pattern as a mistake.
-const C0 = `${String.fromCharCode(0)}-${String.fromCharCode(8, 11, 12, 14)}-${String.fromCharCode(31)}`;
-/** Characters XML 1.0 cannot carry, even escaped: C0 controls but tab/LF/CR, lone surrogates, U+FFFE/U+FFFF. */
-const NOT_XML_CHAR = new RegExp(
-  `[${C0}\\uFFFE\\uFFFF]|[\\uD800-\\uDBFF](?![\\uDC00-\\uDFFF])|(?<![\\uD800-\\uDBFF])[\\uDC00-\\uDFFF]`,
-);
-
-/** True when the string holds only characters XML 1.0 can carry. */
+/** True when the string holds only characters XML 1.0 can carry (the shared check of `core/encode-writer.ts`). */
 export function isXmlSafe(value: string): boolean {
-  return !NOT_XML_CHAR.test(value);
+  return !hasNonXmlChar(value);
 }
 
 /** Upper-cases a UUID: the schema allows upper-case hexadecimal only; the decoder and encoder accept either. */

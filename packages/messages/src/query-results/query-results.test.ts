@@ -332,18 +332,24 @@ describe('streaming decoder', () => {
       '<Query-Results-Records>',
       `<Query-Results-Records>${'<x>'.repeat(20)}${'</x>'.repeat(20)}`,
     );
+    const small = { limits: { maxTextLength: 65_536 } };
     const codes = (xml: string | Uint8Array, options = {}) => {
       const r = decodeQueryResults(xml, options);
       return r.ok ? [] : r.issues.map((i) => i.code);
     };
     expect(codes(deep)).toEqual(['UNEXPECTED_ELEMENT']); // skipped below the limit…
-    expect(codes(deep, { maxDepth: 10 })).toEqual(['UNEXPECTED_ELEMENT', 'LIMIT_DEPTH']); // …refused above it
+    expect(codes(deep, { limits: { maxDepth: 10 } })).toEqual(['UNEXPECTED_ELEMENT', 'LIMIT_DEPTH']); // …refused above it
     expect(
       codes(body.replace('SEX=', `${Array.from({ length: 300 }, (_, i) => `A${i}=""`).join(' ')} SEX=`)),
     ).toEqual(['LIMIT_ATTRIBUTES']);
-    expect(codes(body.replace('SEX="2"', `SEX="${'9'.repeat(70_000)}"`))).toEqual(['LIMIT_TEXT_LENGTH']);
+    expect(codes(body.replace('SEX="2"', `SEX="${'9'.repeat(70_000)}"`), small)).toEqual([
+      'LIMIT_TEXT_LENGTH',
+    ]);
     expect(
-      codes(body.replace('<Query-Results-Records>', `<Query-Results-Records><!--${'x'.repeat(300_000)}`)),
+      codes(
+        body.replace('<Query-Results-Records>', `<Query-Results-Records><!--${'x'.repeat(300_000)}`),
+        small,
+      ),
     ).toEqual(['LIMIT_TEXT_LENGTH']);
     expect(codes(Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(body, 'utf16le')]))).toEqual([
       'ENCODING_UNSUPPORTED',
@@ -367,6 +373,16 @@ describe('streaming decoder', () => {
       .replace(/SEX="\d"/, 'SEX="7"')
       .replace('<Query-Results-Records>', `<Query-Results-Records>${'<y/>'.repeat(500)}`);
     expect(codes(many, { maxIssues: 10 })).toHaveLength(10);
+    expect(codes(body, { limits: { maxDocumentBytes: 1000 } })).toEqual(['LIMIT_DOCUMENT_SIZE']);
+    // The prolog checks see a DOCTYPE or an encoding split over chunks, before saxes reads it.
+    const split = async (xml: string, at: number) => {
+      const events = await collect(decodeQueryResultsStream([xml.slice(0, at), xml.slice(at)]));
+      return events.flatMap((e) => (e.type === 'issue' ? [e.issue.code] : []));
+    };
+    const doctype = body.replace('?>\n', '?>\n<!DOCTYPE GPES-E-Q-QR-Message [<!ENTITY x "y">]>\n');
+    for (const at of [40, 42, 45, 47]) expect(await split(doctype, at)).toEqual(['XML_DOCTYPE_FORBIDDEN']);
+    const latin1 = body.replace('UTF-8', 'windows-1252');
+    for (const at of [10, 25, 33]) expect(await split(latin1, at)).toEqual(['ENCODING_UNSUPPORTED']);
   });
 
   it('never throws or hangs on mutated documents (fuzz)', async () => {

@@ -1,6 +1,10 @@
 // The synchronous core of the encoder: validates each part, then renders it as text in the fixed
 // layout below (two-space indentation, one record per block), so that golden fixtures can compare bytes.
+// Written by hand rather than with xmlbuilder2 (ADR 0004): xmlbuilder2 builds a node tree per element,
+// which at hundreds of megabytes costs several times the bytes written, while QR content is flat
+// attributes and short text whose only XML work is escaping (the shared escapers of core/encode-writer).
 
+import { escapeAttribute as attr, escapeText as text } from '../core/encode-writer.js';
 import type { DecodeIssue } from '../core/issues.js';
 import { MessageDecodeError } from '../core/issues.js';
 import type { QrRecord, QrTableRow, QueryResultsHeader } from './model.js';
@@ -22,7 +26,6 @@ import {
   validateHeader,
   validateRecordFields,
 } from './validate.js';
-import { escapeAttribute as attr, escapeText as text } from './xml-escape.js';
 
 /** Options of the Query Results encoders. */
 export interface EncodeQueryResultsOptions {
