@@ -1,6 +1,8 @@
+import { request } from 'node:http';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { type FakeMesh, startFakeMesh } from '../../src/testing/index.js';
 import {
+  auth,
   type Mailbox,
   MB1,
   MB2,
@@ -9,6 +11,7 @@ import {
   type RawResponse,
   raw,
   sendMessage,
+  V2,
 } from './fake-helpers.js';
 
 const DAY = 24 * 60 * 60 * 1000;
@@ -43,6 +46,12 @@ afterEach(async () => {
 });
 
 // Tokens are signed at the fake clock's time: after clock.advance a real-time token would be out of window.
+const streamHeaders = () => ({
+  accept: V2,
+  authorization: auth(MB1),
+  'mex-to': 'X26ABC2',
+  'mex-workflowid': 'WF',
+});
 const code = (res: RawResponse) => res.json<{ detail: Array<{ code: string }> }>().detail[0]?.code;
 
 describe('registry: routing and workflow authorisation', () => {
@@ -123,6 +132,36 @@ describe('size limits', () => {
       expect(small.messages).toEqual([]);
       const exact = await sendMessage(small.url, MB1, 'X26ABC2', Buffer.alloc(1000, 1));
       expect(exact.status).toBe(202);
+      // Without Content-Length the limit is found while streaming; the client still gets the 413.
+      const streamed = await new Promise<string>((resolve) => {
+        const req = request(
+          new URL('/messageexchange/X26ABC1/outbox', small.url),
+          {
+            method: 'POST',
+            agent: false,
+            headers: { ...streamHeaders(), 'transfer-encoding': 'chunked' },
+          },
+          (res) => {
+            res.resume();
+            res.on('end', () => resolve(String(res.statusCode)));
+          },
+        );
+        req.on('error', (e) => resolve(`error ${e.message}`));
+        let sent = 0;
+        const pump = () => {
+          while (sent < 1_000_000) {
+            sent += 16_384;
+            if (!req.write(Buffer.alloc(16_384))) {
+              req.once('drain', pump);
+              return;
+            }
+          }
+          req.end();
+        };
+        pump();
+      });
+      expect(streamed).toBe('413');
+      expect(small.messages).toHaveLength(1);
     } finally {
       await small.close();
     }
