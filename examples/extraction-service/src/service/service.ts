@@ -346,8 +346,15 @@ export class ExtractionService {
 
     const today = ukDate(this.#now());
     const queryId = rtp.scheduledQueryInstanceId.slice(0, 6);
-    const local = await this.#o.specifications(queryId);
-    const bindProblem = local ? await this.#tryBind(local, rtp) : 'no locally held specification';
+    let local: LocalSpecification | undefined;
+    let bindProblem: string | undefined;
+    try {
+      local = await this.#o.specifications(queryId);
+      bindProblem = local ? await this.#tryBind(local, rtp) : 'no locally held specification';
+    } catch {
+      // A broken local specification must not leave the RTP unanswered in the inbox: refuse it, alert a person.
+      bindProblem = 'the locally held specification cannot be loaded';
+    }
     const state = store.state;
     const practices: Record<string, PracticeProgress> = {};
     for (const practice of rtp.gpPracticeCohort) {
@@ -402,6 +409,13 @@ export class ExtractionService {
         .join(' ')}`,
     });
     await store.update((draft) => {
+      if (bindProblem !== undefined && local === undefined) {
+        this.#alert(draft, {
+          code: 'BAD_MESSAGE',
+          message: `RTP ${rtp.scheduledQueryInstanceId}: ${bindProblem} for query ${queryId}`,
+          rtpUuid: rtp.rtpUuid,
+        });
+      }
       const request: RequestState = {
         rtpUuid: rtp.rtpUuid,
         sqi: rtp.scheduledQueryInstanceId,

@@ -100,7 +100,7 @@ export async function writeJournalSpec(
     </Population>
   </Populations>
   <Outputs>
-    <Count id="REGISTERED" population="GMS_REG" aid="11111111-1111-1111-1111-111111111111" description="Registered patients"/>
+    <Count name="REGISTERED" kind="population" population="GMS_REG" aid="11111111-1111-1111-1111-111111111111" description="Registered patients"/>
     <PatientLevelExtract name="WHOLE_JOURNAL" population="GMS_REG">
       <PatientTable qid="1" columns="NHS-NUMBER DATE-OF-BIRTH SEX POSTCODE PRACTICE"/>
       <JournalsTable qid="2" columns="DATE CODE VALUE1-CONDITION VALUE2-CONDITION VALUE1-PRESCRIPTION VALUE2-PRESCRIPTION">
@@ -218,7 +218,11 @@ export class Harness {
   deliveredQueryResults(): { practice: string | undefined; messageId: string }[] {
     return this.mesh.messages
       .filter(
-        (m) => m.workflowId === 'GPDC_QUERY_RESULTS' && m.status !== 'uploading' && m.status !== 'error',
+        (m) =>
+          m.workflowId === 'GPDC_QUERY_RESULTS' &&
+          m.messageType === 'DATA' &&
+          m.status !== 'uploading' &&
+          m.status !== 'error',
       )
       .map((m) => ({ practice: m.subject?.split(' ')[1], messageId: m.messageId }));
   }

@@ -1,0 +1,194 @@
+import { mkdtemp, readdir, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { encodeQueryResultsAcknowledgement } from '@gpes/messages/experimental';
+import { afterEach, describe, expect, it } from 'vitest';
+import { fixedParticipationPolicy } from './adapters/fixed-policy.js';
+import { FileStateStore } from './state/store.js';
+import {
+  GP,
+  GPES,
+  Harness,
+  JOURNAL_QUERY_ID,
+  JOURNAL_SQI,
+  writeJournalSpec,
+} from './test-support/harness.js';
+
+let harness: Harness | undefined;
+const directories: string[] = [];
+afterEach(async () => {
+  await harness?.close();
+  harness = undefined;
+  for (const d of directories.splice(0)) await rm(d, { recursive: true, force: true });
+});
+
+/** Runs service passes (the simulator only where asked) until the Query Results of `count` practices are in MESH. */
+async function untilQueryResultsSent(h: Harness, count: number): Promise<void> {
+  for (let pass = 0; pass < 10; pass++) {
+    await h.service.runOnce();
+    if (h.deliveredQueryResults().length >= count) return;
+    await h.simulator.runOnce();
+  }
+  throw new Error('Query Results were not sent');
+}
+
+async function passes(h: Harness, count: number): Promise<void> {
+  for (let pass = 0; pass < count; pass++) {
+    await h.service.runOnce();
+    await h.simulator.runOnce();
+  }
+}
+
+async function state(h: Harness) {
+  return (await FileStateStore.open(h.stateDir)).state;
+}
+
+describe('extraction service flows', () => {
+  it('resends after a MESH REPORT for an uncollected message (14) and alerts on a refusal (17)', async () => {
+    harness = await Harness.start({ practices: { A81001: 200, A81002: 200 } });
+    await harness.simulator.start();
+    await untilQueryResultsSent(harness, 2);
+    const [first, second] = harness.mesh.messages.filter((m) => m.workflowId === 'GPDC_QUERY_RESULTS');
+    const byPractice = (p: string) => (first?.subject?.endsWith(p) ? first : second);
+    // MESH reports both as undelivered before GPES collects them.
+    harness.mesh.report(byPractice('A81001')!.messageId, { code: '14' });
+    harness.mesh.report(byPractice('A81002')!.messageId, { code: '17' });
+    await passes(harness, 6);
+
+    // (MESH's REPORTs carry the failed message's workflow and subject: count DATA messages only.)
+    const qrs = harness.mesh.messages.filter(
+      (m) => m.workflowId === 'GPDC_QUERY_RESULTS' && m.messageType === 'DATA',
+    );
+    expect(qrs.filter((m) => m.subject?.endsWith('A81001')).map((m) => m.status)).toEqual([
+      'error',
+      'acknowledged',
+    ]);
+    expect(qrs.filter((m) => m.subject?.endsWith('A81002')).map((m) => m.status)).toEqual(['error']);
+    const practices = harness.simulator.practices;
+    expect(practices.find((p) => p.practiceId === 'A81001')?.queryResults.map((q) => q.valid)).toEqual([
+      true,
+    ]);
+    expect(practices.find((p) => p.practiceId === 'A81002')?.queryResults).toEqual([]);
+
+    const s = await state(harness);
+    expect(s.alerts.map((a) => [a.code, a.practiceId])).toEqual([['DELIVERY_FAILED', 'A81002']]);
+    const request = Object.values(s.requests)[0];
+    expect(request?.practices.A81001?.status).toBe('acknowledged');
+    expect(request?.practices.A81002?.status).toBe('failed');
+    // The resend reused the document (same QR-UUID) under a new local id.
+    const resent = s.outbox[request?.practices.A81001?.qrUuid ?? ''];
+    expect(resent?.attempts.map((a) => a.outcome)).toEqual(['undelivered', 'sent']);
+    expect(harness.simulator.report?.map((r) => [r.practiceId, r.status])).toEqual([
+      ['A81001', 'ACKNOWLEDGED'],
+      ['A81002', 'FAILED'],
+    ]);
+    expect(harness.unacknowledgedAtGp()).toBe(0);
+  });
+
+  it('stops the work of practices GPES cancels before their results are sent', async () => {
+    harness = await Harness.start({
+      practices: { A81001: 200, A81002: 200 },
+      simulator: { cancelPractices: ['A81002'] },
+    });
+    await harness.simulator.start();
+    await harness.runToCompletion(20);
+    expect(harness.simulator.succeeded).toBe(true);
+    expect(harness.deliveredQueryResults().map((q) => q.practice)).toEqual(['A81001']);
+    expect(harness.simulator.report?.map((r) => [r.practiceId, r.status])).toEqual([
+      ['A81001', 'ACKNOWLEDGED'],
+      ['A81002', 'CANCELLED'],
+    ]);
+  });
+
+  it('records a rejected acknowledgement, alerts, and does not resend', async () => {
+    harness = await Harness.start({ practices: { A81001: 200 } });
+    await harness.simulator.start();
+    await untilQueryResultsSent(harness, 1);
+    const qr = harness.mesh.messages.find((m) => m.workflowId === 'GPDC_QUERY_RESULTS');
+    await harness.mesh.deliver({
+      to: GP,
+      from: GPES,
+      workflowId: 'GPDC_QUERY_RESULTS_ACK',
+      body: encodeQueryResultsAcknowledgement({
+        gpesIVersion: '6.0',
+        qraUuid: '0F0E0D0C-0B0A-4908-8706-050403020100',
+        qrUuid: qr?.localId ?? '',
+        scheduledQueryInstanceId: qr?.subject?.split(' ')[0] ?? '',
+        practiceId: 'A81001',
+        issueDateTime: '2026-04-01T10:00:00',
+        status: 'Rejected',
+        errors: [{ code: '00012', title: 'Referential Integrity Check Failure', description: 'test' }],
+      }),
+    });
+    await harness.service.runOnce();
+    const s = await state(harness);
+    const practice = Object.values(s.requests)[0]?.practices.A81001;
+    expect(practice?.status).toBe('rejected');
+    expect(practice?.ack?.errors).toEqual([{ code: '00012', title: 'Referential Integrity Check Failure' }]);
+    expect(s.alerts.map((a) => a.code)).toEqual(['QR_REJECTED']);
+    expect(harness.deliveredQueryResults()).toHaveLength(1);
+  });
+
+  it('answers 00003 after the Cut-off date and 00002 for a practice that declined at Stage 1', async () => {
+    harness = await Harness.start({
+      practices: { A81001: 100, A81002: 100 },
+      service: {
+        requiresStage1: ['D01700'],
+        participation: (request) => fixedParticipationPolicy(request.practiceId !== 'A81002')(request),
+      },
+    });
+    await harness.simulator.start();
+    await harness.runToCompletion(20);
+    expect(harness.simulator.practices.map((p) => [p.practiceId, p.stage1, p.responseCode])).toEqual([
+      ['A81001', 'participates', '00000'],
+      ['A81002', 'declines', '00002'],
+    ]);
+    expect(harness.deliveredQueryResults().map((q) => q.practice)).toEqual(['A81001']);
+    await harness.close();
+
+    harness = await Harness.start({
+      practices: { A81001: 100 },
+      simulator: { executionDate: '2026-04-01', cutoffDate: '2026-04-14', stage1Practices: [] },
+    });
+    await harness.simulator.start();
+    await passes(harness, 3);
+    expect(harness.simulator.practices.map((p) => p.responseCode)).toEqual(['00003']);
+    expect(harness.deliveredQueryResults()).toEqual([]);
+    expect(harness.simulator.report?.map((r) => r.status)).toEqual(['DECLINED']);
+  });
+
+  it('gzips a large Query Results payload and flags it, and GPES reads it back', async () => {
+    const directory = await mkdtemp(join(tmpdir(), 'gpes-spec-'));
+    directories.push(directory);
+    const spec = await writeJournalSpec(directory, { id: 'A81001', patients: 300 });
+    harness = await Harness.start({
+      practices: { A81001: 300 },
+      sqi: JOURNAL_SQI,
+      specs: { [JOURNAL_QUERY_ID]: spec },
+    });
+    await harness.simulator.start();
+    await harness.runToCompletion(20);
+    const qr = harness.mesh.messages.find((m) => m.workflowId === 'GPDC_QUERY_RESULTS');
+    expect(qr?.compressed).toBe(true);
+    expect(qr?.fileName).toMatch(/\.xml\.gz$/);
+    const outcome = harness.simulator.practices[0]?.queryResults[0];
+    expect(outcome?.valid).toBe(true);
+    expect(outcome?.compressed).toBe(true);
+    // The uncompressed document is larger than the registry's 1 MiB threshold; the stored payload much smaller.
+    expect(outcome?.bytes).toBeGreaterThan(1_048_576);
+    expect(qr?.storedBytes).toBeLessThan((outcome?.bytes ?? 0) / 3);
+  });
+
+  it('keeps unusable messages for inspection, alerts, and acknowledges them', async () => {
+    harness = await Harness.start({ practices: { A81001: 100 } });
+    await harness.mesh.deliver({ to: GP, from: GPES, workflowId: 'GPDC_RTP', body: '<not-an-rtp/>' });
+    await harness.mesh.deliver({ to: GP, from: GPES, workflowId: 'SOMETHING_ELSE', body: 'hello' });
+    await harness.service.runOnce();
+    expect(harness.unacknowledgedAtGp()).toBe(0);
+    const s = await state(harness);
+    expect(s.alerts.map((a) => a.code)).toEqual(['BAD_MESSAGE', 'BAD_MESSAGE']);
+    expect(s.requests).toEqual({});
+    const kept = (await readdir(join(harness.stateDir, 'spool'))).filter((f) => f.startsWith('unexpected-'));
+    expect(kept).toHaveLength(2);
+  });
+});
