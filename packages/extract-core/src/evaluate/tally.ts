@@ -16,31 +16,26 @@ function description(d: string | undefined): { description?: string } {
   return d === undefined ? {} : { description: d.length > MAX_DESCRIPTION ? d.slice(0, MAX_DESCRIPTION) : d };
 }
 
-function engineOf(spec: BoundSpec): BoundEngine {
-  const engine = (spec as unknown as Record<symbol, BoundEngine | undefined>)[ENGINE];
-  if (!engine) throw new TypeError('createTally needs a BoundSpec from CompiledSpec.bind');
-  return engine;
-}
-
 /**
  * Creates a tally for a bound spec. Tallies are plain counters: several can be merged by adding the results of
  * each part (the order of `add` calls does not matter).
  * @param spec a bound spec.
  */
 export function createTally(spec: BoundSpec): Tally {
-  const program = engineOf(spec).program;
-  const pops = program.populations;
+  // Built from the public document only, so any BoundSpec (e.g. one standing in for worker threads) can be tallied.
+  const outputs = spec.spec.document.outputs;
   const counts = new Map<string, number>();
   const inc = (key: string) => counts.set(key, (counts.get(key) ?? 0) + 1);
   return {
     add(result) {
       if (result.excluded !== undefined) return;
-      for (const o of program.outputs) {
+      for (const o of outputs) {
         switch (o.type) {
-          case 'registerIndicator':
-            if (result.populations[(pops[o.population] as { name: string }).name]?.selected) inc(`i:${o.id}`);
-            break;
-          case 'proportionIndicator': {
+          case 'indicator': {
+            if (o.kind === 'register') {
+              if (result.populations[o.population]?.selected) inc(`i:${o.id}`);
+              break;
+            }
             const r = result.indicators[o.id];
             if (r?.denominator?.selected) inc(`d:${o.id}`);
             if (r?.denominator?.selected && r.numerator?.selected) inc(`n:${o.id}`);
@@ -56,17 +51,18 @@ export function createTally(spec: BoundSpec): Tally {
     },
     aggregates() {
       const out: AggregateResult[] = [];
-      for (const o of program.outputs) {
+      for (const o of outputs) {
         switch (o.type) {
-          case 'registerIndicator':
-            out.push({
-              aid: o.aid,
-              ...description(o.description),
-              value: String(counts.get(`i:${o.id}`) ?? 0),
-              source: { output: o.id },
-            });
-            break;
-          case 'proportionIndicator':
+          case 'indicator':
+            if (o.kind === 'register') {
+              out.push({
+                aid: o.aid,
+                ...description(o.description),
+                value: String(counts.get(`i:${o.id}`) ?? 0),
+                source: { output: o.id },
+              });
+              break;
+            }
             out.push({
               aid: o.denominator.aid,
               ...description(o.denominator.description),
