@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Readable } from 'node:stream';
+import { pipeline } from 'node:stream';
 import type { FakeRoute } from '../types.js';
 
 /** The MESH API version a request negotiated through its Accept header. */
@@ -75,9 +76,8 @@ export function send(
     return;
   }
   res.writeHead(status, h);
-  const stream = body.open();
-  stream.on('error', () => res.destroy());
-  stream.pipe(res);
+  // pipeline, not pipe: when the client goes away the source (possibly a file) is closed too.
+  pipeline(body.open(), res, () => {});
 }
 
 /**
