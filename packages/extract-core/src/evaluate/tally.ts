@@ -1,5 +1,4 @@
 import type { BoundSpec } from '../compile/types.js';
-import { type BoundEngine, ENGINE } from './engine.js';
 import type { AggregateResult, PatientResult } from './types.js';
 
 /** Accumulates patient results into the run's aggregate records (§5.2). */
