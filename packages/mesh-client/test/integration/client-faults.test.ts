@@ -85,13 +85,14 @@ describe('retries of idempotent requests', () => {
   });
 
   it('times out a slow response (TIMEOUT) and retries it', async () => {
-    fake.failNext('count', { delayMs: 1_000 });
-    const quick = recipient.withOptions({ timeoutMs: 100, retry: { limit: 0 } });
+    fake.failNext('count', { delayMs: 3_000 });
+    const quick = recipient.withOptions({ timeoutMs: 200, retry: { limit: 0 } });
     const error = await caught(quick.countMessages());
     expect(isMeshError(error) && error.code).toBe('TIMEOUT');
     await quick.close();
-    fake.failNext('count', { delayMs: 1_000 });
-    const retrying = recipient.withOptions({ timeoutMs: 100, retry: { limit: 2, delayMs: 1 } });
+    // Generous per-attempt time for the retry, so that a loaded machine does not time it out as well.
+    fake.failNext('count', { delayMs: 5_000 });
+    const retrying = recipient.withOptions({ timeoutMs: 1_500, retry: { limit: 2, delayMs: 1 } });
     expect(await retrying.countMessages()).toBe(0);
     await retrying.close();
   });

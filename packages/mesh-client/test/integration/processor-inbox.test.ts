@@ -87,14 +87,24 @@ describe('inbox processor', () => {
   it('bounds concurrency', async () => {
     for (let i = 0; i < 7; i++) await deliver(`m${i}`);
     let active = 0;
+    let started = 0;
     let peak = 0;
+    let waiting: Array<() => void> = [];
+    // Each handler waits until three run at once (or the last message has started): if the processor allowed
+    // fewer, this would never release; if it allowed more, peak would exceed three.
     const processor = createInboxProcessor({
       client,
       concurrency: 3,
       handler: async () => {
         active++;
+        started++;
         peak = Math.max(peak, active);
-        await new Promise((resolve) => setTimeout(resolve, 20));
+        const gate = new Promise<void>((resolve) => waiting.push(resolve));
+        if (active === 3 || started === 7) {
+          for (const release of waiting) release();
+          waiting = [];
+        }
+        await gate;
         active--;
       },
     });
