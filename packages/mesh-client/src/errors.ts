@@ -122,7 +122,12 @@ export class MeshError extends Error {
     const retryAfterMs = parseRetryAfter(headers?.get('retry-after') ?? null);
     const code = codeForStatus(status, parsed.code);
     const meshPart = parsed.code ? ` (MESH ${parsed.event ? `${parsed.event}/` : ''}${parsed.code})` : '';
-    const message = `MESH request failed with status ${status}${meshPart}${request ? `: ${request}` : ''}`;
+    // MESH's 403 is opaque; say what to check (pain point: wrong key, local time instead of UTC, lower-case mailbox).
+    const hint =
+      code === 'UNAUTHORIZED'
+        ? ` (check the mailbox password, the environment's shared key, the host clock (±2 h) and the client certificate${parsed.description ? `; MESH says: ${parsed.description}` : ''})`
+        : '';
+    const message = `MESH request failed with status ${status}${meshPart}${request ? `: ${request}` : ''}${hint}`;
     return new MeshError(message, {
       code,
       status,
