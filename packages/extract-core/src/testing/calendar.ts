@@ -57,15 +57,34 @@ export function formatIsoDate(days: number): string {
   return `${pad(year, 4)}-${pad(month, 2)}-${pad(day, 2)}`;
 }
 
-/** A per-generator memo of formatted dates (no module-level state). */
+/**
+ * A per-pass memo of formatted dates (no module-level state): a dense array over the window a population uses
+ * (130 years before the reference date to 10 years after), and a Map for anything outside it.
+ */
 export class DateFormatter {
-  readonly #cache = new Map<number, string>();
+  readonly #first: number;
+  readonly #dense: (string | undefined)[];
+  readonly #sparse = new Map<number, string>();
+
+  constructor(referenceDay: number) {
+    this.#first = referenceDay - 130 * 366;
+    this.#dense = new Array<string | undefined>(140 * 366).fill(undefined);
+  }
 
   format(days: number): string {
-    let text = this.#cache.get(days);
+    const i = days - this.#first;
+    if (i >= 0 && i < this.#dense.length) {
+      let text = this.#dense[i];
+      if (text === undefined) {
+        text = formatIsoDate(days);
+        this.#dense[i] = text;
+      }
+      return text;
+    }
+    let text = this.#sparse.get(days);
     if (text === undefined) {
       text = formatIsoDate(days);
-      this.#cache.set(days, text);
+      this.#sparse.set(days, text);
     }
     return text;
   }

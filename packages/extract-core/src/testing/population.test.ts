@@ -13,6 +13,13 @@ function take(n: number, seed: number | string = 7): PatientRecord[] {
   return [...generatePopulation({ seed, size: n, referenceDate: REF })];
 }
 
+// One 6,000-patient population serves both statistical tests.
+let stats: PatientRecord[] | undefined;
+const statsPopulation = () => {
+  stats ??= take(6000, 'stats');
+  return stats;
+};
+
 afterEach(() => {
   vi.restoreAllMocks();
 });
@@ -47,28 +54,36 @@ describe('generatePopulation', () => {
   });
 
   it('produces well-formed synthetic records: 999-range NHS numbers, ZZ99 postcodes, unique entry ids', () => {
-    for (const { patient, registrations, journal } of take(1000)) {
-      expect(patient.patientId).toMatch(/^SYN-\d+$/);
-      expect(patient.practiceId).toBe('Z99990');
-      expect(patient.nhsNumber).toMatch(/^999\d{7}$/);
-      const nhs = patient.nhsNumber!;
-      expect(checkDigit(nhs.slice(0, 9))).toBe(Number(nhs[9]));
-      expect(patient.postcode).toMatch(/^ZZ99 \d[A-Z]{2}$/);
-      if (patient.dateOfBirth !== undefined) expect(patient.dateOfBirth).toMatch(ISO);
-      for (const r of registrations) {
-        expect(r.startDate).toMatch(ISO);
-        if (r.endDate !== undefined) expect(r.endDate >= r.startDate).toBe(true);
+    const problems: string[] = [];
+    const check = (ok: boolean, what: string, r: PatientRecord) => {
+      if (!ok) problems.push(`${r.patient.patientId}: ${what}`);
+    };
+    for (const r of take(1000)) {
+      const { patient, registrations, journal } = r;
+      check(/^SYN-\d+$/.test(patient.patientId), 'patientId', r);
+      check(patient.practiceId === 'Z99990', 'practiceId', r);
+      const nhs = patient.nhsNumber ?? '';
+      check(/^999\d{7}$/.test(nhs) && checkDigit(nhs.slice(0, 9)) === Number(nhs[9]), 'nhsNumber', r);
+      check(/^ZZ99 \d[A-Z]{2}$/.test(patient.postcode ?? ''), 'postcode', r);
+      check(patient.dateOfBirth === undefined || ISO.test(patient.dateOfBirth), 'dateOfBirth', r);
+      for (const g of registrations) {
+        check(
+          ISO.test(g.startDate) && (g.endDate === undefined || g.endDate >= g.startDate),
+          'registration',
+          r,
+        );
       }
-      expect(new Set(journal.map((e) => e.entryId)).size).toBe(journal.length);
+      check(new Set(journal.map((e) => e.entryId)).size === journal.length, 'entryId', r);
       for (const e of journal) {
-        if (e.effectiveDate !== undefined) expect(e.effectiveDate).toMatch(ISO);
-        expect(e.recordedAt).toMatch(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}$/);
+        check(e.effectiveDate === undefined || ISO.test(e.effectiveDate), 'effectiveDate', r);
+        check(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}$/.test(e.recordedAt), 'recordedAt', r);
       }
     }
+    expect(problems).toEqual([]);
   });
 
   it('is realistic in aggregate: entries per patient, diabetes prevalence, age pyramid', () => {
-    const records = take(6000, 'stats');
+    const records = statsPopulation();
     const entries = records.reduce((n, r) => n + r.journal.length, 0) / records.length;
     expect(entries).toBeGreaterThan(36);
     expect(entries).toBeLessThan(44);
@@ -86,7 +101,7 @@ describe('generatePopulation', () => {
   });
 
   it('includes the boundary and data-quality cases evaluators must handle', () => {
-    const records = take(6000, 'cases');
+    const records = statsPopulation();
     const some = (test: (r: PatientRecord) => boolean) => records.some(test);
     const gms = (r: PatientRecord) => r.registrations.filter((g) => g.type === 'GMS');
     expect(some((r) => r.journal.some((e) => e.effectiveDate === undefined))).toBe(true);

@@ -103,7 +103,7 @@ export function generatePopulation(options: GeneratePopulationOptions): Syntheti
   const { size, firstIndex } = context;
   function* records(): Generator<PatientRecord> {
     // A fresh formatter per pass: its memo is bounded by the span of dates a population uses (a few 10k days).
-    const dates = new DateFormatter();
+    const dates = new DateFormatter(context.ref);
     for (let i = 0; i < size; i++) yield buildPatient(context, dates, firstIndex + i);
   }
   return {
@@ -116,7 +116,7 @@ export function generatePopulation(options: GeneratePopulationOptions): Syntheti
       if (!Number.isInteger(index) || index < 0 || index >= size) {
         throw new RangeError(`patient index must be an integer in [0, ${size}), got ${index}`);
       }
-      return buildPatient(context, new DateFormatter(), firstIndex + index);
+      return buildPatient(context, new DateFormatter(context.ref), firstIndex + index);
     },
   };
 }
