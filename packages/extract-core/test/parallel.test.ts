@@ -3,7 +3,9 @@
  * built worker entry (dist/parallel-worker.{js,cjs}); `npm test` builds before it runs vitest. Results must be
  * identical to the single-threaded run of the same build. All records are synthetic.
  */
+import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
+import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DM017_REFERENCE_DATE, dm017RunContext, loadDm017Document } from '../bench/dm017-spec.js';
 import type { PatientRecord, PatientResult, QuerySpecDocument, RunContext } from '../src/index.js';
@@ -20,6 +22,11 @@ const run = dm017RunContext();
 const open: { close(): Promise<void> }[] = [];
 
 beforeAll(async () => {
+  if (!existsSync(fileURLToPath(new URL('../dist/parallel-worker.js', import.meta.url)))) {
+    throw new Error(
+      'build @gpes/extract-core first (npm test does): pnpm --filter @gpes/extract-core run build',
+    );
+  }
   esm = (await import(/* @vite-ignore */ DIST_ESM)) as Api;
   cjs = createRequire(import.meta.url)('../dist/index.cjs') as Api;
   spec = await loadDm017Document(esm);
