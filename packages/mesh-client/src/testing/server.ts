@@ -94,7 +94,6 @@ export async function startFakeMesh(options: FakeMeshOptions = {}): Promise<Fake
       req,
       res,
       url,
-      route: route === 'unknown' ? '*' : route,
       version: 1,
       requestBytes: 0,
     };

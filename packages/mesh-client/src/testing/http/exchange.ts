@@ -2,7 +2,6 @@ import { randomBytes } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Readable } from 'node:stream';
 import { pipeline } from 'node:stream';
-import type { FakeRoute } from '../types.js';
 
 /** The MESH API version a request negotiated through its Accept header. */
 export type ApiVersion = 1 | 2;
@@ -15,7 +14,6 @@ export interface Exchange {
   readonly req: IncomingMessage;
   readonly res: ServerResponse;
   readonly url: URL;
-  readonly route: FakeRoute;
   version: ApiVersion;
   responseFault?: ResponseFault;
   /** Drop the connection while reading the request body. */
