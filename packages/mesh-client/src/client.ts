@@ -485,8 +485,13 @@ export class MeshClient {
       await discard(first);
       body = Readable.from([], { objectMode: false });
     } else {
-      body = Readable.from(this.#bodyPieces(messageId, meta.totalChunks, first, options), {
+      const state = { started: false };
+      body = Readable.from(this.#bodyPieces(messageId, meta.totalChunks, first, options, state), {
         objectMode: false,
+      });
+      // A body destroyed before it was read never runs the generator: free the first response here.
+      body.once('close', () => {
+        if (!state.started) void discard(first);
       });
     }
     const buffer = async () => {
@@ -518,7 +523,9 @@ export class MeshClient {
     totalChunks: number,
     first: RequestResult,
     options: RetrieveMessageOptions,
+    state: { started: boolean },
   ): AsyncGenerator<Buffer> {
+    state.started = true;
     let transferred = 0;
     let pending: RequestResult | undefined = first;
     try {

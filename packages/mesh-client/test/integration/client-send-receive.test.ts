@@ -235,3 +235,15 @@ describe('MeshClient against the fake MESH server', () => {
     expect(isMeshError(error) && error.code).toBe('MESSAGE_NOT_FOUND');
   });
 });
+
+describe('resources', () => {
+  it('releases the connection of a body that is destroyed unread', async () => {
+    const id = await fake.deliver({ to: 'X26ABC2', from: 'X26ABC1', workflowId: WORKFLOW, body: 'unread' });
+    const message = await recipient.retrieveMessage(id);
+    message.body.destroy();
+    await new Promise((resolve) => message.body.once('close', resolve));
+    // The pool can still serve requests, and the message is still there to be read.
+    const again = await recipient.retrieveMessage(id);
+    expect((await again.buffer()).toString()).toBe('unread');
+  });
+});
