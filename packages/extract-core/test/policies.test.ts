@@ -304,6 +304,20 @@ describe('P9 the clinical date is the effective date', () => {
     ]);
   });
 
+  it('takes calendar dates only: a date-time is not truncated to a day (P5)', async () => {
+    const bound = await policySpec({ fields: [latestA()] });
+    const stamped = entry(A, '2021-03-31T23:30:00');
+    const r = bound.evaluate(patient([stamped]));
+    expect(r.fields.A_DAT).toBeNull();
+    expect(r.diagnostics).toEqual([
+      {
+        code: 'UNDATED_ENTRY_IGNORED',
+        entryId: stamped.entryId,
+        message: 'entry has an effective date that is not a valid calendar date',
+      },
+    ]);
+  });
+
   it('uses the effective date, not the recorded date', async () => {
     const bound = await policySpec({ fields: [latestA('@date <= ACHV_DAT')] });
     const r = bound.evaluate(patient([entry(A, '2022-03-01', { recordedAt: '2022-05-01T10:00:00' })]));

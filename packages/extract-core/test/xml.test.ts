@@ -105,6 +105,8 @@ describe('readSpecXml / writeSpecXml', () => {
     ]);
     const r = safeCompileSpec('not xml at all');
     expect(r.ok).toBe(false);
+    const deep = `<QuerySpecification xmlns="urn:gpes-sdk:query-spec:1" formatVersion="1" id="x">${'<Source>'.repeat(200)}${'</Source>'.repeat(200)}</QuerySpecification>`;
+    expect(bad(deep)[0]).toMatch(/^XML_SYNTAX/);
   });
 });
 

@@ -69,4 +69,15 @@ describe('condition language (§3.3.1)', () => {
       if (!r.ok) expect(r.error.offset).toBeGreaterThanOrEqual(0);
     }
   });
+
+  it('refuses pathological input quickly instead of overflowing the stack', () => {
+    const deep = `${'('.repeat(3000)}A = null${')'.repeat(3000)}`;
+    const r = parseCondition(deep);
+    expect(r.ok).toBe(false);
+    if (!r.ok) expect(r.error.message).toMatch(/nested/);
+    const long = parseCondition(`A = null${' AND A = null'.repeat(2000)}`);
+    expect(long.ok).toBe(false);
+    const ok = parseCondition(`A = null${' AND A = null'.repeat(500)}`);
+    expect(ok.ok).toBe(true);
+  });
 });

@@ -7,6 +7,10 @@ export type ParseConditionResult =
   | { readonly ok: true; readonly condition: Condition; readonly mixedAndOr: boolean }
   | { readonly ok: false; readonly error: ConditionSyntaxError };
 
+/** Conditions are short; these bounds keep hostile text from exhausting the stack or the CPU. */
+const MAX_LENGTH = 10_000;
+const MAX_DEPTH = 32;
+
 const FUNCTIONS: ReadonlySet<string> = new Set<FunctionName>([
   'latestOf',
   'earliestOf',
@@ -30,6 +34,7 @@ function keyword(tok: Token, word: string): boolean {
 /** A recursive-descent parser over one condition's tokens. */
 class Parser {
   private pos = 0;
+  private depth = 0;
   mixedAndOr = false;
 
   constructor(private readonly toks: readonly Token[]) {}
@@ -84,10 +89,16 @@ class Parser {
     return this.primary();
   }
 
+  private enter(): void {
+    if (++this.depth > MAX_DEPTH) this.fail(`parentheses nested more than ${MAX_DEPTH} deep`);
+  }
+
   private primary(): Condition {
     if (this.peek().t === 'lparen' && this.groupIsCondition()) {
       this.next();
+      this.enter();
       const inner = this.condition();
+      this.depth--;
       if (this.next().t !== 'rparen') this.fail("expected ')'", this.toks[this.pos - 1]);
       return { kind: 'paren', item: inner };
     }
@@ -183,7 +194,9 @@ class Parser {
       case 'text':
         return { kind: 'text', value: tok.text };
       case 'lparen': {
+        this.enter();
         const inner = this.operand();
+        this.depth--;
         if (this.next().t !== 'rparen') this.fail("expected ')'", this.toks[this.pos - 1]);
         return { kind: 'group', inner };
       }
@@ -210,6 +223,12 @@ function isKeyword(text: string): boolean {
 
 /** Parses one condition (business-rules §3.3.1). Never throws. */
 export function parseCondition(text: string): ParseConditionResult {
+  if (text.length > MAX_LENGTH) {
+    return {
+      ok: false,
+      error: { offset: MAX_LENGTH, message: `the condition is longer than ${MAX_LENGTH} characters` },
+    };
+  }
   try {
     const parser = new Parser(tokenize(text));
     const condition = parser.parseAll();
