@@ -10,7 +10,7 @@ import {
 } from '../core/issues.js';
 import { DEFAULT_XML_LIMITS } from '../core/xml/limits.js';
 import { REPORT_COLUMNS, REPORT_STATUSES } from '../registry.js';
-import type { ReportRow, ReportStatus } from './model.js';
+import type { ReportRow } from './model.js';
 
 /** Options of {@link decodeReportCsv}. */
 export interface DecodeReportCsvOptions extends DecodeOptions {

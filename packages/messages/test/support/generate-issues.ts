@@ -14,7 +14,7 @@ for (const [folder, codec] of Object.entries(codecs)) {
   for (const f of readdirSync(root + folder).filter(
     (n) => n.startsWith('invalid-') && n.endsWith(`.${codec.extension}`),
   )) {
-    const r = codec.decode(readFileSync(root + folder + '/' + f));
+    const r = codec.decode(readFileSync(`${root + folder}/${f}`));
     const issues = r.ok ? 'DECODED OK' : r.issues;
     console.log(`== ${folder}/${f}`);
     if (r.ok) {
@@ -22,10 +22,10 @@ for (const [folder, codec] of Object.entries(codecs)) {
       continue;
     }
     for (const i of r.issues)
-      console.log(`  ${i.code} ${i.path} | ${i.message}${i.expected ? ' | exp: ' + i.expected : ''}`);
+      console.log(`  ${i.code} ${i.path} | ${i.message}${i.expected ? ` | exp: ${i.expected}` : ''}`);
     if (write)
       writeFileSync(
-        root + folder + '/' + f.replace(/\.(xml|csv)$/, '.issues.json'),
+        `${root + folder}/${f.replace(/\.(xml|csv)$/, '.issues.json')}`,
         `${JSON.stringify(issues, null, 2)}\n`,
       );
   }
