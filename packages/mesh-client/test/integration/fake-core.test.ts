@@ -147,6 +147,19 @@ describe('send, list, download, acknowledge', () => {
       path: `/messageexchange/X26ABC2/inbox/${id}/status/acknowledged`,
     });
     expect(ack.json()).toEqual({ messageId: id });
+    const unregistered = await mesh(fake.url, MB1, {
+      v1: true,
+      method: 'POST',
+      path: '/messageexchange/X26ABC1/outbox',
+      headers: { 'mex-to': 'X99NOPE', 'mex-workflowid': 'WF' },
+      body: 'x',
+    });
+    expect(unregistered.status).toBe(417);
+    expect(unregistered.json()).toEqual({
+      errorEvent: 'SEND',
+      errorCode: '12',
+      errorDescription: 'Unregistered to address',
+    });
     const missing = await mesh(fake.url, MB2, { v1: true, path: '/messageexchange/X26ABC2/inbox/NOPE' });
     expect(missing.status).toBe(404);
     expect(missing.json()).toMatchObject({ errorEvent: 'RECEIVE', errorCode: '20' });
@@ -191,5 +204,23 @@ describe('send, list, download, acknowledge', () => {
     expect((await raw(fake.url, { method: 'DELETE', path: '/messageexchange/X26ABC1/inbox' })).status).toBe(
       405,
     );
+  });
+});
+
+describe('options', () => {
+  it('refuses invalid options with a clear error', async () => {
+    await expect(startFakeMesh({ defaultPageSize: 0 })).rejects.toThrow(RangeError);
+    await expect(startFakeMesh({ maxRequestBytes: Number.NaN })).rejects.toThrow(/maxRequestBytes/);
+    await expect(startFakeMesh({ now: new Date('nope') })).rejects.toThrow(TypeError);
+    await expect(startFakeMesh({ mailboxes: [{ id: '', password: 'x' }] })).rejects.toThrow(TypeError);
+  });
+
+  it('listens on the port it is given and closes idempotently', async () => {
+    const probe = await startFakeMesh();
+    const port = probe.port;
+    await probe.close();
+    const fixed = await startFakeMesh({ port });
+    expect(fixed.url).toBe(`http://127.0.0.1:${port}`);
+    await Promise.all([fixed.close(), fixed.close()]);
   });
 });
