@@ -29,7 +29,8 @@ describe('demo', () => {
     const foreign = result.practices.find((p) => p.practiceId === 'Y99999');
     expect(foreign?.responseCode).toBe('00001');
     for (const id of ['A81001', 'A81002']) {
-      const received = result.practices.find((p) => p.practiceId === id)?.queryResults[0]?.aggregates[0]?.value;
+      const received = result.practices.find((p) => p.practiceId === id)?.queryResults[0]?.aggregates[0]
+        ?.value;
       expect(received).toBe(String(result.registerSizes[id]));
       expect(Number(received)).toBeGreaterThan(0);
     }

@@ -1,6 +1,7 @@
 import { mkdtemp, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { encodeQENotificationMessage } from '@gpes/messages';
 import { encodeQueryResultsAcknowledgement } from '@gpes/messages/experimental';
 import { afterEach, describe, expect, it } from 'vitest';
 import { fixedParticipationPolicy } from './adapters/fixed-policy.js';
@@ -190,5 +191,46 @@ describe('extraction service flows', () => {
     expect(s.requests).toEqual({});
     const kept = (await readdir(join(harness.stateDir, 'spool'))).filter((f) => f.startsWith('unexpected-'));
     expect(kept).toHaveLength(2);
+  });
+
+  it('does not answer pings or notifications for practices it does not host', async () => {
+    harness = await Harness.start({ practices: { A81001: 100 } });
+    const base = { issueDateTime: '2026-04-01T09:00:00', uids: [] };
+    await harness.mesh.deliver({
+      to: GP,
+      from: GPES,
+      workflowId: 'GPDC_NOTIFICATION',
+      body: encodeQENotificationMessage({
+        gpesIVersion: '6.0',
+        notifications: [
+          {
+            ...base,
+            type: 'System-Ping-Request-Notification',
+            qeNtUuid: 'A0000000-0000-4000-8000-000000000001',
+            practiceId: 'A81001',
+          },
+          {
+            ...base,
+            type: 'Stage1-Notification',
+            qeNtUuid: 'A0000000-0000-4000-8000-000000000002',
+            practiceId: 'Y99999',
+            payload: {
+              title: { order: 1, dataFormat: 'text/plain', text: 'Participation' },
+              items: [{ kind: 'narrative', order: 1, dataFormat: 'text/plain', text: 'Information only' }],
+            },
+          },
+        ],
+      }),
+    });
+    await harness.service.runOnce();
+    expect(harness.unacknowledgedAtGp()).toBe(0);
+    expect(harness.mesh.messages.filter((m) => m.workflowId === 'GPDC_NOTIFICATION_RESPONSE')).toEqual([]);
+    expect(harness.events).toContainEqual(
+      expect.objectContaining({
+        type: 'received',
+        summary:
+          'System-Ping-Request-Notification for A81001: no reply; Stage1-Notification for Y99999: no reply',
+      }),
+    );
   });
 });

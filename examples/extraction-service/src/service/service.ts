@@ -486,7 +486,8 @@ export class ExtractionService {
     }[] = [];
     for (const notification of decoded.value.notifications) {
       const request = participationRequest(notification);
-      if (!request) {
+      // Pings have no documented reply; practices this system does not host are not ours to answer for.
+      if (!request || !(await this.#o.records.hasPractice(request.practiceId))) {
         answered.push({ notification });
         continue;
       }
@@ -560,7 +561,7 @@ export class ExtractionService {
       .map((a) =>
         a.request
           ? `Stage ${a.request.stage} ${a.request.practiceId} → ${a.decision!.participate ? 'participates' : 'declines'}`
-          : `${a.notification.type} (no reply defined)`,
+          : `${a.notification.type} for ${a.notification.practiceId}: no reply`,
       )
       .join('; ');
   }
