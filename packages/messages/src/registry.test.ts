@@ -76,6 +76,8 @@ describe('detectMessage', () => {
     ['query-results-acknowledgement/valid-accepted.xml', 'QRA', false],
     ['rtp-cancellation/valid-all-practices.xml', 'RTPC', false],
     ['report-csv/valid-daily.csv', 'REPORT', false],
+    ['query-results/sample/qr-v6.0-cvdprevent.xml', 'QR', true],
+    ['query-results/valid-synthetic.xml', 'QR', true],
   ])('%s is %s', (file, kind, published) => {
     expect(detectMessage(fixture(file))).toMatchObject({ kind, published });
     expect(detectMessage(fixture(file).toString('utf8'))).toMatchObject({ kind });
