@@ -13,6 +13,12 @@ import {
   toQrAggregateRecords,
   toQrPatientLevelRecord,
 } from '@gpes/extract-core';
+import {
+  decodeQueryResults,
+  encodeQueryResultsToString,
+  type QrRecord,
+  type QueryResultsHeader,
+} from '@gpes/messages';
 import { describe, expect, it } from 'vitest';
 import { DM, dm017, entry, gms, patient, quietRun } from './support.js';
 
@@ -135,6 +141,52 @@ describe('aggregates and Query Results records (§5.2)', () => {
       description: 'Payment period end',
       value: '2022-03-31',
     });
+  });
+
+  it('produces records that @gpes/messages encodes and decodes unchanged', async () => {
+    const bound = await full();
+    const records: QrRecord[] = [];
+    const source = [
+      woman([
+        entry('1001', '2021-06-01', { value1: 50.25 }),
+        entry('2001', '2021-01-01', { value1: 140, value2: 90 }),
+      ]),
+    ];
+    for await (const r of queryResultsRecords(bound, () => source)) records.push(r);
+    const header: QueryResultsHeader = {
+      gpesIVersion: '6.0',
+      qrMessageVersion: '0.2',
+      qrUuid: '0F3C2B1A-1111-4222-8333-944455556666',
+      scheduledQueryInstanceId: 'A00151-202203310000-R',
+      rtpUuid: '1A2B3C4D-0000-4000-8000-000000000001',
+      practiceId: 'A99999',
+      gpetQSqiAuthenticationSignature: '2B3C4D5E-0000-4000-8000-000000000002',
+      issueDateTime: '2022-04-01T10:00:00',
+      manifest: {
+        gpetEExecutableVersion: '1.0',
+        gpSystemIdentifier: '001.001.483.000',
+        terminologyIdentifiers: [
+          {
+            codeSchemeId: '2.16.840.1.113883.2.1.3.2.4.15',
+            terminologyName: 'SNOMED-CT',
+            terminologyRelease: '',
+          },
+        ],
+        rtpTranslationStatistics: {
+          startDateTime: '2022-04-01T10:00:00',
+          endDateTime: '2022-04-01T10:00:00',
+        },
+        queryExecutionStatistics: {
+          startDateTime: '2022-04-01T10:00:00',
+          endDateTime: '2022-04-01T10:00:01',
+        },
+      },
+    };
+    const xml = encodeQueryResultsToString(header, records);
+    const decoded = decodeQueryResults(xml);
+    expect(decoded.ok).toBe(true);
+    if (!decoded.ok) return;
+    expect(decoded.value.records.map(({ rid: _rid, ...r }) => r)).toEqual(records);
   });
 
   it('stops with the abort reason when the signal aborts', async () => {
