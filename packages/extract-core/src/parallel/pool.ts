@@ -120,7 +120,7 @@ export async function createWorkerPool(options: WorkerPoolOptions): Promise<Work
 
   const { run } = options;
   const descendants: Record<string, string[]> = {};
-  const recording = run.subsumption ? recordingProvider(run.subsumption, descendants) : undefined;
+  const recording = run?.subsumption ? recordingProvider(run.subsumption, descendants) : undefined;
   const bound = await compileSpec(options.spec).bind(recording ? { ...run, subsumption: recording } : run);
 
   const plainRun: PlainRunContext = {
@@ -215,10 +215,18 @@ async function startPool(options: StartOptions): Promise<WorkerPool> {
   const url = workerUrl();
   const ready: Promise<void>[] = [];
   for (let i = 0; i < size; i++) {
-    const worker = new Worker(url, {
-      workerData: init,
-      ...(options.resourceLimits ? { resourceLimits: { ...options.resourceLimits } } : {}),
-    });
+    let worker: Worker;
+    try {
+      worker = new Worker(url, {
+        workerData: init,
+        ...(options.resourceLimits ? { resourceLimits: { ...options.resourceLimits } } : {}),
+      });
+    } catch (cause) {
+      // E.g. a spec or run context that is not plain data (structured clone fails) or a missing worker file.
+      closing = true;
+      await Promise.all(handles.map((h) => h.worker.terminate()));
+      throw new WorkerPoolError('WORKER_FAILED', 'could not start a worker thread', { cause });
+    }
     const handle: WorkerHandle = { worker, inFlight: 0 };
     handles.push(handle);
     ready.push(
