@@ -163,8 +163,9 @@ export class QueryResultsPushParser {
   #recordCount = 0;
   #stopped = false;
   #ended = false;
-  /** Characters since the last `<` or `>`: bounds any token before saxes buffers it whole. */
-  #runLength = 0;
+  /** Characters written, and the count at the last saxes event: bounds any token saxes is buffering. */
+  #charsWritten = 0;
+  #charsAtEvent = 0;
   #bytes = 0;
   /** The document's first characters, until the root element starts (for #scanProlog). */
   #prolog = '';
@@ -211,17 +212,18 @@ export class QueryResultsPushParser {
     for (let i = 0; i < text.length && !this.#stopped; i += SLICE) {
       const slice = i === 0 && text.length <= SLICE ? text : text.slice(i, i + SLICE);
       if (this.#where === Where.Prolog && !this.#scanProlog(slice)) return;
-      const lastMarkup = Math.max(slice.lastIndexOf('<'), slice.lastIndexOf('>'));
-      this.#runLength = lastMarkup < 0 ? this.#runLength + slice.length : slice.length - lastMarkup - 1;
-      if (this.#runLength > this.#limits.maxTextLength) {
+      this.#charsWritten += slice.length;
+      this.#feed(slice, false);
+      // No tag or text has ended for this long: saxes is holding one token (an attribute, a text node, a
+      // comment) that is already too long. Checked between slices, so it never holds more than two more.
+      if (this.#charsWritten - this.#charsAtEvent > this.#limits.maxTextLength + SLICE) {
         this.#fatal(
           'LIMIT_TEXT_LENGTH',
-          `a run of more than ${this.#limits.maxTextLength} characters has no markup (a text, attribute or comment too long)`,
+          `a token is longer than the limit of ${this.#limits.maxTextLength} characters`,
           false,
         );
         return;
       }
-      this.#feed(slice, false);
     }
   }
 
@@ -378,6 +380,7 @@ export class QueryResultsPushParser {
   // ---- saxes handlers --------------------------------------------------------------------------
 
   #text(t: string): void {
+    this.#charsAtEvent = this.#charsWritten;
     if (this.#stopped) return;
     if (t.length > this.#limits.maxTextLength) {
       this.#fatal(
@@ -422,6 +425,7 @@ export class QueryResultsPushParser {
   }
 
   #open(tag: SaxesTagPlain): void {
+    this.#charsAtEvent = this.#charsWritten;
     if (this.#stopped) return;
     const depth = ++this.#depth;
     if (depth > this.#limits.maxDepth) {
@@ -524,6 +528,7 @@ export class QueryResultsPushParser {
   }
 
   #close(): void {
+    this.#charsAtEvent = this.#charsWritten;
     if (this.#stopped) return;
     const depth = this.#depth--;
     this.#scope = this.#scopes.pop() ?? NO_SCOPE;

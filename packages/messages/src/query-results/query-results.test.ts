@@ -224,6 +224,21 @@ describe('encoder', () => {
     ).toEqual([['Aggregate-Record[2]/@RID', 'OUT_OF_ORDER']]);
   });
 
+  it('checks that LIDs are unique per table and QID, in or out of order', () => {
+    const rows = (lids: number[]) => ({
+      kind: 'patient-level' as const,
+      patientTables: [{ qid: 1, lid: 1, columns: {} }],
+      journalsTables: lids.map((lid) => ({ qid: 2, lid, columns: {} })),
+    });
+    expect(() => encodeQueryResultsToString(header, [rows([1, 2, 3]), rows([3, 1, 2])])).not.toThrow();
+    expect(refused([rows([1, 2, 2])])).toEqual([
+      ['Patient-Level-Record[1]/Journals-Table[3]/@LID', 'INCONSISTENT'],
+    ]);
+    expect(refused([rows([2, 1, 2])])).toEqual([
+      ['Patient-Level-Record[1]/Journals-Table[3]/@LID', 'INCONSISTENT'],
+    ]);
+  });
+
   it('writes sentinels only when allowed, and upper-cases UUIDs', () => {
     const xml = encodeQueryResultsToString(
       { ...header, qrUuid: header.qrUuid.toLowerCase() },

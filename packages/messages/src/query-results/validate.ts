@@ -301,14 +301,18 @@ function validateRows(
   recordPath: string,
   element: string,
   rows: unknown,
-  lids: Map<string, Set<number>> | undefined,
-): Map<string, Set<number>> | undefined {
+): void {
   if (!Array.isArray(rows)) {
     issues.push(
       makeIssue(`${recordPath}/${element}`, 'INVALID_VALUE', `${element} rows must be an array`, ctx),
     );
-    return lids;
+    return;
   }
+  // (QID, LID) pairs are unique when rows ascend by QID then LID, as extract-core writes them and the sample
+  // has them: checked without allocating. Only a table out of that order pays for a set.
+  let prevQid = 0;
+  let prevLid = 0;
+  let seen: Set<string> | undefined;
   const dateCheck = ctx.allowDateSentinels ? checkGpesDateWithSentinels : checkGpesDateNoSentinels;
   // Paths are built only when something fails: this loop runs for every row of a multi-GB extract.
   for (let i = 0; i < rows.length; i++) {
@@ -341,25 +345,25 @@ function validateRows(
         ),
       );
     } else if (isPositiveInteger(qid)) {
-      const key = `${element}/${qid}`;
-      lids ??= new Map();
-      let seen = lids.get(key);
-      if (seen === undefined) {
-        seen = new Set();
-        lids.set(key, seen);
+      if (seen === undefined && (qid > prevQid || (qid === prevQid && lid > prevLid))) {
+        prevQid = qid;
+        prevLid = lid;
+      } else {
+        seen ??= pairsBefore(rows, i);
+        const key = `${qid}:${lid}`;
+        if (seen.has(key)) {
+          issues.push(
+            makeIssue(
+              `${rowPath()}/@LID`,
+              'INCONSISTENT',
+              `LID is repeated for this ${element} QID in the record`,
+              ctx,
+              'a LID unique per table and QID within the record',
+            ),
+          );
+        }
+        seen.add(key);
       }
-      if (seen.has(lid)) {
-        issues.push(
-          makeIssue(
-            `${rowPath()}/@LID`,
-            'INCONSISTENT',
-            `LID is repeated for this ${element} QID in the record`,
-            ctx,
-            'a LID unique per table and QID within the record',
-          ),
-        );
-      }
-      seen.add(lid);
     }
     const columns = row.columns;
     if (typeof columns !== 'object' || columns === null) {
@@ -401,7 +405,16 @@ function validateRows(
       apply(issues, ctx, `${rowPath()}/@${name}`, name, value, check ?? checkMaxLength(ctx.maxTextLength));
     }
   }
-  return lids;
+}
+
+/** The (QID, LID) keys of the valid rows before `end`, for the slow path of the uniqueness check. */
+function pairsBefore(rows: readonly QrTableRow[], end: number): Set<string> {
+  const set = new Set<string>();
+  for (let i = 0; i < end; i++) {
+    const r = rows[i];
+    if (r && isPositiveInteger(r.qid) && isPositiveInteger(r.lid)) set.add(`${r.qid}:${r.lid}`);
+  }
+  return set;
 }
 
 /**
@@ -434,8 +447,8 @@ export function validateRecordFields(
       (v) => checkMultiValue(v) ?? checkMaxLength(ctx.maxTextLength)(v),
     );
   } else if (record.kind === 'patient-level') {
-    const lids = validateRows(issues, ctx, recordPath, 'Patient-Table', record.patientTables, undefined);
-    validateRows(issues, ctx, recordPath, 'Journals-Table', record.journalsTables, lids);
+    validateRows(issues, ctx, recordPath, 'Patient-Table', record.patientTables);
+    validateRows(issues, ctx, recordPath, 'Journals-Table', record.journalsTables);
   } else {
     issues.push(
       makeIssue(recordPath, 'INVALID_VALUE', 'record kind must be "aggregate" or "patient-level"', ctx),
