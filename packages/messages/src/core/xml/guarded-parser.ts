@@ -129,6 +129,7 @@ export function createGuardedXmlParser(
   let stopped = false;
   let inSax = false; // true while saxes is running our callbacks
   let bytesSeen = 0;
+  let nodes = 0; // elements + attributes so far, against maxNodes
   let runLength = 0; // characters since the last '<' or '>'
   let sniffed: Sniffed | undefined;
   let head: Uint8Array | undefined; // bytes held back until four are known
@@ -219,6 +220,17 @@ export function createGuardedXmlParser(
         );
         return;
       }
+    }
+    nodes += 1 + count;
+    if (nodes > limits.maxNodes) {
+      stop(
+        issue(
+          currentPath(),
+          'LIMIT_DOCUMENT_SIZE',
+          `The document has more than ${limits.maxNodes} elements and attributes`,
+        ),
+      );
+      return;
     }
     if (count > limits.maxAttributes) {
       stop(

@@ -50,6 +50,12 @@ describe('parseXmlDocument', () => {
     expect(codeOf(`<r>${'x'.repeat(2000)}</r>`, { limits: { maxDocumentBytes: 1000 } })).toBe(
       'LIMIT_DOCUMENT_SIZE',
     );
+    const many = `<r>${'<a/>'.repeat(300)}</r>`;
+    expect(codeOf(many, { limits: { maxNodes: 200 } })).toBe('LIMIT_DOCUMENT_SIZE');
+    expect(codeOf(many, { limits: { maxNodes: 301 } })).toBe('ok');
+    expect(codeOf(`<r b="1">${'<a c="1"/>'.repeat(100)}</r>`, { limits: { maxNodes: 201 } })).toBe(
+      'LIMIT_DOCUMENT_SIZE',
+    );
   });
 
   it('bounds an unterminated run across chunks before saxes buffers it', () => {
