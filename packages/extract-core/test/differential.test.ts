@@ -44,7 +44,10 @@ describe('DM017: general evaluator vs hand-written function', () => {
     handRun = await dm017HandRun();
   });
 
-  it(`agrees on every one of ${SIZE.toLocaleString('en-GB')} generated patients`, () => {
+  // Runs in about 10 s of CPU; the timeout only guards against a busy machine, not a slow evaluator.
+  it(`agrees on every one of ${SIZE.toLocaleString('en-GB')} generated patients`, {
+    timeout: 120_000,
+  }, () => {
     const tally = createTally(bound);
     const population = generatePopulation({
       seed: 'differential-dm017',
