@@ -111,6 +111,8 @@ describe('parseXmlDocument', () => {
     expect(codeOf('<r><a>')).toBe('XML_MALFORMED');
     expect(codeOf('')).toBe('XML_MALFORMED');
     expect(codeOf('   ')).toBe('XML_MALFORMED');
+    expect(codeOf(null as never)).toBe('XML_MALFORMED');
+    expect(codeOf({ length: 3 } as never)).toBe('XML_MALFORMED');
   });
 
   it('splits multi-byte characters across chunks correctly', () => {

@@ -33,6 +33,15 @@ export function parseXmlDocument(
   input: string | Uint8Array,
   options: ParseXmlOptions = {},
 ): DecodeResult<XmlElement> {
+  if (typeof input !== 'string' && !(input instanceof Uint8Array)) {
+    // Callers from plain JavaScript may pass anything; say so rather than fail inside the reader.
+    return {
+      ok: false,
+      issues: [
+        { path: '/', code: 'XML_MALFORMED', message: 'The input is neither a string nor a Uint8Array' },
+      ],
+    };
+  }
   let root: XmlElement | undefined;
   const open: XmlElement[] = [];
   let found: DecodeIssue | undefined;
