@@ -8,6 +8,7 @@ import { fileURLToPath } from 'node:url';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { codecs } from '../test/support/codecs.js';
+import { isMessageDecodeError } from './core/issues.js';
 import { detectMessage } from './detect.js';
 
 const fixtures = fileURLToPath(new URL('../fixtures/', import.meta.url));
@@ -123,6 +124,37 @@ describe('fuzz: hostile and mutated input', () => {
       );
     }, 30_000);
   }
+
+  it('encoders given arbitrary JavaScript values either encode or throw MessageDecodeError, nothing else', () => {
+    const samplesOf = Object.values(codecs);
+    fc.assert(
+      fc.property(fc.integer({ min: 0, max: samplesOf.length - 1 }), fc.anything(), (i, value) => {
+        try {
+          expect(typeof samplesOf[i]!.encode(value)).toBe('string');
+        } catch (e) {
+          if (!isMessageDecodeError(e)) throw e;
+        }
+      }),
+      { numRuns: 300 },
+    );
+    for (const codec of samplesOf) {
+      for (const value of [
+        null,
+        undefined,
+        42,
+        'x',
+        [],
+        { notifications: [null] },
+        { gpPracticeCohort: [null] },
+      ]) {
+        try {
+          codec.encode(value);
+        } catch (e) {
+          expect(isMessageDecodeError(e)).toBe(true);
+        }
+      }
+    }
+  });
 
   it('every decoder refuses every mutation kind at least sometimes (the mutations are not no-ops)', () => {
     const codec = codecs['run-time-parameters']!;

@@ -6,6 +6,7 @@ import {
   type EncodeOptions,
   indexed,
   type OutElement,
+  objectOrEmpty,
   serializeDocument,
 } from '../core/encode-writer.js';
 import { type DecodeResult, MessageDecodeError } from '../core/issues.js';
@@ -143,7 +144,7 @@ function readNotification(r: ElementReader): EQNotification {
  */
 export function encodeEQNotificationMessage(value: EQNotificationMessage, options?: EncodeOptions): string {
   const ctx = new EncodeContext(options?.includeValues === true);
-  const v = value as Partial<EQNotificationMessage>;
+  const v = objectOrEmpty(ctx, value, `/${ROOT.name}`);
   const list = Array.isArray(v.notifications) ? v.notifications : [];
   const base = `/${ROOT.name}`;
   if (list.length === 0)

@@ -5,6 +5,7 @@ import {
   type EncodeOptions,
   indexed,
   type OutElement,
+  objectOrEmpty,
   serializeDocument,
 } from '../core/encode-writer.js';
 import { type DecodeResult, MessageDecodeError } from '../core/issues.js';
@@ -206,7 +207,7 @@ function readQuestion(el: ElementReader): NotificationQuestion {
  */
 export function encodeQENotificationMessage(value: QENotificationMessage, options?: EncodeOptions): string {
   const ctx = new EncodeContext(options?.includeValues === true);
-  const v = value as Partial<QENotificationMessage>;
+  const v = objectOrEmpty(ctx, value, `/${ROOT.name}`);
   const list = Array.isArray(v.notifications) ? v.notifications : [];
   const base = `/${ROOT.name}`;
   if (list.length === 0)

@@ -5,6 +5,7 @@ import {
   type EncodeOptions,
   indexed,
   type OutElement,
+  objectOrEmpty,
   serializeDocument,
 } from '../core/encode-writer.js';
 import { type DecodeResult, MessageDecodeError } from '../core/issues.js';
@@ -105,7 +106,7 @@ export function encodeQueryResultsAcknowledgement(
   options?: EncodeOptions,
 ): string {
   const ctx = new EncodeContext(options?.includeValues === true);
-  const v = value as Partial<QueryResultsAcknowledgement>;
+  const v = objectOrEmpty(ctx, value, `/${ROOT.name}`);
   const errors = Array.isArray(v.errors) ? v.errors : [];
   let status: string | undefined;
   if (v.status === 'Accepted' || v.status === 'Rejected') status = v.status;

@@ -107,6 +107,12 @@ export function decodeReportCsv(
   options?: DecodeReportCsvOptions,
 ): DecodeResult<ReportRow[]> {
   const includeValues = options?.includeValues === true;
+  if (typeof input !== 'string' && !(input instanceof Uint8Array)) {
+    return {
+      ok: false,
+      issues: [issue(false, 'row 1', 'CSV_MALFORMED', 'The input is neither a string nor a Uint8Array')],
+    };
+  }
   const maxBytes = options?.maxDocumentBytes ?? DEFAULT_XML_LIMITS.maxDocumentBytes;
   const size = typeof input === 'string' ? Buffer.byteLength(input, 'utf8') : input.byteLength;
   if (size > maxBytes) {
@@ -227,6 +233,8 @@ export function encodeReportCsv(
   const includeValues = options?.includeValues === true;
   const issues: DecodeIssue[] = [];
   const data: string[][] = [];
+  if (!Array.isArray(rows))
+    issues.push(issue(false, 'row 1', 'INVALID_VALUE', 'The rows to encode are not an array'));
   const list = Array.isArray(rows) ? rows : [];
   list.forEach((row, r) => {
     const rowNo = r + 2;

@@ -5,6 +5,7 @@ import {
   type EncodeOptions,
   indexed,
   type OutElement,
+  objectOrEmpty,
   serializeDocument,
 } from '../core/encode-writer.js';
 import { type DecodeResult, MessageDecodeError } from '../core/issues.js';
@@ -79,7 +80,7 @@ export function decodeRtpCancellationOrThrow(
  */
 export function encodeRtpCancellation(value: RtpCancellation, options?: EncodeOptions): string {
   const ctx = new EncodeContext(options?.includeValues === true);
-  const v = value as Partial<RtpCancellation>;
+  const v = objectOrEmpty(ctx, value, `/${ROOT.name}`);
   const children: OutElement[] = [];
   if (v.gpPracticeCohort !== undefined) {
     const list = Array.isArray(v.gpPracticeCohort) ? v.gpPracticeCohort : [];

@@ -5,6 +5,7 @@ import {
   type EncodeOptions,
   indexed,
   type OutElement,
+  objectOrEmpty,
   serializeDocument,
 } from '../core/encode-writer.js';
 import { type DecodeResult, MessageDecodeError } from '../core/issues.js';
@@ -90,7 +91,7 @@ export function encodeRunTimeParametersResponse(
   options?: EncodeOptions,
 ): string {
   const ctx = new EncodeContext(options?.includeValues === true);
-  const v = value as Partial<RunTimeParametersResponse>;
+  const v = objectOrEmpty(ctx, value, `/${ROOT.name}`);
   const sqiPath = `${BODY}/Scheduled-Query-Instance-ID`;
   const cohort = Array.isArray(v.gpPracticeCohort) ? v.gpPracticeCohort : [];
   if (cohort.length === 0) {

@@ -6,6 +6,7 @@ import {
   type EncodeOptions,
   indexed,
   type OutElement,
+  objectOrEmpty,
   serializeDocument,
 } from '../core/encode-writer.js';
 import { type DecodeResult, MessageDecodeError } from '../core/issues.js';
@@ -197,7 +198,7 @@ function readParticipation(r: ElementReader): PatientParticipation {
  */
 export function encodeRunTimeParameters(value: RunTimeParameters, options?: EncodeOptions): string {
   const ctx = new EncodeContext(options?.includeValues === true);
-  const v = value as Partial<RunTimeParameters>;
+  const v = objectOrEmpty(ctx, value, `/${ROOT.name}`);
   const sqiPath = `${RTP}/Scheduled-Query-Instance-ID`;
   const children: OutElement[] = [];
   children.push({
