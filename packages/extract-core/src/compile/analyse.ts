@@ -233,7 +233,7 @@ export function analyse(input: unknown, issues: SpecIssue[]): Program | undefine
           `${partPath}/DissentCodes`,
           `cluster '${part.dissentCluster}' is not declared`,
         );
-      else if (!clusters[dissentCluster]?.members.some((m) => m.code === TYPE1_DISSENT_CODE)) {
+      else if (!clusters[dissentCluster]?.members.some((m) => m?.code === TYPE1_DISSENT_CODE)) {
         sink.add(
           'DISSENT_CLUSTER_WITHOUT_T1_CODE',
           `${partPath}/DissentCodes`,
@@ -581,7 +581,9 @@ export function analyse(input: unknown, issues: SpecIssue[]): Program | undefine
           return cols as string[];
         };
         let patientTable: { qid: number; columns: string[] } | undefined;
-        if (o.patientTable !== undefined) {
+        if (o.patientTable !== undefined && !isObj(o.patientTable)) {
+          sink.add('INVALID_STRUCTURE', `${path}/PatientTable`, 'a PatientTable needs a qid and columns');
+        } else if (o.patientTable !== undefined) {
           const p = `${path}/PatientTable`;
           qid(o.patientTable.qid, p);
           patientTable = {
@@ -589,13 +591,26 @@ export function analyse(input: unknown, issues: SpecIssue[]): Program | undefine
             columns: columns(o.patientTable.columns, PATIENT_TABLE_COLUMNS, p),
           };
         }
-        const journalsTables = (Array.isArray(o.journalsTables) ? o.journalsTables : []).map((t, ti) => {
+        const tables = (Array.isArray(o.journalsTables) ? o.journalsTables : []).filter((t, ti) => {
+          if (isObj(t)) return true;
+          sink.add(
+            'INVALID_STRUCTURE',
+            `${path}/JournalsTable[${ti + 1}]`,
+            'a JournalsTable needs a qid, columns and includes',
+          );
+          return false;
+        });
+        const journalsTables = tables.map((t, ti) => {
           const p = `${path}/JournalsTable${pred('qid', t.qid)}`;
           qid(t.qid, p);
           const cols = columns(t.columns, JOURNALS_TABLE_COLUMNS, p);
           const include = (Array.isArray(t.include) ? t.include : []).map(
             (inc: JournalsTableDecl['include'][number], ii: number) => {
               const ip = `${p}/Include[${ii + 1}]`;
+              if (!isObj(inc)) {
+                sink.add('INVALID_STRUCTURE', ip, 'an Include needs a cluster');
+                return { cluster: -1 };
+              }
               needCluster(inc.cluster, `${ip}/@cluster`);
               let where: Condition | undefined;
               if (inc.where !== undefined) {
