@@ -230,6 +230,14 @@ describe('MeshClient against the fake MESH server', () => {
     await wrong.close();
   });
 
+  it('maps an unknown mailbox to MAILBOX_NOT_FOUND', async () => {
+    const stranger = clientFor('X99NONE');
+    const error = await stranger.handshake().catch((e: unknown) => e);
+    expect(isMeshError(error) && error.code).toBe('MAILBOX_NOT_FOUND');
+    expect(isMeshError(error) && error.meshErrorCode).toBe('EPL-151');
+    await stranger.close();
+  });
+
   it('maps an unknown message to MESSAGE_NOT_FOUND', async () => {
     const error = await recipient.retrieveMessage('20260101000000000000_ABCDEF').catch((e: unknown) => e);
     expect(isMeshError(error) && error.code).toBe('MESSAGE_NOT_FOUND');
