@@ -46,11 +46,22 @@ async function* generate(
   // per record, and a JS string never splits a character, so no chunk ends inside a UTF-8 sequence.
   // `chunkSize` counts UTF-16 units, a close enough proxy for bytes with mostly-ASCII content.
   let buffer = start;
-  for await (const record of records) {
-    buffer += writer.record(record);
-    if (buffer.length >= chunkSize) {
-      yield encoder.encode(buffer);
-      buffer = '';
+  if (Symbol.iterator in records) {
+    // A synchronous source needs no await per record (a promise each, which shows at millions of records).
+    for (const record of records) {
+      buffer += writer.record(record);
+      if (buffer.length >= chunkSize) {
+        yield encoder.encode(buffer);
+        buffer = '';
+      }
+    }
+  } else {
+    for await (const record of records) {
+      buffer += writer.record(record);
+      if (buffer.length >= chunkSize) {
+        yield encoder.encode(buffer);
+        buffer = '';
+      }
     }
   }
   buffer += writer.end();

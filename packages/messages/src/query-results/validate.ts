@@ -271,22 +271,40 @@ export function validateHeader(header: QueryResultsHeader, ctx: ValidationContex
   return issues;
 }
 
+/** Free-text schema types check lengths only: add the XML 1.0 character check. */
+const xmlText =
+  (check: Check): Check =>
+  (v) =>
+    check(v) ?? (isXmlSafe(v) ? undefined : { code: 'INVALID_VALUE', expected: 'XML 1.0 characters only' });
+
 /** Column checks by QR attribute name (gpes-i README §5.5, business-rules README §5.3). */
-const COLUMN_CHECKS: ReadonlyMap<string, Check> = new Map([
+const COLUMN_CHECKS: readonly (readonly [string, Check])[] = [
   ['NHS-NUMBER', checkNhsNumber],
   ['SEX', checkSex],
-  ['POSTCODE', checkPostcode],
+  ['POSTCODE', xmlText(checkPostcode)],
   ['PRACTICE', checkOptionalPracticeId],
-  ['CODE', checkCode],
-  ['EPISODE-CONDITION', checkCode],
-  ['EPISODE-PRESCRIPTION', checkCode],
+  ['CODE', xmlText(checkCode)],
+  ['EPISODE-CONDITION', xmlText(checkCode)],
+  ['EPISODE-PRESCRIPTION', xmlText(checkCode)],
   ['VALUE1-CONDITION', checkNumeric],
   ['VALUE2-CONDITION', checkNumeric],
   ['VALUE1-PRESCRIPTION', checkNumeric],
   ['VALUE2-PRESCRIPTION', checkNumeric],
   ['LINKS', checkLinks],
+];
+const DATE_COLUMNS = ['DATE-OF-BIRTH', 'DATE', 'RECORD-DATE'];
+const COLUMN_CHECKS_WITH_SENTINELS: ReadonlyMap<string, Check> = new Map([
+  ...COLUMN_CHECKS,
+  ...DATE_COLUMNS.map((name) => [name, checkGpesDateWithSentinels] as const),
 ]);
-const DATE_COLUMNS: ReadonlySet<string> = new Set(['DATE-OF-BIRTH', 'DATE', 'RECORD-DATE']);
+const COLUMN_CHECKS_NO_SENTINELS: ReadonlyMap<string, Check> = new Map([
+  ...COLUMN_CHECKS,
+  ...DATE_COLUMNS.map((name) => [name, checkGpesDateNoSentinels] as const),
+]);
+
+function rowPathOf(recordPath: string, element: string, i: number): string {
+  return `${recordPath}/${element}[${i + 1}]`;
+}
 
 /** Attribute names the encoder may write as columns: an XML name without a prefix. */
 const COLUMN_NAME = /^[A-Za-z_][A-Za-z0-9_.-]*$/;
@@ -313,20 +331,26 @@ function validateRows(
   let prevQid = 0;
   let prevLid = 0;
   let seen: Set<string> | undefined;
-  const dateCheck = ctx.allowDateSentinels ? checkGpesDateWithSentinels : checkGpesDateNoSentinels;
+  const checks = ctx.allowDateSentinels ? COLUMN_CHECKS_WITH_SENTINELS : COLUMN_CHECKS_NO_SENTINELS;
   // Paths are built only when something fails: this loop runs for every row of a multi-GB extract.
   for (let i = 0; i < rows.length; i++) {
     const row = rows[i] as QrTableRow;
-    const rowPath = () => `${recordPath}/${element}[${i + 1}]`;
     if (typeof row !== 'object' || row === null) {
-      issues.push(makeIssue(rowPath(), 'INVALID_VALUE', `${element} row must be an object`, ctx));
+      issues.push(
+        makeIssue(
+          rowPathOf(recordPath, element, i),
+          'INVALID_VALUE',
+          `${element} row must be an object`,
+          ctx,
+        ),
+      );
       continue;
     }
     const { qid, lid } = row;
     if (!isPositiveInteger(qid)) {
       issues.push(
         makeIssue(
-          `${rowPath()}/@QID`,
+          `${rowPathOf(recordPath, element, i)}/@QID`,
           qid === undefined ? 'MISSING_ATTRIBUTE' : 'INVALID_NUMBER',
           'QID must be a positive integer',
           ctx,
@@ -337,7 +361,7 @@ function validateRows(
     if (!isPositiveInteger(lid)) {
       issues.push(
         makeIssue(
-          `${rowPath()}/@LID`,
+          `${rowPathOf(recordPath, element, i)}/@LID`,
           lid === undefined ? 'MISSING_ATTRIBUTE' : 'INVALID_NUMBER',
           'LID must be a positive integer',
           ctx,
@@ -354,7 +378,7 @@ function validateRows(
         if (seen.has(key)) {
           issues.push(
             makeIssue(
-              `${rowPath()}/@LID`,
+              `${rowPathOf(recordPath, element, i)}/@LID`,
               'INCONSISTENT',
               `LID is repeated for this ${element} QID in the record`,
               ctx,
@@ -367,23 +391,22 @@ function validateRows(
     }
     const columns = row.columns;
     if (typeof columns !== 'object' || columns === null) {
-      issues.push(makeIssue(rowPath(), 'INVALID_VALUE', 'columns must be an object of strings', ctx));
+      issues.push(
+        makeIssue(
+          rowPathOf(recordPath, element, i),
+          'INVALID_VALUE',
+          'columns must be an object of strings',
+          ctx,
+        ),
+      );
       continue;
     }
     for (const name in columns) {
-      if (!Object.hasOwn(columns, name)) continue;
       const value = (columns as Record<string, unknown>)[name];
-      const check = COLUMN_CHECKS.get(name) ?? (DATE_COLUMNS.has(name) ? dateCheck : undefined);
-      if (typeof value === 'string' && check !== undefined) {
-        // Fast path: a known column whose check passes needs neither a path nor the XML-character scan,
-        // because every schema check admits only characters that XML can carry (or none at all).
-        const failure = check(value);
-        if (
-          failure === undefined &&
-          (name === 'POSTCODE' || name === 'CODE' || name.startsWith('EPISODE') ? isXmlSafe(value) : true)
-        )
-          continue;
-      }
+      const check = checks.get(name);
+      // Fast path, no allocation: a known column whose check passes (the checks admit only XML characters).
+      if (check !== undefined && typeof value === 'string' && check(value) === undefined) continue;
+      if (!Object.hasOwn(columns, name)) continue;
       if (
         !COLUMN_NAME.test(name) ||
         name === 'QID' ||
@@ -393,7 +416,7 @@ function validateRows(
       ) {
         issues.push(
           makeIssue(
-            `${rowPath()}/@${name}`,
+            `${rowPathOf(recordPath, element, i)}/@${name}`,
             'UNEXPECTED_ATTRIBUTE',
             'column name is not a usable attribute name',
             ctx,
@@ -402,7 +425,14 @@ function validateRows(
         );
         continue;
       }
-      apply(issues, ctx, `${rowPath()}/@${name}`, name, value, check ?? checkMaxLength(ctx.maxTextLength));
+      apply(
+        issues,
+        ctx,
+        `${rowPathOf(recordPath, element, i)}/@${name}`,
+        name,
+        value,
+        check ?? checkMaxLength(ctx.maxTextLength),
+      );
     }
   }
 }
