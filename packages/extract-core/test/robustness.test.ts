@@ -1,10 +1,11 @@
 // Nothing user-supplied may crash: malformed specification objects and XML give issues, never exceptions.
 import { readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
-import { readSpecXml, safeCompileSpec } from '@gpes/extract-core';
+import { compileSpec, explain, readSpecXml, SNOMED_CT_OID, safeCompileSpec } from '@gpes/extract-core';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { policyDoc } from './policy-spec.js';
+import { quietRun } from './support.js';
 
 /** Replaces the value at one path of a JSON-like value. */
 function replaceAt(value: unknown, path: readonly number[], junk: unknown): unknown {
@@ -97,6 +98,60 @@ describe('robustness', () => {
         if (r.ok) expect(typeof safeCompileSpec(corrupted).ok).toBe('boolean');
       }),
       { numRuns: 300, seed: 9 },
+    );
+  });
+
+  it('evaluate and explain never throw on corrupted records (P22)', async () => {
+    const xml = await readFile(fileURLToPath(new URL('../fixtures/full/full.xml', import.meta.url)), 'utf8');
+    const bound = await compileSpec(xml).bind(
+      quietRun({
+        substitutionValues: [{ aid: '11111111-2222-3333-4444-555555555555', value: '2022-03-31' }],
+      }),
+    );
+    const record = {
+      patient: {
+        patientId: 'R1',
+        practiceId: 'A99999',
+        dateOfBirth: '1970-01-01',
+        sex: '2',
+        nhsNumber: '9990000018',
+      },
+      registrations: [{ type: 'GMS', startDate: '2000-01-01', endDate: '2030-01-01' }],
+      journal: [
+        {
+          entryId: '1',
+          codeSystem: SNOMED_CT_OID,
+          code: '1001',
+          effectiveDate: '2021-01-01',
+          recordedAt: '2021-01-01T10:00:00',
+          kind: 'condition',
+          value1: 40,
+        },
+        {
+          entryId: '2',
+          codeSystem: SNOMED_CT_OID,
+          code: '2001',
+          effectiveDate: '2021-02-01',
+          recordedAt: '2021-02-01T10:00:00',
+          kind: 'prescription',
+          value1: 120,
+          value2: 80,
+          links: ['a'],
+        },
+      ],
+    };
+    fc.assert(
+      fc.property(
+        fc.array(fc.nat({ max: 12 }), { maxLength: 5 }),
+        fc.oneof(fc.constant(null), fc.constant(undefined), fc.anything()),
+        (path, junk) => {
+          const corrupted = replaceAt(record, path, junk) as never;
+          const r = bound.evaluate(corrupted);
+          expect(typeof r.patientId).toBe('string');
+          expect(explain(bound, corrupted).result).toEqual(r);
+        },
+      ),
+      { numRuns: 2000, seed: 3 },
     );
   });
 });

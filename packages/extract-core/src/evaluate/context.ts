@@ -26,3 +26,9 @@ export type CondFn = (c: Ctx) => boolean;
 export function numOrNull(x: unknown): number | null {
   return typeof x === 'number' && Number.isFinite(x) ? x : null;
 }
+
+/** A patient id as text without ever throwing: ids that are not strings or numbers become ''. */
+export function idText(x: unknown): string {
+  if (typeof x === 'string') return x;
+  return typeof x === 'number' || typeof x === 'bigint' || typeof x === 'boolean' ? String(x) : '';
+}

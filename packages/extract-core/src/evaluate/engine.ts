@@ -4,7 +4,7 @@ import { formatDate, parseDatePart, parseIsoDate } from '../dates/calendar.js';
 import { compilePatientLevel, type PatientLevelFn } from '../output/patient-level.js';
 import { type JournalEntry, type PatientRecord, SNOMED_CT_OID } from '../record.js';
 import type { Resolver } from './closures.js';
-import type { Ctx, RawValue } from './context.js';
+import { type Ctx, idText, type RawValue } from './context.js';
 import { compileField, type FieldFn, type PatientState } from './fields.js';
 import { compileTable, type TableFn } from './rules.js';
 import type { RunSettings } from './settings.js';
@@ -127,8 +127,7 @@ export class BoundEngine implements BoundSpec {
     const patient = (typeof rec.patient === 'object' && rec.patient !== null ? rec.patient : {}) as Readonly<
       Record<string, unknown>
     >;
-    const patientId =
-      typeof patient.patientId === 'string' ? patient.patientId : String(patient.patientId ?? '');
+    const patientId = idText(patient.patientId);
     const journal: readonly JournalEntry[] = Array.isArray(rec.journal) ? rec.journal : EMPTY;
     let diags: Diagnostic[] | undefined;
     const diag = (d: Diagnostic) => {

@@ -1,5 +1,6 @@
 import type { BoundSpec } from '../compile/types.js';
 import type { PatientRecord } from '../record.js';
+import { idText } from './context.js';
 import type { PatientResult } from './types.js';
 
 /** Options of {@link evaluatePopulation}. */
@@ -51,7 +52,7 @@ export async function* evaluatePopulation(
   const seen = new Set<string>();
   const one = (record: PatientRecord): PatientResult => {
     const id = record?.patient?.patientId;
-    const key = typeof id === 'string' ? id : String(id);
+    const key = idText(id);
     if (seen.has(key)) return duplicate(key);
     seen.add(key);
     return spec.evaluate(record);
