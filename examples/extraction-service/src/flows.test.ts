@@ -233,4 +233,20 @@ describe('extraction service flows', () => {
       }),
     );
   });
+
+  it('waits for the Interim-Date before producing results', async () => {
+    const tomorrow = new Date(Date.now() + 86_400_000);
+    harness = await Harness.start({
+      practices: { A81001: 100 },
+      simulator: { interimDate: tomorrow.toISOString().slice(0, 10), stage1Practices: [] },
+    });
+    await harness.simulator.start();
+    await passes(harness, 3);
+    expect(harness.simulator.practices[0]?.responseCode).toBe('00000');
+    expect(harness.deliveredQueryResults()).toEqual([]);
+    // The next day (a restarted service with a later clock) the results go.
+    await harness.restart({ now: () => new Date(tomorrow.getTime() + 3_600_000) });
+    await harness.runToCompletion(10);
+    expect(harness.deliveredQueryResults().map((q) => q.practice)).toEqual(['A81001']);
+  });
 });

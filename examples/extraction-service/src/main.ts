@@ -79,9 +79,9 @@ export async function main(
   const config = await loadConfig(env);
   const { service, client } = await createExtractionService(config, hooks, env);
   try {
-    // MESH asks for a handshake at start-up and daily.
-    await client.handshake({ ...(hooks.signal ? { signal: hooks.signal } : {}) });
     if (env.GPES_RUN_ONCE === '1') {
+      // MESH asks for a handshake at start-up (and daily, which `run` does itself).
+      await client.handshake({ ...(hooks.signal ? { signal: hooks.signal } : {}) });
       const summary = await service.runOnce();
       for (const error of summary.errors)
         console.error(`pending: ${error instanceof Error ? error.message : 'error'}`);

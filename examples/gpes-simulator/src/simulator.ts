@@ -73,6 +73,8 @@ export interface GpesSimulatorOptions {
   readonly practices: readonly string[];
   /** Practices that get a Stage 1 notification before the RTP. @default every practice of the cohort */
   readonly stage1Practices?: readonly string[];
+  /** Passes to wait for Stage 1 answers before sending the RTP anyway. @default 3 */
+  readonly stage1WaitPasses?: number;
   /** Send a Stage 2 notification after each accepted Query Results. @default true */
   readonly stage2?: boolean;
   /** Scheduled Query Instance ID, e.g. `D01700-202603310000-A`. */
@@ -82,6 +84,8 @@ export interface GpesSimulatorOptions {
   readonly executionDate: string;
   /** `YYYY-MM-DD`. */
   readonly cutoffDate: string;
+  /** `YYYY-MM-DD`: the earliest date results may be returned. @default none */
+  readonly interimDate?: string;
   /** Practices whose work GPES cancels right after sending the RTP. @default none */
   readonly cancelPractices?: readonly string[];
   /** @default () => new Date() */
@@ -117,6 +121,7 @@ export class GpesSimulator {
   readonly #stage1Pending = new Set<string>();
   #rtp: RunTimeParameters | undefined;
   #rtprReceived = false;
+  #passes = 0;
   #reportRows: readonly ReportRow[] | undefined;
   readonly #problems: string[] = [];
   readonly #timeline: SimulatorEvent[] = [];
@@ -156,10 +161,16 @@ export class GpesSimulator {
     });
   }
 
-  /** One pass over the GPES inbox; sends the RTP once every Stage 1 notification has been answered. */
+  /**
+   * One pass over the GPES inbox. The RTP goes once every Stage 1 notification has been answered, or after
+   * `stage1WaitPasses` passes without all answers (the extraction date has come; no answer means not authorised).
+   */
   async runOnce(): Promise<void> {
     await this.#inbox.drain();
-    if (!this.#rtp && this.#stage1Pending.size === 0) await this.#sendRtp();
+    this.#passes++;
+    if (this.#rtp) return;
+    if (this.#stage1Pending.size === 0 || this.#passes >= (this.#o.stage1WaitPasses ?? 3))
+      await this.#sendRtp();
   }
 
   /** Practices whose RTPR said `00000` (accepted): each must deliver one valid, acknowledged Query Results. */
@@ -266,6 +277,7 @@ export class GpesSimulator {
       testPackId: 'GPES-SDK-DEMO',
       executionDate: this.#o.executionDate,
       cutoffDate: this.#o.cutoffDate,
+      ...(this.#o.interimDate !== undefined ? { interimDate: this.#o.interimDate } : {}),
       queryPriority: 5000,
       qrRetentionPeriod: 30,
       gpPracticeCohort: this.#o.practices.map((practiceId) => ({

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { gunzipSync } from 'node:zlib';
 import type { BoundSpec } from '@gpes/extract-core';
 import {
@@ -91,6 +92,7 @@ export interface RunSummary {
 }
 
 const INBOX_MESSAGE_LIMIT = 16 * 1024 * 1024;
+const DAY_MS = 24 * 60 * 60 * 1000;
 const TERMINAL: ReadonlySet<PracticeProgress['status']> = new Set([
   'declined',
   'acknowledged',
@@ -189,23 +191,26 @@ export class ExtractionService {
     return { received, evaluated, errors };
   }
 
-  /** Runs passes every `pollIntervalMs` until `signal` aborts or a simulated crash. */
+  /**
+   * Runs passes every `pollIntervalMs` until `signal` aborts or a simulated crash, with a MESH handshake at start
+   * and then daily, as MESH asks.
+   */
   async run(pollIntervalMs: number, signal?: AbortSignal): Promise<void> {
+    if (signal?.aborted) return;
     signal?.addEventListener('abort', () => this.stop(signal.reason), { once: true });
+    let handshakeAt = Number.NEGATIVE_INFINITY;
     while (!this.signal.aborted) {
       try {
+        if (Date.now() - handshakeAt >= DAY_MS) {
+          await this.#o.client.handshake({ signal: this.signal });
+          handshakeAt = Date.now();
+        }
         await this.runOnce();
       } catch (error) {
         // Stopping mid-pass is normal; anything else (a simulated crash, a state write failure) ends the run.
         if (this.#crash !== undefined || !this.signal.aborted) throw error;
       }
-      await new Promise<void>((resolve) => {
-        const timer = setTimeout(resolve, pollIntervalMs);
-        this.signal.addEventListener('abort', () => {
-          clearTimeout(timer);
-          resolve();
-        });
-      });
+      await sleep(pollIntervalMs, undefined, { signal: this.signal }).catch(() => undefined);
     }
     this.#throwIfCrashed();
   }
@@ -422,6 +427,7 @@ export class ExtractionService {
         queryId,
         ...(rtp.queryName !== undefined ? { queryName: rtp.queryName } : {}),
         executionDate: rtp.executionDate,
+        ...(rtp.interimDate !== undefined ? { interimDate: rtp.interimDate } : {}),
         cutoffDate: rtp.cutoffDate,
         receivedAt: this.#now().toISOString(),
         documentFile,
@@ -714,7 +720,10 @@ export class ExtractionService {
     let evaluated = 0;
     for (const request of Object.values(this.#o.store.state.requests)) {
       for (const practice of Object.values(request.practices)) {
+        // Results are produced on or after the Execution-Date, and not before the Interim-Date when there is one
+        // ("the earliest date by which results MAY be returned").
         if (practice.status !== 'scheduled' || today < request.executionDate) continue;
+        if (request.interimDate !== undefined && today < request.interimDate) continue;
         this.signal.throwIfAborted();
         if (today > request.cutoffDate) {
           await this.#o.store.update((draft) => {

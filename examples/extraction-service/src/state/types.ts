@@ -60,6 +60,8 @@ export interface RequestState {
   readonly queryId: string;
   readonly queryName?: string;
   readonly executionDate: string;
+  /** RTP Interim-Date: results are not returned before it. */
+  readonly interimDate?: string;
   readonly cutoffDate: string;
   readonly receivedAt: string;
   /** Spool file holding the RTP document as received, decoded again when the request is evaluated. */
