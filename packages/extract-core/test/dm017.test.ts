@@ -58,6 +58,16 @@ describe('GMS registration status (GMS_REG)', () => {
     expect(future.populations.GMS_REG?.selected).toBe(false);
   });
 
+  it('treats a re-registration on the day of deregistration as continuous, without an overlap', async () => {
+    const r = (await dm017()).evaluate(
+      patient([], { registrations: [gms('2000-01-01', '2015-01-01'), gms('2015-01-01')] }),
+    );
+    expect(r.fields.REG_DAT).toBe('2015-01-01');
+    expect(r.fields.DEREG_DAT).toBeNull();
+    expect(r.populations.GMS_REG?.selected).toBe(true);
+    expect(r.diagnostics).toEqual([]);
+  });
+
   it('ignores registrations that are not GMS (P17)', async () => {
     const r = (await dm017()).evaluate(
       patient([], {
