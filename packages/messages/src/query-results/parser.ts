@@ -432,6 +432,15 @@ export class QueryResultsPushParser {
       this.#fatal('LIMIT_DEPTH', `elements are nested deeper than the limit of ${this.#limits.maxDepth}`);
     }
     const attributes = tag.attributes;
+    // The hot path: a table row of a patient-level record, in the usual unprefixed form.
+    if (
+      this.#where === Where.PatientRecord &&
+      (tag.name === PATIENT_TABLE || tag.name === JOURNALS_TABLE) &&
+      this.#scope.defaultUri === GPES_NAMESPACE &&
+      this.#openRow(tag.name, tag.name, GPES_NAMESPACE, attributes, true)
+    ) {
+      return;
+    }
     // Namespace declarations and the attribute-count limit, in one pass over the names.
     let count = 0;
     let declares = false;
@@ -760,13 +769,61 @@ export class QueryResultsPushParser {
     this.#where = aggregate ? Where.Aggregate : Where.PatientRecord;
   }
 
-  #openRow(name: string, local: string, uri: string | undefined, attributes: Record<string, string>): void {
+  /**
+   * A `Patient-Table` or `Journals-Table` row. With `fast`, called before the generic attribute pass for
+   * an unprefixed row in the default GPES namespace: it then does that pass's checks itself (one loop
+   * over the attributes instead of two) and returns false, having changed nothing, if the row declares
+   * a namespace, which only the generic path handles.
+   */
+  #openRow(
+    name: string,
+    local: string,
+    uri: string | undefined,
+    attributes: Record<string, string>,
+    fast = false,
+  ): boolean {
     const r = this.#record as RecordState;
     const patient = local === PATIENT_TABLE;
     if (uri !== GPES_NAMESPACE || (!patient && local !== JOURNALS_TABLE)) {
       this.#unexpected(r.path, name, local, uri);
-      return;
+      return true;
     }
+    let qid = 0;
+    let lid = 0;
+    let sawQid = false;
+    let sawLid = false;
+    let count = 0;
+    let foreign: string[] | undefined;
+    const columns: Record<string, string> = {};
+    const maxText = this.#limits.maxTextLength;
+    for (const attr in attributes) {
+      const value = attributes[attr] as string;
+      count++;
+      if (fast && value.length > maxText) {
+        this.#fatal('LIMIT_TEXT_LENGTH', `an attribute value exceeds the limit of ${maxText} characters`);
+      }
+      if (attr === 'QID') {
+        sawQid = true;
+        qid = POSITIVE_INTEGER.test(value) ? Number(value) : -1;
+      } else if (attr === 'LID') {
+        sawLid = true;
+        lid = POSITIVE_INTEGER.test(value) ? Number(value) : -1;
+      } else if (attr.charCodeAt(0) === 120 /* x */ && (attr === 'xmlns' || attr.startsWith('xmlns:'))) {
+        if (fast) return false;
+      } else if (attr.includes(':') || attr === '__proto__') {
+        if (foreign === undefined) foreign = [];
+        foreign.push(attr);
+      } else {
+        columns[attr] = value;
+      }
+    }
+    if (fast && count > this.#limits.maxAttributes) {
+      this.#fatal(
+        'LIMIT_ATTRIBUTES',
+        `an element has more than the limit of ${this.#limits.maxAttributes} attributes`,
+      );
+    }
+    if (fast) this.#scopes.push(this.#scope);
     if (r.patientRows + r.journalsRows >= this.#limits.maxRowsPerRecord) {
       this.#fatal(
         'TOO_MANY',
@@ -774,33 +831,16 @@ export class QueryResultsPushParser {
       );
     }
     const index = patient ? ++r.patientRows : ++r.journalsRows;
-    let qid = 0;
-    let lid = 0;
-    let sawQid = false;
-    let sawLid = false;
-    const columns: Record<string, string> = {};
-    for (const attr in attributes) {
-      const value = attributes[attr] as string;
-      if (attr === 'QID') {
-        sawQid = true;
-        qid = POSITIVE_INTEGER.test(value) ? Number(value) : -1;
-      } else if (attr === 'LID') {
-        sawLid = true;
-        lid = POSITIVE_INTEGER.test(value) ? Number(value) : -1;
-      } else if (attr.includes(':') || attr === '__proto__') {
-        if (!(attr.startsWith('xmlns:') || r.issues.length > 50)) {
-          r.issues.push(
-            makeIssue(
-              `${r.path}/${local}[${index}]/@${attr}`,
-              'UNEXPECTED_ATTRIBUTE',
-              'attribute is not expected here',
-              this.#ctx,
-            ),
-          );
-        }
-      } else if (attr !== 'xmlns') {
-        columns[attr] = value;
-      }
+    for (const attr of foreign ?? []) {
+      if (r.issues.length > 50) break;
+      r.issues.push(
+        makeIssue(
+          `${r.path}/${local}[${index}]/@${attr}`,
+          'UNEXPECTED_ATTRIBUTE',
+          'attribute is not expected here',
+          this.#ctx,
+        ),
+      );
     }
     if (!(sawQid && sawLid && qid > 0 && lid > 0)) {
       const rowPath = `${r.path}/${local}[${index}]`;
@@ -828,6 +868,7 @@ export class QueryResultsPushParser {
     }
     (patient ? r.patientTables : r.journalsTables).push({ qid, lid, columns });
     this.#where = Where.Row;
+    return true;
   }
 
   #finishRecord(): void {

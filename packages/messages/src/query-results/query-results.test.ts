@@ -341,6 +341,28 @@ describe('streaming decoder', () => {
     );
   });
 
+  it('matches on namespace URIs, not prefixes, wherever namespaces are declared', () => {
+    const body = encodeQueryResultsToString(header, [patient(1, 2)]);
+    const prefixed = body
+      .replace(/<(\/?)([A-Z][A-Za-z-]*)/g, '<$1g:$2')
+      .replace('xmlns="http://www.ic.nhs.uk/GPES-I/Schema"', 'xmlns:g="http://www.ic.nhs.uk/GPES-I/Schema"');
+    const plain = decodeQueryResults(body);
+    expect(decodeQueryResults(prefixed)).toEqual(plain);
+    const redeclared = body.replace(
+      '<Journals-Table ',
+      '<Journals-Table xmlns="http://www.ic.nhs.uk/GPES-I/Schema" ',
+    );
+    expect(decodeQueryResults(redeclared)).toEqual(plain);
+    const foreign = body.replace('<Journals-Table ', '<Journals-Table xmlns:p="urn:example" p:x="1" ');
+    const r = decodeQueryResults(foreign);
+    expect(r.ok ? [] : r.issues.map((i) => [i.path.replace(/^.*Records\//, ''), i.code])).toEqual([
+      ['Patient-Level-Record[1]/Journals-Table[1]/@p:x', 'UNEXPECTED_ATTRIBUTE'],
+    ]);
+    const elsewhere = body.replace('<Journals-Table ', '<Journals-Table xmlns="urn:example" ');
+    const e = decodeQueryResults(elsewhere);
+    expect(e.ok ? [] : e.issues.map((i) => i.code)).toEqual(['UNEXPECTED_ELEMENT']);
+  });
+
   it('refuses hostile input with one clear issue and stops', async () => {
     const body = encodeQueryResultsToString(header, [patient(1, 1)]);
     const deep = body.replace(
