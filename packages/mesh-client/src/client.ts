@@ -263,8 +263,19 @@ export class MeshClient {
     let messageId: string | undefined;
     let sentBytes = 0;
     let chunk = 0;
+    const chunks = planned.chunks(chunkSize);
+    // Read-ahead: chunk n+1 is read (from disk or the caller's stream) while chunk n uploads.
+    let ahead: Promise<IteratorResult<Buffer>> | undefined;
     try {
-      for await (const raw of planned.chunks(chunkSize)) {
+      for (
+        let step = await chunks.next();
+        !step.done;
+        step = await (ahead as Promise<IteratorResult<Buffer>>)
+      ) {
+        const raw = step.value;
+        ahead = chunks.next();
+        // Observed when awaited; until then a failure must not count as unhandled.
+        ahead.catch(() => undefined);
         chunk++;
         if (chunk > totalChunks)
           throw invalidArgument('The source produced more bytes than its declared length');
@@ -315,6 +326,9 @@ export class MeshClient {
       if (chunk !== totalChunks)
         throw invalidArgument('The source produced fewer bytes than its declared length');
     } finally {
+      // Let a pending read-ahead settle, then close the source (file handle, caller's stream) before cleanup.
+      await ahead?.catch(() => undefined);
+      await chunks.return(undefined).catch(() => undefined);
       await planned.cleanup();
     }
     const id = messageId as string;

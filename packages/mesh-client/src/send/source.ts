@@ -23,7 +23,10 @@ export type MeshMessageSource =
 /** @internal A payload whose length is known, readable as fixed-size chunks with bounded memory. */
 export interface PlannedSource {
   totalBytes: number;
-  /** Yields chunks of exactly `chunkSize` bytes (the last may be shorter); one chunk in memory at a time. */
+  /**
+   * Yields chunks of exactly `chunkSize` bytes (the last may be shorter). A chunk may be overwritten once the chunk
+   * after the next one is requested (two buffers in turn), so memory stays at two chunks.
+   */
   chunks(chunkSize: number): AsyncGenerator<Buffer>;
   cleanup(): Promise<void>;
 }
@@ -40,16 +43,18 @@ function toBuffer(piece: unknown): Buffer {
 }
 
 /**
- * @internal Re-cuts a byte stream into pieces of exactly `size` bytes (the last may be shorter). With `reuse`, every
- * piece is a view of one buffer that is overwritten on the next iteration: the consumer must be done with a
- * piece before asking for the next (sendMessage awaits each upload), which keeps memory at one chunk.
+ * @internal Re-cuts a byte stream into pieces of exactly `size` bytes (the last may be shorter). With `reuse`, the
+ * pieces are views of two buffers used in turn: a piece stays valid until the piece after the next one is
+ * requested. That lets sendMessage read chunk n+1 while chunk n uploads, with memory bounded by two chunks.
  */
 export async function* rechunk(
   source: AsyncIterable<unknown>,
   size: number,
   reuse = false,
 ): AsyncGenerator<Buffer> {
-  let target = Buffer.allocUnsafe(size);
+  const pair = reuse ? [Buffer.allocUnsafe(size), Buffer.allocUnsafe(size)] : [];
+  let turn = 0;
+  let target = reuse ? (pair[0] as Buffer) : Buffer.allocUnsafe(size);
   let held = 0;
   for await (const raw of source) {
     let piece = toBuffer(raw);
@@ -60,7 +65,8 @@ export async function* rechunk(
       piece = piece.subarray(take);
       if (held === size) {
         yield target;
-        if (!reuse) target = Buffer.allocUnsafe(size);
+        turn = 1 - turn;
+        target = reuse ? (pair[turn] as Buffer) : Buffer.allocUnsafe(size);
         held = 0;
       }
     }
@@ -85,11 +91,16 @@ function fileSource(path: string, totalBytes: number, onCleanup?: () => Promise<
       const handle = await open(path, 'r');
       try {
         let position = 0;
-        // One buffer for the whole file: each chunk is uploaded before the next is read (see rechunk).
-        const reused = Buffer.allocUnsafe(Math.min(size, totalBytes));
+        // Two buffers used in turn for the whole file (see rechunk): read-ahead of one chunk, no per-chunk garbage.
+        const pair = [
+          Buffer.allocUnsafe(Math.min(size, totalBytes)),
+          Buffer.allocUnsafe(Math.min(size, totalBytes)),
+        ];
+        let turn = 0;
         while (position < totalBytes) {
           const length = Math.min(size, totalBytes - position);
-          const buffer = reused.subarray(0, length);
+          const buffer = (pair[turn] as Buffer).subarray(0, length);
+          turn = 1 - turn;
           let filled = 0;
           while (filled < length) {
             const { bytesRead } = await handle.read(buffer, filled, length - filled, position + filled);
