@@ -226,7 +226,7 @@ export class MeshClient {
 
   /**
    * Sends a message, in one request or in chunks of `chunkSizeBytes`, each gzip-compressed on its own when
-   * `compress` is set. Memory is bounded by one chunk. The first request is never retried blindly: when its
+   * `compress` is set. Memory is bounded by two chunks (one uploading, one read ahead). The first request is never retried blindly: when its
    * outcome is unknown the call throws `SEND_OUTCOME_UNKNOWN` with the `localId`; use {@link reconcileSend}.
    * Later chunks are retried.
    * @returns The MESH message id and the local id used.

@@ -142,7 +142,7 @@ function streamSource(iterable: AsyncIterable<unknown>, totalBytes: number): Pla
 
 /**
  * @internal Turns any accepted source into a {@link PlannedSource}. Streams of unknown length longer than one
- * chunk are spooled to a temporary file (deleted by `cleanup`), so memory stays bounded by one chunk.
+ * chunk are spooled to a temporary file (deleted by `cleanup`), so memory stays bounded by two chunks.
  */
 export async function planSource(
   source: MeshMessageSource,
