@@ -40,8 +40,6 @@ export {
   toQrAggregateRecords,
   toQrPatientLevelRecord,
 } from './output/qr.js';
-// Worker-thread evaluation (helper D2's module, re-exported from the main entry).
-export * from './parallel/index.js';
 export {
   createWorkerPool,
   evaluateInWorkers,
