@@ -33,6 +33,10 @@ async function untilQueryResultsSent(h: Harness, count: number): Promise<void> {
   throw new Error('Query Results were not sent');
 }
 
+function daysFromNow(days: number): string {
+  return new Date(Date.now() + days * 86_400_000).toISOString().slice(0, 10);
+}
+
 async function passes(h: Harness, count: number): Promise<void> {
   for (let pass = 0; pass < count; pass++) {
     await h.service.runOnce();
@@ -149,7 +153,7 @@ describe('extraction service flows', () => {
 
     harness = await Harness.start({
       practices: { A81001: 100 },
-      simulator: { executionDate: '2026-04-01', cutoffDate: '2026-04-14', stage1Practices: [] },
+      simulator: { executionDate: daysFromNow(-20), cutoffDate: daysFromNow(-10), stage1Practices: [] },
     });
     await harness.simulator.start();
     await passes(harness, 3);
@@ -235,7 +239,8 @@ describe('extraction service flows', () => {
   });
 
   it('waits for the Interim-Date before producing results', async () => {
-    const tomorrow = new Date(Date.now() + 86_400_000);
+    // Two days ahead in UTC is at least one day ahead in England, whatever the time of day and season.
+    const tomorrow = new Date(Date.now() + 2 * 86_400_000);
     harness = await Harness.start({
       practices: { A81001: 100 },
       simulator: { interimDate: tomorrow.toISOString().slice(0, 10), stage1Practices: [] },
@@ -244,8 +249,8 @@ describe('extraction service flows', () => {
     await passes(harness, 3);
     expect(harness.simulator.practices[0]?.responseCode).toBe('00000');
     expect(harness.deliveredQueryResults()).toEqual([]);
-    // The next day (a restarted service with a later clock) the results go.
-    await harness.restart({ now: () => new Date(tomorrow.getTime() + 3_600_000) });
+    // Once the Interim-Date has come (a restarted service with a later clock), the results go.
+    await harness.restart({ now: () => new Date(tomorrow.getTime() + 86_400_000) });
     await harness.runToCompletion(10);
     expect(harness.deliveredQueryResults().map((q) => q.practice)).toEqual(['A81001']);
   });
