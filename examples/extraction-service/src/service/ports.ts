@@ -5,7 +5,11 @@ import type { RunTimeParameters } from '@gpes/messages';
 export interface PracticeRecordSource {
   /** True when this system holds the practice's records (otherwise the RTPR says `00001`). */
   hasPractice(practiceId: string): boolean | Promise<boolean>;
-  /** The practice's patient records, streamed; read again from the start if an evaluation has to be redone. */
+  /**
+   * The practice's patient records, streamed. Called again for every pass over the practice: a specification with
+   * patient-level outputs is read twice (aggregates first, then the records), and an interrupted evaluation is
+   * redone from the start. Each call must yield the same records in the same order.
+   */
   patients(practiceId: string): AsyncIterable<PatientRecord> | Iterable<PatientRecord>;
 }
 
