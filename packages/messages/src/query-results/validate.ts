@@ -47,8 +47,8 @@ export function makeIssue(
 ): DecodeIssue {
   if (ctx.includeValues && value !== undefined) {
     return expected === undefined
-      ? { path, code, message: `${message}: ${JSON.stringify(value)}`, value }
-      : { path, code, message: `${message}: ${JSON.stringify(value)}`, expected, value };
+      ? { path, code, message: `${message} (value: ${JSON.stringify(value)})`, value }
+      : { path, code, message: `${message} (value: ${JSON.stringify(value)})`, expected, value };
   }
   return expected === undefined ? { path, code, message } : { path, code, message, expected };
 }
