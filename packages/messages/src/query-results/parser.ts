@@ -234,7 +234,9 @@ export class QueryResultsPushParser {
       else this.#sax.write(text);
     } catch (e) {
       if (e === STOP) return;
-      if (e instanceof Error && !this.#stopped) {
+      // saxes reports well-formedness errors as `Error("line:column: reason")`; anything else is a bug
+      // here and must surface (the fuzz test relies on that), not pass for malformed XML.
+      if (e instanceof Error && /^\d+:\d+: /.test(e.message) && !this.#stopped) {
         this.#saxError(e);
         return;
       }
@@ -297,7 +299,7 @@ export class QueryResultsPushParser {
     if (!this.#stopped) this.#feed('', true);
     if (!this.#stopped && this.#where !== Where.Done) {
       // saxes reports unclosed tags; this covers a document that is well-formed but ends too early.
-      this.#issue(ROOT_PATH, 'MISSING_ELEMENT', `${ROOT} is missing or incomplete`);
+      this.#fatal('MISSING_ELEMENT', `${ROOT} is missing or incomplete`, false);
     }
     this.#events.push({
       type: 'end',
