@@ -1,6 +1,7 @@
 import { mkdtemp, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { gzipSync } from 'node:zlib';
 import { encodeQENotificationMessage } from '@gpes/messages';
 import { encodeQueryResultsAcknowledgement } from '@gpes/messages/experimental';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -188,13 +189,30 @@ describe('extraction service flows', () => {
     harness = await Harness.start({ practices: { A81001: 100 } });
     await harness.mesh.deliver({ to: GP, from: GPES, workflowId: 'GPDC_RTP', body: '<not-an-rtp/>' });
     await harness.mesh.deliver({ to: GP, from: GPES, workflowId: 'SOMETHING_ELSE', body: 'hello' });
+    await harness.mesh.deliver({ to: GP, from: GPES, workflowId: 'GPDC_RTP', body: 'x'.repeat(5000) });
+    await harness.mesh.deliver({
+      to: GP,
+      from: GPES,
+      workflowId: 'GPDC_RTP',
+      body: 'not gzip',
+      compressed: true,
+    });
+    await harness.mesh.deliver({
+      to: GP,
+      from: GPES,
+      workflowId: 'GPDC_RTP',
+      body: gzipSync(Buffer.alloc(10_000, 0x20)),
+      compressed: true,
+    });
+    await harness.restart({ maxInboxMessageBytes: 4096 });
     await harness.service.runOnce();
     expect(harness.unacknowledgedAtGp()).toBe(0);
     const s = await state(harness);
-    expect(s.alerts.map((a) => a.code)).toEqual(['BAD_MESSAGE', 'BAD_MESSAGE']);
+    // Not valid, unknown workflow, too large, unreadable gzip, a gzip bomb over the limit: all refused, none stuck.
+    expect(s.alerts.map((a) => a.code)).toEqual(Array(5).fill('BAD_MESSAGE'));
     expect(s.requests).toEqual({});
     const kept = (await readdir(join(harness.stateDir, 'spool'))).filter((f) => f.startsWith('unexpected-'));
-    expect(kept).toHaveLength(2);
+    expect(kept).toHaveLength(4);
   });
 
   it('does not answer pings or notifications for practices it does not host', async () => {

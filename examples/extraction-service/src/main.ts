@@ -22,6 +22,8 @@ export interface ExtractionServiceHooks {
   readonly now?: () => Date;
   readonly compress?: (bytes: number) => boolean;
   readonly chunkSizeBytes?: number;
+  /** Largest inbox message accepted. @default 16 MiB */
+  readonly maxInboxMessageBytes?: number;
 }
 
 /** Builds the MESH client, opens the state directory and wires the service from a configuration. */
@@ -62,6 +64,8 @@ export async function createExtractionService(
     ...(hooks.faults ? { faults: hooks.faults } : {}),
     ...(hooks.now ? { now: hooks.now } : {}),
     ...(hooks.compress ? { compress: hooks.compress } : {}),
+    ...(hooks.chunkSizeBytes !== undefined ? { chunkSizeBytes: hooks.chunkSizeBytes } : {}),
+    ...(hooks.maxInboxMessageBytes !== undefined ? { maxInboxMessageBytes: hooks.maxInboxMessageBytes } : {}),
   });
   return { service, client, store };
 }

@@ -69,6 +69,8 @@ export interface ExtractionServiceOptions {
   readonly supplier: string;
   /** Version of this extraction software (QR manifest). @default '1.0' */
   readonly executableVersion?: string;
+  /** Largest inbox message accepted (GPES sends GP systems small documents only). @default 16 MiB */
+  readonly maxInboxMessageBytes?: number;
   /** Sends before a REPORT (undelivered) makes the service give up on a message. @default 3 */
   readonly maxSendAttempts?: number;
   /** Chunk size for MESH uploads (5–95 MiB). @default the client's */
@@ -278,7 +280,14 @@ export class ExtractionService {
       this.#fault('before-acknowledge', { workflowId });
       return;
     }
-    const body = await readBody(message);
+    const read = await readBody(message, this.#o.maxInboxMessageBytes ?? INBOX_MESSAGE_LIMIT);
+    if ('refused' in read) {
+      const summary = await this.#refuse(message.messageId, workflowId, read.refused, read.body);
+      this.#emit({ type: 'received', workflowId, messageId: message.messageId, bytes: 0, summary });
+      this.#fault('before-acknowledge', { workflowId });
+      return;
+    }
+    const body = read.body;
     const kind = messageKindForWorkflowId(workflowId);
     let summary: string;
     switch (kind) {
@@ -305,6 +314,16 @@ export class ExtractionService {
       summary,
     });
     this.#fault('before-acknowledge', { workflowId });
+  }
+
+  /** Records an alert for a message that cannot be read at all, keeping what was read when it is small. */
+  async #refuse(messageId: string, workflowId: string, reason: string, body?: Buffer): Promise<string> {
+    if (body) return this.#handleUnexpected(messageId, workflowId, body, reason);
+    await this.#o.store.update((draft) => {
+      draft.handled[messageId] = { workflowId, at: this.#now().toISOString(), outcome: 'refused' };
+      this.#alert(draft, { code: 'BAD_MESSAGE', message: `Message ${messageId} refused: ${reason}` });
+    });
+    return `message refused (${reason})`;
   }
 
   /** Keeps a copy of a message the service cannot use, records an alert, and lets it be acknowledged. */
@@ -947,22 +966,32 @@ function participationRequest(notification: QENotification): ParticipationReques
   };
 }
 
-/** Reads a (small) inbox message, refusing oversized ones and undoing payload gzip. */
-async function readBody(message: MeshRetrievedMessage): Promise<Buffer> {
+/**
+ * Reads a (small) inbox message, undoing payload gzip. Every message GPES sends a GP system is small; anything over
+ * `limit` bytes (read or decompressed) or unreadable gzip is refused rather than held in memory or retried forever.
+ */
+async function readBody(
+  message: MeshRetrievedMessage,
+  limit: number,
+): Promise<{ body: Buffer } | { refused: string; body?: Buffer }> {
   const parts: Buffer[] = [];
   let size = 0;
   for await (const piece of message.body) {
     const buffer = piece as Buffer;
     size += buffer.byteLength;
-    if (size > INBOX_MESSAGE_LIMIT) {
+    if (size > limit) {
       message.body.destroy();
-      throw new Error(`Inbox message ${message.messageId} is larger than ${INBOX_MESSAGE_LIMIT} bytes`);
+      return { refused: `larger than ${limit} bytes` };
     }
     parts.push(buffer);
   }
   const body = Buffer.concat(parts);
   if (message.compressed && body[0] === 0x1f && body[1] === 0x8b) {
-    return gunzipSync(body, { maxOutputLength: INBOX_MESSAGE_LIMIT });
+    try {
+      return { body: gunzipSync(body, { maxOutputLength: limit }) };
+    } catch {
+      return { refused: `gzip payload unreadable or larger than ${limit} bytes once decompressed`, body };
+    }
   }
-  return body;
+  return { body };
 }
