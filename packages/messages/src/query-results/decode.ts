@@ -79,8 +79,13 @@ export async function* decodeQueryResultsStream(
   const parser = new QueryResultsPushParser(options);
   const bytes = new BytesToText(parser);
   for await (const chunk of iterate(source)) {
-    bytes.push(chunk);
-    yield* parser.drain();
+    // A large chunk is fed in slices, yielding in between, so that the queue of parsed records never
+    // grows with the chunk size: memory stays bounded by one record whatever the source's chunking.
+    for (const piece of slices(chunk)) {
+      bytes.push(piece);
+      yield* parser.drain();
+      if (parser.stopped) break;
+    }
     if (parser.stopped) break; // stops reading the source: the rest cannot change the outcome
   }
   bytes.finish();
@@ -88,11 +93,25 @@ export async function* decodeQueryResultsStream(
   yield* parser.drain();
 }
 
+const FEED_SLICE = 65_536;
+
+function* slices(chunk: Uint8Array | string): Iterable<Uint8Array | string> {
+  const sliceable = typeof chunk === 'string' || chunk instanceof Uint8Array;
+  if (!sliceable || chunk.length <= FEED_SLICE) {
+    yield chunk; // BytesToText reports anything that is neither bytes nor text
+    return;
+  }
+  for (let at = 0; at < chunk.length; at += FEED_SLICE) {
+    yield typeof chunk === 'string' ? chunk.slice(at, at + FEED_SLICE) : chunk.subarray(at, at + FEED_SLICE);
+  }
+}
+
 /** UTF-8 bytes to text across chunk boundaries, refusing invalid sequences and UTF-16 byte-order marks. */
 class BytesToText {
   readonly #parser: QueryResultsPushParser;
   readonly #decoder = new TextDecoder('utf-8', { fatal: true });
   #first = true;
+  #lead: number | undefined;
   #pending = false;
 
   constructor(parser: QueryResultsPushParser) {
@@ -122,7 +141,19 @@ class BytesToText {
       return;
     }
     if (chunk.length === 0) return;
-    if (this.#first && chunk.length >= 2) {
+    if (this.#first) {
+      // The byte-order mark check needs the first two bytes, which may arrive in separate chunks: a lone
+      // first byte is held back (not decoded) until the next one arrives.
+      if (this.#lead !== undefined) {
+        const joined = new Uint8Array(chunk.length + 1);
+        joined[0] = this.#lead;
+        joined.set(chunk, 1);
+        chunk = joined;
+        this.#lead = undefined;
+      } else if (chunk.length === 1) {
+        this.#lead = chunk[0];
+        return;
+      }
       this.#first = false;
       const a = chunk[0];
       const b = chunk[1];
@@ -144,6 +175,13 @@ class BytesToText {
 
   /** Flushes a character left incomplete by the last chunk (an error if the input ended inside it). */
   finish(): void {
+    if (this.#lead !== undefined) {
+      // The whole document was one byte: decode it now.
+      const lead = Uint8Array.of(this.#lead);
+      this.#lead = undefined;
+      this.#first = false;
+      this.push(lead);
+    }
     if (!this.#pending || this.#parser.stopped) return;
     this.#pending = false;
     let text: string;

@@ -305,6 +305,8 @@ describe('streaming decoder', () => {
       issueCount: 0,
       stopped: false,
     });
+    // One huge chunk is fed in slices too, with the same result.
+    expect(await collect(decodeQueryResultsStream([bytes]))).toEqual(events);
   }, 60_000);
 
   it('is indifferent to chunk boundaries, including inside multi-byte UTF-8 characters', async () => {
@@ -388,6 +390,11 @@ describe('streaming decoder', () => {
         small,
       ),
     ).toEqual(['LIMIT_TEXT_LENGTH']);
+    const utf16 = Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(body, 'utf16le')]);
+    const oneByteFirst = await collect(decodeQueryResultsStream([utf16.subarray(0, 1), utf16.subarray(1)]));
+    expect(oneByteFirst.flatMap((e) => (e.type === 'issue' ? [e.issue.code] : []))).toEqual([
+      'ENCODING_UNSUPPORTED',
+    ]);
     expect(codes(Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(body, 'utf16le')]))).toEqual([
       'ENCODING_UNSUPPORTED',
     ]);
