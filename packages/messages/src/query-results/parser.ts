@@ -102,6 +102,8 @@ const NO_SCOPE: Scope = { defaultUri: undefined, prefixes: new Map() };
 const NOT_WHITESPACE = /[^ \t\r\n]/;
 const POSITIVE_INTEGER = /^[1-9][0-9]{0,14}$/;
 const ACCEPTED_ENCODINGS = new Set(['utf-8', 'utf8', 'us-ascii', 'ascii']);
+/** The v6.0 manifest has 12 elements plus 4 per extra terminology; far more is not a manifest. */
+const MAX_MANIFEST_ELEMENTS = 1000;
 /** Slice size for feeding saxes: between slices the parser checks that some token has ended. */
 const SLICE = 65_536;
 
@@ -150,6 +152,7 @@ export class QueryResultsPushParser {
   #sawQueryResults = false;
   #manifest: MiniNode | undefined;
   #miniStack: MiniNode[] = [];
+  #manifestNodes = 0;
   #sawRecords = false;
   #headerDone = false;
   #headerOk = false;
@@ -513,6 +516,10 @@ export class QueryResultsPushParser {
         if (uri !== GPES_NAMESPACE) {
           this.#unexpected(parent.path, name, local, uri);
           return;
+        }
+        // The manifest is read as a small tree; a hostile one must not grow it without bound.
+        if (++this.#manifestNodes > MAX_MANIFEST_ELEMENTS) {
+          this.#fatal('TOO_MANY', `the manifest has more than ${MAX_MANIFEST_ELEMENTS} elements`);
         }
         const sameName = parent.children.reduce((n, c) => (c.name === local ? n + 1 : n), 0);
         const node: MiniNode = {

@@ -417,6 +417,11 @@ describe('streaming decoder', () => {
       .replace(/SEX="\d"/, 'SEX="7"')
       .replace('<Query-Results-Records>', `<Query-Results-Records>${'<y/>'.repeat(500)}`);
     expect(codes(many, { maxIssues: 10 })).toHaveLength(10);
+    const bigManifest = body.replace(
+      '<Payload-Identifiers>',
+      `<Payload-Identifiers>${'<Terminology-Identifiers><CodeSchemeID>1</CodeSchemeID><Terminology-Name/><Terminology-Release/></Terminology-Identifiers>'.repeat(300)}`,
+    );
+    expect(codes(bigManifest)).toEqual(['TOO_MANY']);
     expect(codes(body, { limits: { maxDocumentBytes: 1000 } })).toEqual(['LIMIT_DOCUMENT_SIZE']);
     // The prolog checks see a DOCTYPE or an encoding split over chunks, before saxes reads it.
     const split = async (xml: string, at: number) => {
