@@ -50,4 +50,15 @@ describe('demo', () => {
     expect(await main({ DEMO_PRACTICES: '2', DEMO_PATIENTS: '200' })).toBe(true);
     expect(printed.join('\n')).toMatch(/Per practice:[\s\S]*A81001\s+00000/);
   });
+
+  it('carries patient-level records when the patient-level extract is chosen', async () => {
+    const result = await runDemo({ practices: 1, patientsPerPractice: 400, patientLevel: true });
+    expect(result.succeeded).toBe(true);
+    const practice = result.practices.find((p) => p.practiceId === 'A81001');
+    const qr = practice?.queryResults[0];
+    // One Patient-Level-Record per register patient (less any Type 1 opt-outs, which are in no output).
+    expect(qr?.patientRecords).toBeGreaterThan(0);
+    expect(qr?.patientRecords).toBeLessThanOrEqual(Number(qr?.aggregates[0]?.value));
+    expect(result.steps.some((s) => s.what === 'evaluate' && s.summary.includes('patient-level'))).toBe(true);
+  });
 });

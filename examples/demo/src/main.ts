@@ -52,7 +52,8 @@ export function formatSummary(result: DemoResult): string {
 
 /**
  * @summary Runs the GPES flow end to end over the fake MESH server and prints what happened.
- * `DEMO_PRACTICES` and `DEMO_PATIENTS` change the default two practices of 10,000 patients.
+ * `DEMO_PRACTICES` and `DEMO_PATIENTS` change the default two practices of 10,000 patients;
+ * `DEMO_PATIENT_LEVEL=1` runs the example patient-level extract (query D01701) instead of the DM017 register.
  * @returns true when every expected Query Results message was received, valid and acknowledged.
  */
 export async function main(
@@ -61,6 +62,7 @@ export async function main(
   const result = await runDemo({
     practices: Number(env.DEMO_PRACTICES ?? 2),
     patientsPerPractice: Number(env.DEMO_PATIENTS ?? 10_000),
+    patientLevel: env.DEMO_PATIENT_LEVEL === '1',
   });
   console.log(formatSummary(result));
   return result.succeeded;

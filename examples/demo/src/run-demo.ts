@@ -21,6 +21,12 @@ export interface DemoOptions {
   readonly patientsPerPractice?: number;
   /** Also put a practice the GP system does not host in the RTP cohort, to show a refusal code. @default true */
   readonly includeForeignPractice?: boolean;
+  /**
+   * Run the example patient-level extract built on the DM017 register (query `D01701`) instead of DM017 alone
+   * (`D01700`): Query Results then carry a Patient-Table and Journals-Table rows for each register patient.
+   * @default false
+   */
+  readonly patientLevel?: boolean;
   /** Passes of both sides before giving up. @default 40 */
   readonly maxPasses?: number;
 }
@@ -55,7 +61,6 @@ export interface DemoResult {
 const GP_MAILBOX = 'X26GP0001';
 const GPES_MAILBOX = 'X26GPES01';
 const PASSWORD = 'demo-password';
-const QUERY_ID = 'D01700';
 /** The DM017 achievement date of the demo extract; the SQI carries it (`yyyymmddhhmm`). */
 const ACHIEVEMENT_DATE = '2026-03-31';
 
@@ -73,6 +78,7 @@ export async function runDemo(options: DemoOptions = {}): Promise<DemoResult> {
   const patients = options.patientsPerPractice ?? 10_000;
   const hosted = Array.from({ length: practiceCount }, (_, i) => `A8${String(1001 + i).padStart(4, '0')}`);
   const cohort = options.includeForeignPractice === false ? hosted : [...hosted, 'Y99999'];
+  const queryId = options.patientLevel ? 'D01701' : 'D01700';
 
   const mesh = await startFakeMesh({
     mailboxes: [
@@ -110,7 +116,7 @@ export async function runDemo(options: DemoOptions = {}): Promise<DemoResult> {
         practices: Object.fromEntries(hosted.map((id) => [id, patients])),
         referenceDate: ACHIEVEMENT_DATE,
       }),
-      requiresStage1: [QUERY_ID],
+      requiresStage1: [queryId],
       onEvent: (event: ServiceEvent) => {
         if (event.type === 'sent') {
           bytesToGpes += event.bytes;
@@ -139,8 +145,10 @@ export async function runDemo(options: DemoOptions = {}): Promise<DemoResult> {
       gpMailboxId: GP_MAILBOX,
       practices: cohort,
       stage1Practices: hosted,
-      scheduledQueryInstanceId: `${QUERY_ID}-${ACHIEVEMENT_DATE.replaceAll('-', '')}0000-A`,
-      queryName: 'QOF DM017 diabetes register (demo)',
+      scheduledQueryInstanceId: `${queryId}-${ACHIEVEMENT_DATE.replaceAll('-', '')}0000-A`,
+      queryName: options.patientLevel
+        ? 'DM017 register, patient level (example)'
+        : 'QOF DM017 diabetes register (demo)',
       executionDate: isoDay(today),
       cutoffDate: isoDay(today, 14),
       onEvent: (event: SimulatorEvent) => {
