@@ -107,18 +107,20 @@ const MAX_MANIFEST_ELEMENTS = 1000;
 /** Slice size for feeding saxes: between slices the parser checks that some token has ended. */
 const SLICE = 65_536;
 
-enum Where {
-  Prolog,
-  Root,
-  QueryResults,
-  Manifest,
-  Records,
-  Aggregate,
-  PatientRecord,
-  Row,
-  Skip,
-  Done,
-}
+/** Where in the document the parser is (a const object, per the conventions: no `enum`). */
+const Where = {
+  Prolog: 0,
+  Root: 1,
+  QueryResults: 2,
+  Manifest: 3,
+  Records: 4,
+  Aggregate: 5,
+  PatientRecord: 6,
+  Row: 7,
+  Skip: 8,
+  Done: 9,
+} as const;
+type Where = (typeof Where)[keyof typeof Where];
 
 interface RecordState {
   readonly kind: 'aggregate' | 'patient-level';
