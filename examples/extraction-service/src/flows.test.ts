@@ -272,4 +272,27 @@ describe('extraction service flows', () => {
     await harness.runToCompletion(10);
     expect(harness.deliveredQueryResults().map((q) => q.practice)).toEqual(['A81001']);
   });
+
+  it('deletes sent documents after the RTP retention period and forgets old inbox ids', async () => {
+    harness = await Harness.start({ practices: { A81001: 100 }, simulator: { stage1Practices: [] } });
+    await harness.simulator.start();
+    await harness.runToCompletion(10);
+    const spool = join(harness.stateDir, 'spool');
+    const qrFiles = async () => (await readdir(spool)).filter((f) => f.startsWith('qr-'));
+    expect(await qrFiles()).toHaveLength(1);
+    expect(Object.keys((await state(harness)).handled).length).toBeGreaterThan(0);
+
+    // The simulator's RTP asks for 30 days; a day later nothing is deleted, 31 days later the QR is.
+    await harness.restart({ now: () => new Date(Date.now() + 86_400_000) });
+    await harness.service.runOnce();
+    expect(await qrFiles()).toHaveLength(1);
+    await harness.restart({ now: () => new Date(Date.now() + 31 * 86_400_000) });
+    await harness.service.runOnce();
+    expect(await qrFiles()).toEqual([]);
+    const s = await state(harness);
+    expect(Object.values(s.outbox).every((m) => m.purged === true)).toBe(true);
+    expect(s.handled).toEqual({});
+    // What was sent and acknowledged is still on record.
+    expect(Object.values(s.requests)[0]?.practices.A81001?.status).toBe('acknowledged');
+  });
 });

@@ -95,6 +95,7 @@ export interface RunSummary {
 
 const INBOX_MESSAGE_LIMIT = 16 * 1024 * 1024;
 const DAY_MS = 24 * 60 * 60 * 1000;
+const HANDLED_RETENTION_DAYS = 30;
 const TERMINAL: ReadonlySet<PracticeProgress['status']> = new Set([
   'declined',
   'acknowledged',
@@ -185,6 +186,7 @@ export class ExtractionService {
       evaluated = await this.#evaluateDue(errors);
       await this.#queueReports();
       errors.push(...(await this.#outbox.flush(this.signal)));
+      await this.#housekeeping();
     } catch (error) {
       this.#throwIfCrashed();
       throw error;
@@ -445,6 +447,7 @@ export class ExtractionService {
         sqi: rtp.scheduledQueryInstanceId,
         queryId,
         ...(rtp.queryName !== undefined ? { queryName: rtp.queryName } : {}),
+        retentionDays: rtp.qrRetentionPeriod,
         executionDate: rtp.executionDate,
         ...(rtp.interimDate !== undefined ? { interimDate: rtp.interimDate } : {}),
         cutoffDate: rtp.cutoffDate,
@@ -848,6 +851,36 @@ export class ExtractionService {
       aggregateRecords: extract.aggregates.length,
       patientRecords: extract.patientRecords,
       bytes: extract.bytes,
+    });
+  }
+
+  // ---------------------------------------------------------------------------------------------- housekeeping
+
+  /**
+   * Deletes sent documents once the RTP's QR-Retention-Period ("how long Data Provider Output is kept on the GP
+   * system for audit") has passed, and forgets handled inbox ids after 30 days (MESH stops offering a message after
+   * 5 days, so it cannot come back later than that).
+   */
+  async #housekeeping(): Promise<void> {
+    const now = this.#now().getTime();
+    const state = this.#o.store.state;
+    const expired = (since: string, days: number) => Date.parse(since) + days * DAY_MS < now;
+    const purge = Object.values(state.outbox).filter((m) => {
+      if (m.purged || (m.status !== 'sent' && m.status !== 'failed' && m.status !== 'cancelled'))
+        return false;
+      const request = m.rtpUuid ? state.requests[m.rtpUuid] : undefined;
+      return expired(m.createdAt, request?.retentionDays ?? HANDLED_RETENTION_DAYS);
+    });
+    const forget = Object.entries(state.handled).filter(([, h]) => expired(h.at, HANDLED_RETENTION_DAYS));
+    if (purge.length === 0 && forget.length === 0) return;
+    // The spool file goes first: a crash in between leaves a record pointing at nothing, never an untracked file.
+    for (const message of purge) await this.#o.store.removeSpool(message.file);
+    await this.#o.store.update((draft) => {
+      for (const message of purge) {
+        const entry = draft.outbox[message.id];
+        if (entry) entry.purged = true;
+      }
+      for (const [id] of forget) delete draft.handled[id];
     });
   }
 

@@ -60,6 +60,8 @@ export interface RequestState {
   readonly queryId: string;
   readonly queryName?: string;
   readonly executionDate: string;
+  /** RTP QR-Retention-Period: days the documents sent for this request are kept for audit. */
+  readonly retentionDays: number;
   /** RTP Interim-Date: results are not returned before it. */
   readonly interimDate?: string;
   readonly cutoffDate: string;
@@ -112,6 +114,8 @@ export interface OutgoingMessage {
   readonly description?: string;
   /** prepared → sending (intent recorded before the first POST) → sent; or cancelled / failed. */
   status: 'prepared' | 'sending' | 'sent' | 'cancelled' | 'failed';
+  /** The spool file was deleted after the retention period. */
+  purged?: boolean;
   attempts: SendAttempt[];
   readonly createdAt: string;
 }
