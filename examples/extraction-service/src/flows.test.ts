@@ -1,4 +1,4 @@
-import { mkdtemp, readdir, rm } from 'node:fs/promises';
+import { mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
@@ -275,11 +275,14 @@ describe('extraction service flows', () => {
 
   it('deletes sent documents after the RTP retention period and forgets old inbox ids', async () => {
     harness = await Harness.start({ practices: { A81001: 100 }, simulator: { stage1Practices: [] } });
+    // A document a stopped process wrote but never recorded is removed on the next pass.
+    const spool = join(harness.stateDir, 'spool');
+    await writeFile(join(spool, 'qr-0RPHAN00-0000-4000-8000-000000000000.xml'), '<partial/>');
     await harness.simulator.start();
     await harness.runToCompletion(10);
-    const spool = join(harness.stateDir, 'spool');
     const qrFiles = async () => (await readdir(spool)).filter((f) => f.startsWith('qr-'));
     expect(await qrFiles()).toHaveLength(1);
+    expect(await qrFiles()).not.toContain('qr-0RPHAN00-0000-4000-8000-000000000000.xml');
     expect(Object.keys((await state(harness)).handled).length).toBeGreaterThan(0);
 
     // The simulator's RTP asks for 30 days; a day later nothing is deleted, 31 days later the QR is.

@@ -872,6 +872,12 @@ export class ExtractionService {
       return expired(m.createdAt, request?.retentionDays ?? HANDLED_RETENTION_DAYS);
     });
     const forget = Object.entries(state.handled).filter(([, h]) => expired(h.at, HANDLED_RETENTION_DAYS));
+    // A process stopped between writing a Query Results document and recording it leaves a file nothing refers
+    // to (the practice is evaluated again under a new QR-UUID); nothing else writes now, so it can go.
+    const referenced = new Set(Object.values(state.outbox).map((m) => m.file));
+    for (const name of await this.#o.store.listSpool()) {
+      if (name.startsWith('qr-') && !referenced.has(name)) await this.#o.store.removeSpool(name);
+    }
     if (purge.length === 0 && forget.length === 0) return;
     // The spool file goes first: a crash in between leaves a record pointing at nothing, never an untracked file.
     for (const message of purge) await this.#o.store.removeSpool(message.file);

@@ -1,9 +1,14 @@
 import { createReadStream } from 'node:fs';
-import { mkdir, readFile, rm } from 'node:fs/promises';
+import { mkdir, readdir, readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Readable } from 'node:stream';
 import { ExtractionServiceError } from '../errors.js';
-import { removeTemporaryFiles, streamToFileAtomic, writeFileAtomic } from './atomic-file.js';
+import {
+  removeTemporaryFiles,
+  streamToFileAtomic,
+  TEMPORARY_SUFFIX,
+  writeFileAtomic,
+} from './atomic-file.js';
 import { emptyState, type ServiceState } from './types.js';
 
 const STATE_FILE = 'state.json';
@@ -110,6 +115,11 @@ export class FileStateStore {
   /** Streams a spool file (for large documents such as a Query Results message). */
   openSpool(name: string): Readable {
     return createReadStream(this.spoolPath(name));
+  }
+
+  /** Names of the spool files (completed writes only). */
+  async listSpool(): Promise<string[]> {
+    return (await readdir(this.spoolDirectory)).filter((name) => !name.endsWith(TEMPORARY_SUFFIX));
   }
 
   /** Deletes a spool file that is no longer needed. */
