@@ -89,6 +89,17 @@ describe('extraction service flows', () => {
       ['A81002', 'FAILED'],
     ]);
     expect(harness.unacknowledgedAtGp()).toBe(0);
+
+    // A late, repeated REPORT about the first attempt does not trigger a third copy.
+    harness.mesh.report(byPractice('A81001')!.messageId, { code: '14' });
+    await passes(harness, 2);
+    expect(
+      harness.mesh.messages.filter(
+        (m) =>
+          m.workflowId === 'GPDC_QUERY_RESULTS' && m.messageType === 'DATA' && m.subject?.endsWith('A81001'),
+      ),
+    ).toHaveLength(2);
+    expect(harness.unacknowledgedAtGp()).toBe(0);
   });
 
   it('stops the work of practices GPES cancels before their results are sent', async () => {

@@ -55,7 +55,7 @@ export type ServiceEvent =
   | {
       readonly type: 'reconciled';
       readonly localId: string;
-      readonly outcome: 'already-sent' | 'not-sent' | 'partial-upload';
+      readonly outcome: 'already-sent' | 'not-sent' | 'partial-upload' | 'undelivered';
     }
   | {
       readonly type: 'evaluated';

@@ -102,12 +102,24 @@ export class DurableOutbox {
           await this.#recordSent(id, found.messageId);
           return;
         }
-        emit({ type: 'reconciled', localId: last.localId, outcome: found ? 'partial-upload' : 'not-sent' });
+        emit({
+          type: 'reconciled',
+          localId: last.localId,
+          outcome:
+            found === undefined
+              ? 'not-sent'
+              : found.status === 'uploading'
+                ? 'partial-upload'
+                : 'undelivered',
+        });
         // Not in MESH, or an upload that never completed (it will never be delivered): send again, new local id.
         await store.update((draft) => {
           const entry = draft.outbox[id];
           const attempt = entry?.attempts.at(-1);
-          if (attempt) attempt.outcome = 'not-sent';
+          if (!attempt) return;
+          // Keep MESH's id of an upload that will never complete, so a later REPORT about it is recognised.
+          if (found) attempt.messageId = found.messageId;
+          attempt.outcome = found && found.status !== 'uploading' ? 'undelivered' : 'not-sent';
         });
       }
     }

@@ -693,6 +693,9 @@ export class ExtractionService {
       }
       const attempt = message.attempts.find((a) => a.messageId === linkedMessageId);
       if (attempt) attempt.outcome = 'undelivered';
+      // A report about an earlier attempt, when a later one is already under way or sent, changes nothing more:
+      // acting on it would send the document a second time.
+      if (attempt !== message.attempts.at(-1)) return;
       const request = message.rtpUuid ? draft.requests[message.rtpUuid] : undefined;
       const beforeCutoff = request === undefined || today <= request.cutoffDate;
       // Code 14 (not collected in time) is transient: the same document is sent again as a new MESH message.
