@@ -42,6 +42,7 @@ import { classifySendError, meshPort } from './mesh-port.js';
 import { DurableOutbox } from './outbox.js';
 import type {
   LocalSpecification,
+  ParticipationDecision,
   ParticipationPolicy,
   ParticipationRequest,
   PracticeRecordSource,
@@ -95,6 +96,12 @@ export interface RunSummary {
 
 const INBOX_MESSAGE_LIMIT = 16 * 1024 * 1024;
 const DAY_MS = 24 * 60 * 60 * 1000;
+/** The terminology this system codes in (QR v6.0 sample: SNOMED CT, release left empty). */
+const SNOMED_CT_TERMINOLOGY = {
+  codeSchemeId: '2.16.840.1.113883.2.1.3.2.4.15',
+  terminologyName: 'SNOMED-CT',
+  terminologyRelease: '',
+} as const;
 const HANDLED_RETENTION_DAYS = 30;
 const TERMINAL: ReadonlySet<PracticeProgress['status']> = new Set([
   'declined',
@@ -507,44 +514,39 @@ export class ExtractionService {
     if (!decoded.ok) {
       return this.#handleUnexpected(messageId, workflowId, body, 'notification not valid');
     }
-    const answered: {
-      notification: QENotification;
-      request?: ParticipationRequest;
-      decision?: Awaited<ReturnType<ParticipationPolicy>>;
-    }[] = [];
+    const answers: { request: ParticipationRequest; decision: ParticipationDecision }[] = [];
+    const summaries: string[] = [];
     for (const notification of decoded.value.notifications) {
       const request = participationRequest(notification);
       // Pings have no documented reply; practices this system does not host are not ours to answer for.
       if (!request || !(await this.#o.records.hasPractice(request.practiceId))) {
-        answered.push({ notification });
+        summaries.push(`${notification.type} for ${notification.practiceId}: no reply`);
         continue;
       }
-      answered.push({ notification, request, decision: await this.#o.participation(request) });
+      const decision = await this.#o.participation(request);
+      answers.push({ request, decision });
+      summaries.push(
+        `Stage ${request.stage} ${request.practiceId} → ${decision.participate ? 'participates' : 'declines'}`,
+      );
     }
-    const responses = answered.filter((a) => a.request && a.decision);
+    const first = answers[0]?.request;
     let outgoing: OutgoingMessage | undefined;
-    if (responses.length > 0) {
+    if (first) {
       const responseId = randomUUID().toUpperCase();
       const xml = encodeEQNotificationMessage({
         gpesIVersion: decoded.value.gpesIVersion,
-        notifications: responses.map(({ request, decision }, index) => ({
+        notifications: answers.map(({ request, decision }, index) => ({
           eqNtUuid: index === 0 ? responseId : randomUUID().toUpperCase(),
           issueDateTime: ukDateTime(this.#now()),
-          type: request!.stage === 1 ? 'Stage1-Notification-Response' : 'Stage2-Notification-Response',
-          qeNtUuid: request!.notificationId,
-          practiceId: request!.practiceId,
+          type: request.stage === 1 ? 'Stage1-Notification-Response' : 'Stage2-Notification-Response',
+          qeNtUuid: request.notificationId,
+          practiceId: request.practiceId,
           gpSystemIdentifier: this.#o.gpSystemIdentifier,
-          terminologyIdentifiers: [
-            {
-              codeSchemeId: '2.16.840.1.113883.2.1.3.2.4.15',
-              terminologyName: 'SNOMED-CT',
-              terminologyRelease: '',
-            },
-          ],
-          ...(request!.scheduledQueryInstanceId !== undefined
-            ? { scheduledQueryInstanceId: request!.scheduledQueryInstanceId }
+          terminologyIdentifiers: [SNOMED_CT_TERMINOLOGY],
+          ...(request.scheduledQueryInstanceId !== undefined
+            ? { scheduledQueryInstanceId: request.scheduledQueryInstanceId }
             : {}),
-          responses: decision!.responses.map((r) => ({
+          responses: decision.responses.map((r) => ({
             notificationQuestionId: r.questionId,
             answerId: r.answerId,
             text: r.text ?? '',
@@ -552,28 +554,26 @@ export class ExtractionService {
           })),
         })),
       });
-      const first = responses[0]!.request!;
       outgoing = await this.#prepareOutgoing('NOTIFICATION_RESPONSE', responseId, xml, {
         ...(first.scheduledQueryInstanceId !== undefined ? { sqi: first.scheduledQueryInstanceId } : {}),
-        ...(responses.length === 1 ? { practiceId: first.practiceId } : {}),
-        description: responses
+        ...(answers.length === 1 ? { practiceId: first.practiceId } : {}),
+        description: answers
           .map(
             ({ request, decision }) =>
-              `Stage ${request?.stage} response ${request?.practiceId}: ${decision?.participate ? 'yes' : 'no'}`,
+              `Stage ${request.stage} response ${request.practiceId}: ${decision.participate ? 'yes' : 'no'}`,
           )
           .join('; '),
       });
     }
     await this.#o.store.update((draft) => {
-      for (const { request, decision } of responses) {
-        if (!request?.scheduledQueryInstanceId) continue;
-        draft.participation[
-          participationKey(request.scheduledQueryInstanceId, request.practiceId, request.stage)
-        ] = {
+      for (const { request, decision } of answers) {
+        if (request.scheduledQueryInstanceId === undefined) continue;
+        const key = participationKey(request.scheduledQueryInstanceId, request.practiceId, request.stage);
+        draft.participation[key] = {
           sqi: request.scheduledQueryInstanceId,
           practiceId: request.practiceId,
           stage: request.stage,
-          participate: decision!.participate,
+          participate: decision.participate,
           notificationId: request.notificationId,
           at: this.#now().toISOString(),
         };
@@ -585,13 +585,7 @@ export class ExtractionService {
         outcome: 'notifications answered',
       };
     });
-    return answered
-      .map((a) =>
-        a.request
-          ? `Stage ${a.request.stage} ${a.request.practiceId} → ${a.decision!.participate ? 'participates' : 'declines'}`
-          : `${a.notification.type} for ${a.notification.practiceId}: no reply`,
-      )
-      .join('; ');
+    return summaries.join('; ');
   }
 
   async #handleAck(messageId: string, body: Buffer): Promise<string> {
@@ -812,13 +806,7 @@ export class ExtractionService {
         manifest: {
           gpetEExecutableVersion: this.#o.executableVersion ?? '1.0',
           gpSystemIdentifier: this.#o.gpSystemIdentifier,
-          terminologyIdentifiers: [
-            {
-              codeSchemeId: '2.16.840.1.113883.2.1.3.2.4.15',
-              terminologyName: 'SNOMED-CT',
-              terminologyRelease: '',
-            },
-          ],
+          terminologyIdentifiers: [SNOMED_CT_TERMINOLOGY],
           rtpTranslationStatistics: { startDateTime: translationStart, endDateTime: execution.start },
           queryExecutionStatistics: { startDateTime: execution.start, endDateTime: execution.end },
         },
