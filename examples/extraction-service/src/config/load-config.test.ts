@@ -92,6 +92,11 @@ describe('loadConfig', () => {
     );
     const config = await loadConfig({ GPES_CONFIG_FILE: 'gpes.json', GPES_SUPPLIER: 'ACME' }, directory);
     expect(config.mesh.tls).toEqual({ cert: 'CERT', key: 'KEY', ca: 'CA' });
+    const withPassphrase = await loadConfig(
+      { GPES_CONFIG_FILE: 'gpes.json', MESH_CLIENT_KEY_PASSPHRASE: 'secret-passphrase' },
+      directory,
+    );
+    expect(withPassphrase.mesh.tls?.passphrase).toBe('secret-passphrase');
     expect(config.stateDir).toBe(join(directory, 'state'));
     expect(config.specs).toEqual({ D01700: join(directory, 'specs/dm017.xml') });
     expect(config.pollIntervalMs).toBe(300_000);
