@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { once } from 'node:events';
 import { createReadStream, createWriteStream, mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
@@ -13,16 +14,26 @@ export interface StoredChunk {
   discard(): void;
 }
 
-/** Result of storing a body that went over the size limit. */
+/** Result of writing more bytes than the writer's limit. */
 export const TOO_LARGE = Symbol('too-large');
+
+/**
+ * Receives one chunk body as it arrives. `write` is synchronous so that a request's 'data' events can feed it
+ * directly: it returns {@link TOO_LARGE} once the limit is passed (what was written is discarded and the writer
+ * is finished), a promise when the source should pause until it settles (file back-pressure), or undefined.
+ */
+export interface ChunkWriter {
+  write(part: Uint8Array): typeof TOO_LARGE | Promise<void> | undefined;
+  /** All bytes given: the stored chunk. Rejects when the storage failed. */
+  end(): Promise<StoredChunk>;
+  /** Gives up (the upload was dropped): discards what was written. */
+  abort(): void;
+}
 
 /** Where chunk bodies live: memory for tests, a directory for large payloads (benchmarks). */
 export interface ChunkStore {
-  /** Consumes `source`; gives up (and discards what it wrote) once more than `limit` bytes arrive. */
-  put(
-    source: AsyncIterable<Uint8Array> | Iterable<Uint8Array>,
-    limit: number,
-  ): Promise<StoredChunk | typeof TOO_LARGE>;
+  /** A writer that gives up once more than `limit` bytes arrive. */
+  create(limit: number): ChunkWriter;
   fromBuffer(data: Buffer): Promise<StoredChunk>;
   clear(): void;
   /** Releases everything (the directory, for the file store). */
@@ -46,15 +57,29 @@ class MemoryChunk implements StoredChunk {
 /** Keeps chunks as Buffers. */
 export function memoryChunkStore(): ChunkStore {
   return {
-    async put(source, limit) {
-      const parts: Buffer[] = [];
+    create(limit) {
+      let parts: Buffer[] = [];
       let size = 0;
-      for await (const part of source) {
-        size += part.length;
-        if (size > limit) return TOO_LARGE;
-        parts.push(Buffer.from(part.buffer, part.byteOffset, part.length));
-      }
-      return new MemoryChunk(Buffer.concat(parts, size));
+      return {
+        write(part) {
+          size += part.length;
+          if (size > limit) {
+            parts = [];
+            return TOO_LARGE;
+          }
+          // A view, not a copy: the parts are joined once at the end.
+          parts.push(Buffer.from(part.buffer, part.byteOffset, part.length));
+          return undefined;
+        },
+        async end() {
+          const data = Buffer.concat(parts, size);
+          parts = [];
+          return new MemoryChunk(data);
+        },
+        abort() {
+          parts = [];
+        },
+      };
     },
     async fromBuffer(data) {
       return new MemoryChunk(data);
@@ -90,33 +115,51 @@ class FileChunk implements StoredChunk {
 export function fileChunkStore(directory: string): ChunkStore {
   const dir = join(directory, `fake-mesh-${randomUUID()}`);
   mkdirSync(dir, { recursive: true });
-  const newPath = () => join(dir, randomUUID());
-  return {
-    async put(source, limit) {
-      const path = newPath();
-      const out = createWriteStream(path, { highWaterMark: 1024 * 1024 });
-      let size = 0;
-      try {
-        for await (const part of source) {
-          size += part.length;
-          if (size > limit) {
-            out.destroy();
-            rmSync(path, { force: true });
-            return TOO_LARGE;
-          }
-          if (!out.write(part)) await new Promise<void>((r) => out.once('drain', r));
+  const create = (limit: number): ChunkWriter => {
+    const path = join(dir, randomUUID());
+    const out = createWriteStream(path, { highWaterMark: 1024 * 1024 });
+    let failure: unknown;
+    // Kept so that a disk error never goes unhandled; `end` reports it.
+    out.on('error', (error) => {
+      failure ??= error;
+    });
+    let size = 0;
+    const remove = () => {
+      out.destroy();
+      rmSync(path, { force: true });
+      // The file may still be being opened when the writer gives up: remove it again once the stream is closed.
+      out.once('close', () => rmSync(path, { force: true }));
+    };
+    return {
+      write(part) {
+        size += part.length;
+        if (size > limit) {
+          remove();
+          return TOO_LARGE;
         }
-        out.end();
-        await finished(out);
-      } catch (error) {
-        out.destroy();
-        rmSync(path, { force: true });
-        throw error;
-      }
-      return new FileChunk(path, size);
-    },
+        if (out.write(part)) return undefined;
+        return once(out, 'drain').then(() => undefined);
+      },
+      async end() {
+        try {
+          if (failure) throw failure;
+          out.end();
+          await finished(out);
+        } catch (error) {
+          remove();
+          throw error;
+        }
+        return new FileChunk(path, size);
+      },
+      abort: remove,
+    };
+  };
+  return {
+    create,
     async fromBuffer(data) {
-      return this.put([data], Number.POSITIVE_INFINITY) as Promise<StoredChunk>;
+      const writer = create(Number.POSITIVE_INFINITY);
+      await writer.write(data);
+      return writer.end();
     },
     clear() {
       rmSync(dir, { recursive: true, force: true });
