@@ -309,4 +309,16 @@ describe('extraction service flows', () => {
     // What was sent and acknowledged is still on record.
     expect(Object.values(s.requests)[0]?.practices.A81001?.status).toBe('acknowledged');
   });
+
+  it('writes aggregate descriptions only when the RTP asks for them', async () => {
+    harness = await Harness.start({
+      practices: { A81001: 100 },
+      simulator: { stage1Practices: [], showDescriptions: false },
+    });
+    await harness.simulator.start();
+    await harness.runToCompletion(10);
+    const [aggregate] = harness.simulator.practices[0]?.queryResults[0]?.aggregates ?? [];
+    expect(aggregate?.aid).toBe('00000000-0000-0000-0000-000000000000');
+    expect(aggregate?.description).toBeUndefined();
+  });
 });

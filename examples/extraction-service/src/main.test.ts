@@ -80,6 +80,8 @@ describe('extraction service main()', () => {
     expect(byPractice.get('A81002')?.queryResults[0]?.aggregates.map((a) => a.value)).toEqual([
       await expectedRegister('A81002', 300),
     ]);
+    // The simulator's RTP asks for descriptions (Show-Descriptions = Y).
+    expect(byPractice.get('A81001')?.queryResults[0]?.aggregates[0]?.description).toMatch(/^DM017: register/);
     expect(byPractice.get('A81001')?.stage2).toBe('confirms');
     expect(simulator.report?.map((r) => [r.practiceId, r.status])).toEqual([
       ['A81001', 'ACKNOWLEDGED'],

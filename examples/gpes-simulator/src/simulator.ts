@@ -73,6 +73,8 @@ export interface GpesSimulatorOptions {
   readonly practices: readonly string[];
   /** Practices that get a Stage 1 notification before the RTP. @default every practice of the cohort */
   readonly stage1Practices?: readonly string[];
+  /** RTP Show-Descriptions: ask for friendly names in the results. @default true */
+  readonly showDescriptions?: boolean;
   /** Passes to wait for Stage 1 answers before sending the RTP anyway. @default 3 */
   readonly stage1WaitPasses?: number;
   /** Send a Stage 2 notification after each accepted Query Results. @default true */
@@ -290,7 +292,8 @@ export class GpesSimulator {
         ncrsPdsSFlagging: true,
         exclusionCodeStrings: [],
       },
-      showDescriptions: false,
+      // Friendly names in the results make the local exchange readable (a debugging flag in GPES-I).
+      showDescriptions: this.#o.showDescriptions ?? true,
       dtsReturnAddress: this.#o.client.mailboxId,
     };
     this.#rtp = rtp;

@@ -36,6 +36,8 @@ export interface EvaluatePracticeOptions {
   readonly progressEvery?: number;
   /** Payload compression threshold. @default the @gpes/messages registry's proposal (gzip above 1 MiB) */
   readonly compress?: (bytes: number) => boolean;
+  /** RTP Show-Descriptions: write the optional friendly names (aggregate `Description`). */
+  readonly showDescriptions: boolean;
   readonly signal: AbortSignal;
 }
 
@@ -64,7 +66,7 @@ export async function evaluatePractice(options: EvaluatePracticeOptions): Promis
     kind: 'aggregate',
     aid: a.aid,
     value: a.value,
-    ...(a.description !== undefined ? { description: a.description } : {}),
+    ...(options.showDescriptions && a.description !== undefined ? { description: a.description } : {}),
   }));
   const end = options.now();
 

@@ -788,6 +788,7 @@ export class ExtractionService {
       bound,
       records: () => this.#o.records.patients(practice.practiceId),
       fileBase: `qr-${qrUuid}`,
+      showDescriptions: rtp.value.showDescriptions,
       now: () => ukDateTime(this.#now()),
       onProgress: (patients) => this.#fault('mid-evaluation', { practiceId: practice.practiceId, patients }),
       ...(this.#o.compress ? { compress: this.#o.compress } : {}),
