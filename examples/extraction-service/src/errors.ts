@@ -3,10 +3,11 @@
  *
  * - `CONFIG_INVALID`: the configuration is missing a value or has a bad one (every problem is listed in `problems`).
  * - `STATE_CORRUPT`: the state directory holds a file the service cannot read; it is never overwritten silently.
- * - `SPEC_NOT_FOUND`: no locally held specification for an RTP's query identifier.
- * - `ABORTED`: the service was stopped (its AbortSignal fired, or a fault hook simulated a crash).
+ * - `SPEC_NOT_FOUND`: a configured specification file cannot be read or does not compile.
+ *
+ * Stopping the service is not an error of its own: operations reject with the AbortSignal's reason.
  */
-export type ExtractionServiceErrorCode = 'CONFIG_INVALID' | 'STATE_CORRUPT' | 'SPEC_NOT_FOUND' | 'ABORTED';
+export type ExtractionServiceErrorCode = 'CONFIG_INVALID' | 'STATE_CORRUPT' | 'SPEC_NOT_FOUND';
 
 const brand = Symbol.for('@gpes/example-extraction-service/ExtractionServiceError');
 
