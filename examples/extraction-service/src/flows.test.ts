@@ -321,4 +321,21 @@ describe('extraction service flows', () => {
     expect(aggregate?.aid).toBe('00000000-0000-0000-0000-000000000000');
     expect(aggregate?.description).toBeUndefined();
   });
+
+  it('refuses an RTP whose local specification cannot be loaded, with 000FF and an alert', async () => {
+    harness = await Harness.start({
+      practices: { A81001: 100 },
+      sqi: 'BAD000-202603310000-A',
+      specs: { BAD000: join(tmpdir(), 'no-such-spec.xml') },
+      simulator: { stage1Practices: [] },
+    });
+    await harness.simulator.start();
+    await passes(harness, 3);
+    expect(harness.simulator.practices.map((p) => p.responseCode)).toEqual(['000FF']);
+    const s = await state(harness);
+    expect(s.alerts.map((a) => a.message)).toEqual([
+      expect.stringContaining('the locally held specification cannot be loaded'),
+    ]);
+    expect(harness.unacknowledgedAtGp()).toBe(0);
+  });
 });
