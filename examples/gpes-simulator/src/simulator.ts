@@ -97,14 +97,6 @@ export interface GpesSimulatorOptions {
 
 const _SNOMED = '2.16.840.1.113883.2.1.3.2.4.15';
 
-/**
- * `subjectFor` falls back to the message title when there is no SQI or practice, and some titles contain
- * characters MESH headers cannot carry (an arrow): MESH headers are Latin-1 only.
- */
-function meshSafeSubject(subject: string, kind: MessageKind): string {
-  return /^[\x20-\x7e]*$/.test(subject) ? subject : `GPES ${kind}`;
-}
-
 function dateTime(instant: Date): string {
   return instant.toISOString().slice(0, 19);
 }
@@ -336,7 +328,7 @@ export class GpesSimulator {
       to: this.#o.gpMailboxId,
       workflowId: workflowIdFor(kind),
       localId: uuid,
-      subject: meshSafeSubject(subjectFor(parts), kind),
+      subject: subjectFor(parts),
       fileName: fileNameFor(parts),
       contentType: 'application/xml',
       body: content,

@@ -59,6 +59,12 @@ describe('registry', () => {
     expect(subjectFor(parts)).toBe('A00151-202003310000-R Z99901');
   });
 
+  it('falls back to a printable ASCII subject for every kind, because MESH carries it in a header', () => {
+    for (const kind of MESSAGE_KINDS) {
+      expect(subjectFor({ kind, messageUuid: UUID })).toMatch(/^GPES [A-Z_]+$/);
+    }
+  });
+
   it('has a placeholder status register and a compression threshold', () => {
     expect(describeStatusCode('00000')).toBe('accepted');
     expect(describeStatusCode('ABCDE')).toBeUndefined();

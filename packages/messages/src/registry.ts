@@ -270,10 +270,13 @@ export function localIdFor(parts: MessageNameParts): string {
   return parts.messageUuid.toUpperCase();
 }
 
-/** The proposed `Mex-Subject`: SQI and practice code, space-separated (or the kind's title when absent). */
+/**
+ * The proposed `Mex-Subject`: SQI and practice code, space-separated, or `GPES <kind>` when neither is known.
+ * Always printable ASCII, because MESH carries it in an HTTP header (Latin-1 at best).
+ */
 export function subjectFor(parts: MessageNameParts): string {
   const bits = [parts.scheduledQueryInstanceId, parts.practiceId].filter((p) => p !== undefined && p !== '');
-  return bits.length > 0 ? bits.join(' ') : MESSAGES[parts.kind].title;
+  return bits.length > 0 ? bits.join(' ') : `GPES ${parts.kind}`;
 }
 
 /** Whether a payload of `byteLength` bytes should be gzip-compressed under the registry's proposal. */

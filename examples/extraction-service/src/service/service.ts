@@ -942,8 +942,7 @@ export class ExtractionService {
       kind,
       workflowId: workflowIdFor(messageKind),
       to: this.#o.gpesMailboxId,
-      // MESH headers are Latin-1: without an SQI the registry falls back to a title that may not be.
-      subject: /^[\x20-\x7e]*$/.test(subjectFor(nameParts)) ? subjectFor(nameParts) : `GPES ${messageKind}`,
+      subject: subjectFor(nameParts),
       fileName: `${fileNameFor(nameParts)}${compressed ? '.gz' : ''}`,
       file,
       bytes,
