@@ -1,17 +1,29 @@
 #!/usr/bin/env node
-// Benchmark: send then receive a payload through the fake MESH server over loopback with the BUILT client, and
-// compare with a plain node:http upload + download of the same bytes in the same run. Each payload size runs in
-// a fresh client process (so its peak RSS is its own); the servers run in another process (not measured).
-// Usage: node bench/send-receive.mjs            (256 MiB and 1 GiB)
+// Benchmark: send then receive a payload in chunks through the fake MESH server over loopback with the BUILT
+// client, against a baseline that performs the same MESH exchange with bare node:http (plain-mesh.mjs) on the same
+// server in the same run. Every measurement runs in a fresh process, so the peak RSS is that arm's own; the
+// servers run in another process (not measured). See docs/mesh-client/benchmark.md for the method.
+// Usage: node bench/send-receive.mjs            (256 MiB and 1 GiB, best of 2 rounds)
 //        BENCH_SIZES_MIB=16,64 BENCH_ROUNDS=1 node bench/send-receive.mjs
 import { fork } from 'node:child_process';
 import { once } from 'node:events';
-import { request } from 'node:http';
 import { fileURLToPath } from 'node:url';
 import { payloadPieces, payloadStream } from './payload.mjs';
+import { plainMeshTransfer } from './plain-mesh.mjs';
+import { rawTransfer } from './raw-http.mjs';
 
 const MiB = 1024 * 1024;
 const here = fileURLToPath(new URL('.', import.meta.url));
+const SENDER = 'X26ABC1';
+const RECIPIENT = 'X26ABC2';
+const credentials = (mailboxId) => ({ mailboxId, mailboxPassword: 'password', sharedKey: 'TestKey' });
+
+/** The arms, each run in its own process. `server` says which server it talks to. */
+const ARMS = {
+  client: { server: 'mesh', run: runClient },
+  baseline: { server: 'mesh', run: runBaseline },
+  raw: { server: 'plain', run: runRaw },
+};
 
 async function orchestrate() {
   const sizes = (process.env.BENCH_SIZES_MIB ?? '256,1024').split(',').map((s) => Number(s.trim()));
@@ -23,40 +35,49 @@ async function orchestrate() {
     });
     const [line] = await once(servers.stdout, 'data');
     const urls = JSON.parse(String(line).split('\n')[0]);
-    // Baseline and client alternate, and the best round of each counts: on a shared machine the load changes
-    // between runs, and the fastest run is the one least disturbed by it.
-    let baseline;
-    let mesh;
-    for (let round = 0; round < rounds; round++) {
-      const b = await child(['--baseline', String(sizeMiB), urls.plainUrl]);
-      const m = await child(['--mesh', String(sizeMiB), urls.meshUrl]);
-      if (!b || !m) break;
-      servers.send('reset');
-      await once(servers, 'message');
-      // Fastest time of each; the highest peak RSS of each (memory must stay bounded in every round).
-      baseline = {
-        seconds: Math.min(b.seconds, baseline?.seconds ?? Number.POSITIVE_INFINITY),
-        peakRssMiB: Math.max(b.peakRssMiB, baseline?.peakRssMiB ?? 0),
-      };
-      mesh = {
-        chunks: m.chunks,
-        seconds: Math.min(m.seconds, mesh?.seconds ?? Number.POSITIVE_INFINITY),
-        peakRssMiB: Math.max(m.peakRssMiB, mesh?.peakRssMiB ?? 0),
-      };
+    const best = {};
+    let failed = false;
+    for (let round = 0; round < rounds && !failed; round++) {
+      // The order alternates so that neither the client nor its baseline always runs first (warmer caches,
+      // or a load spike from the other agents on this machine, would otherwise favour one side).
+      const order = round % 2 === 0 ? ['baseline', 'client', 'raw'] : ['client', 'baseline', 'raw'];
+      for (const arm of order) {
+        const url = ARMS[arm].server === 'mesh' ? urls.meshUrl : urls.plainUrl;
+        const result = await child(arm, sizeMiB, url);
+        if (!result) {
+          failed = true;
+          break;
+        }
+        best[arm] = keepBest(best[arm], result);
+        if (ARMS[arm].server === 'mesh') {
+          // Frees the stored message, so the server's memory does not grow over the rounds.
+          servers.send('reset');
+          await once(servers, 'message');
+        }
+      }
     }
     servers.disconnect();
     await once(servers, 'exit');
-    if (!baseline || !mesh) {
+    if (failed) {
       process.exitCode = 1;
       continue;
     }
-    report(sizeMiB, baseline, mesh, rounds);
+    report(sizeMiB, best, rounds);
   }
 }
 
-/** Runs one measurement in a fresh process and returns the JSON it prints last. */
-async function child(args) {
-  const proc = fork(fileURLToPath(import.meta.url), args, { stdio: ['ignore', 'pipe', 'inherit', 'ipc'] });
+/** The fastest round counts (the one least disturbed by other load); the peak RSS is the highest of all rounds. */
+function keepBest(previous, result) {
+  if (!previous) return result;
+  const faster = result.seconds < previous.seconds ? result : previous;
+  return { ...faster, peakRssMiB: Math.max(previous.peakRssMiB, result.peakRssMiB) };
+}
+
+/** Runs one arm in a fresh process and returns the JSON it prints last. */
+async function child(arm, sizeMiB, url) {
+  const proc = fork(fileURLToPath(import.meta.url), ['--arm', arm, String(sizeMiB), url], {
+    stdio: ['ignore', 'pipe', 'inherit', 'ipc'],
+  });
   let out = '';
   proc.stdout.on('data', (data) => {
     out += data;
@@ -66,33 +87,42 @@ async function child(args) {
   return JSON.parse(out.trim().split('\n').at(-1));
 }
 
-function report(sizeMiB, baseline, mesh, rounds) {
-  const round = (n) => Math.round(n * 100) / 100;
-  const throughput = (2 * sizeMiB) / mesh.seconds;
-  const base = (2 * sizeMiB) / baseline.seconds;
+function report(sizeMiB, { client, baseline, raw }, rounds) {
+  const r = (n) => Math.round(n * 100) / 100;
+  const rate = (arm) => (2 * sizeMiB) / arm.seconds;
+  const chunkMiB = r(client.chunkSize / MiB);
   console.log(
     `BENCH ${JSON.stringify({
-      name: `mesh-client send+receive ${sizeMiB} MiB (${mesh.chunks} chunks) vs node:http, best of ${rounds}`,
-      value: round(throughput),
+      name: `mesh-client send+receive ${sizeMiB} MiB (${client.chunks} chunks of ${chunkMiB} MiB) vs node:http doing the same MESH exchange on the same fake server, best of ${rounds}`,
+      value: r(rate(client)),
       unit: 'MiB/s',
-      baseline: round(base),
-      ratio: round(throughput / base),
+      baseline: r(rate(baseline)),
+      ratio: r(rate(client) / rate(baseline)),
       target: '>= 0.7',
     })}`,
   );
   console.log(
     `BENCH ${JSON.stringify({
-      name: `mesh-client peak RSS ${sizeMiB} MiB`,
-      value: round(mesh.peakRssMiB),
+      name: `mesh-client peak RSS, send+receive ${sizeMiB} MiB (client process alone)`,
+      value: r(client.peakRssMiB),
       unit: 'MiB',
-      baseline: round(baseline.peakRssMiB),
-      ratio: round(mesh.peakRssMiB / baseline.peakRssMiB),
+      baseline: r(baseline.peakRssMiB),
+      ratio: r(client.peakRssMiB / baseline.peakRssMiB),
       target: '< 256',
     })}`,
   );
   console.log(
-    `RSS mesh-client process alone (servers and the node:http baseline run in other processes): payload ${sizeMiB} MiB, peak ${round(mesh.peakRssMiB)} MiB; node:http baseline process peak ${round(baseline.peakRssMiB)} MiB`,
+    `BENCH ${JSON.stringify({
+      name: `informative: raw node:http upload+download ${sizeMiB} MiB against a discard/generate server (no MESH, no ratio), best of ${rounds}`,
+      value: r(rate(raw)),
+      unit: 'MiB/s',
+    })}`,
   );
+  const detail = (arm) =>
+    `wall ${r(arm.seconds)} s (upload ${r(arm.uploadSeconds)} s, download+ack ${r(arm.downloadSeconds)} s), CPU ${r(arm.cpuSeconds)} s, peak RSS ${r(arm.peakRssMiB)} MiB`;
+  console.log(`DETAIL ${sizeMiB} MiB client:   ${detail(client)}`);
+  console.log(`DETAIL ${sizeMiB} MiB baseline: ${detail(baseline)}`);
+  console.log(`DETAIL ${sizeMiB} MiB raw:      ${detail(raw)}`);
 }
 
 /** Peak RSS of this process so far, in MiB (getrusage maxRSS, which also catches peaks between samples). */
@@ -100,86 +130,69 @@ function peakRssMiB() {
   return Math.max(process.resourceUsage().maxRSS / 1024, process.memoryUsage().rss / MiB);
 }
 
-function plainUpload(url, size) {
-  return new Promise((resolve, reject) => {
-    const req = request(
-      `${url}/upload`,
-      {
-        method: 'POST',
-        headers: { 'content-length': String(size), 'content-type': 'application/octet-stream' },
-      },
-      (res) => {
-        res.resume();
-        res.on('end', resolve);
-        res.on('error', reject);
-      },
-    );
-    req.on('error', reject);
-    const pieces = payloadPieces(size);
-    const pump = () => {
-      for (let next = pieces.next(); !next.done; next = pieces.next()) {
-        if (!req.write(next.value)) {
-          req.once('drain', pump);
-          return;
-        }
-      }
-      req.end();
-    };
-    pump();
-  });
-}
-
-function plainDownload(url, size) {
-  return new Promise((resolve, reject) => {
-    request(`${url}/download?size=${size}`, (res) => {
-      let bytes = 0;
-      res.on('data', (data) => {
-        bytes += data.length;
-      });
-      res.on('end', () => (bytes === size ? resolve() : reject(new Error(`baseline got ${bytes} bytes`))));
-      res.on('error', reject);
-    })
-      .on('error', reject)
-      .end();
-  });
-}
-
-async function runBaseline(sizeMiB, plainUrl) {
-  const size = sizeMiB * MiB;
-  const start = performance.now();
-  await plainUpload(plainUrl, size);
-  await plainDownload(plainUrl, size);
-  const seconds = (performance.now() - start) / 1000;
-  console.log(JSON.stringify({ seconds, peakRssMiB: peakRssMiB() }));
-}
-
-async function runMesh(sizeMiB, meshUrl) {
+async function runClient(size, meshUrl, CHUNK_LIMITS) {
   const { MeshClient } = await import('../dist/index.js');
-  const size = sizeMiB * MiB;
-  const common = { baseUrl: meshUrl, mailboxPassword: 'password', sharedKey: 'TestKey' };
-  const sender = new MeshClient({ ...common, mailboxId: 'X26ABC1' });
-  const recipient = new MeshClient({ ...common, mailboxId: 'X26ABC2' });
-  const start = performance.now();
+  const chunkSize = CHUNK_LIMITS.defaultBytes;
+  const sender = new MeshClient({ ...credentials(SENDER), baseUrl: meshUrl });
+  const recipient = new MeshClient({ ...credentials(RECIPIENT), baseUrl: meshUrl });
+  const started = performance.now();
   const sent = await sender.sendMessage({
-    to: 'X26ABC2',
+    to: RECIPIENT,
     workflowId: 'GPES_BENCH',
     body: payloadStream(size),
     contentLength: size,
+    chunkSizeBytes: chunkSize,
   });
+  const uploaded = performance.now();
   const message = await recipient.retrieveMessage(sent.messageId);
   let received = 0;
   for await (const piece of message.body) received += piece.length;
   await recipient.acknowledgeMessage(sent.messageId);
-  const seconds = (performance.now() - start) / 1000;
+  const done = performance.now();
   await sender.close();
   await recipient.close();
   if (received !== size) throw new Error(`received ${received} of ${size} bytes`);
-  console.log(JSON.stringify({ seconds, chunks: sent.totalChunks, peakRssMiB: peakRssMiB() }));
+  return {
+    uploadSeconds: (uploaded - started) / 1000,
+    downloadSeconds: (done - uploaded) / 1000,
+    chunks: sent.totalChunks,
+    chunkSize,
+  };
 }
 
-const [mode, sizeArg, url] = process.argv.slice(2);
-if (mode === '--baseline' || mode === '--mesh') {
-  (mode === '--baseline' ? runBaseline : runMesh)(Number(sizeArg), url).catch((error) => {
+async function runBaseline(size, meshUrl, CHUNK_LIMITS) {
+  const { createMeshAuthorization, MESH_ACCEPT_V2 } = await import('../dist/index.js');
+  const chunkSize = CHUNK_LIMITS.defaultBytes;
+  const result = await plainMeshTransfer({
+    meshUrl,
+    size,
+    chunkSize,
+    pieces: payloadPieces(size),
+    from: SENDER,
+    to: RECIPIENT,
+    auth: (mailboxId) => createMeshAuthorization(credentials(mailboxId)),
+    accept: MESH_ACCEPT_V2,
+  });
+  return { ...result, chunks: result.totalChunks, chunkSize };
+}
+
+async function runRaw(size, plainUrl) {
+  return rawTransfer({ plainUrl, size, pieces: payloadPieces(size) });
+}
+
+async function measure(arm, sizeMiB, url) {
+  const { CHUNK_LIMITS } = await import('../dist/index.js');
+  const cpuBefore = process.cpuUsage();
+  const result = await ARMS[arm].run(sizeMiB * MiB, url, CHUNK_LIMITS);
+  const cpu = process.cpuUsage(cpuBefore);
+  const seconds = result.uploadSeconds + result.downloadSeconds;
+  const cpuSeconds = (cpu.user + cpu.system) / 1e6;
+  console.log(JSON.stringify({ ...result, seconds, cpuSeconds, peakRssMiB: peakRssMiB() }));
+}
+
+const [mode, arm, sizeArg, url] = process.argv.slice(2);
+if (mode === '--arm' && arm in ARMS) {
+  measure(arm, Number(sizeArg), url).catch((error) => {
     console.error(error);
     process.exit(1);
   });
