@@ -27,6 +27,8 @@ import {
   type ResolvedOptions,
   resolveOptions,
 } from './options.js';
+import { CountResponse, InboxResponse, SendResponse } from './responses/codecs.js';
+import { decodeResponse } from './responses/decode.js';
 import { type MeshMessageSource, planSource } from './send/source.js';
 import { parseMailboxResults, parseTrackingBody } from './tracking.js';
 import { createTransport, type Transport } from './transport/http.js';
@@ -339,13 +341,9 @@ export class MeshClient {
   async #readSendResponse(result: RequestResult, localId: string): Promise<string> {
     const route = 'POST /messageexchange/{mailbox}/outbox';
     try {
-      const body = (await readJson(result, route)) as Record<string, unknown> | null;
-      const id = body?.message_id ?? body?.messageID ?? body?.messageId;
-      if (typeof id === 'string' && id !== '') return id;
-      throw new MeshError(`MESH send response has no message id: ${route}`, {
-        code: 'BAD_RESPONSE',
-        request: route,
-      });
+      const body = decodeResponse(SendResponse, await readJson(result, route), route);
+      // The codec guarantees one of the spellings is a non-empty string; v2's comes first.
+      return (body.message_id || body.messageID || body.messageId) as string;
     } catch (cause) {
       // MESH accepted the request (202) but its id is unknown: only tracking by local id can tell.
       throw new MeshError(`MESH send outcome unknown (accepted without a readable message id): ${route}`, {
@@ -417,17 +415,11 @@ export class MeshClient {
             signal: options.signal,
             timeoutMs: options.timeoutMs,
           });
-          const body = (await readJson(result, route)) as Record<string, unknown> | null;
-          const messages = body?.messages;
-          if (!Array.isArray(messages) || messages.some((id) => typeof id !== 'string')) {
-            throw new MeshError(`MESH inbox response has no messages array: ${route}`, {
-              code: 'BAD_RESPONSE',
-              request: route,
-            });
-          }
-          for (const id of messages as string[]) yield id;
-          const next = (body?.links as { next?: unknown } | undefined)?.next;
-          if (typeof next !== 'string' || next === '') break;
+          const body = decodeResponse(InboxResponse, await readJson(result, route), route);
+          for (const id of body.messages) yield id;
+          // v1 has no links; v2 has `links.next` only when there is another page.
+          const next = body.links?.next;
+          if (!next) break;
           // Links are host-relative (PYCLIENT bug #60); never follow one to another origin with our credentials.
           const resolved = new URL(next, `${origin}/`);
           if (resolved.origin !== origin) {
@@ -464,14 +456,7 @@ export class MeshClient {
       signal: options.signal,
       timeoutMs: options.timeoutMs,
     });
-    const body = (await readJson(result, route)) as { count?: unknown } | null;
-    if (typeof body?.count !== 'number' || !Number.isInteger(body.count) || body.count < 0) {
-      throw new MeshError(`MESH count response has no count: ${route}`, {
-        code: 'BAD_RESPONSE',
-        request: route,
-      });
-    }
-    return body.count;
+    return decodeResponse(CountResponse, await readJson(result, route), route).count;
   }
 
   /**
