@@ -47,8 +47,8 @@ function describe(error: t.ValidationError): { path: string; text: string } {
   };
 }
 
-/** @internal One line naming each failing path (at most {@link MAX_REPORTED_PATHS}), without values. */
-export function describeErrors(errors: t.Errors): string {
+/** One line naming each failing path (at most {@link MAX_REPORTED_PATHS}), without values. */
+function describeErrors(errors: t.Errors): string {
   const seen = new Map<string, string>();
   for (const error of errors) {
     const { path, text } = describe(error);
