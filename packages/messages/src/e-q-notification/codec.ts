@@ -1,16 +1,14 @@
 import type { DataTypeName } from '../core/data-types.js';
-import { compact, type DecodeXmlOptions, decodeDocument, type ElementReader } from '../core/decode-reader.js';
+import { compact, type DecodeXmlOptions, type ElementReader } from '../core/decode-reader.js';
 import {
   attrs,
-  EncodeContext,
+  type EncodeContext,
   type EncodeOptions,
   indexed,
   type OutElement,
-  objectOrEmpty,
-  serializeDocument,
 } from '../core/encode-writer.js';
-import { type DecodeResult, MessageDecodeError } from '../core/issues.js';
-import { readRootAttributes, rootAttributes, rootOf } from '../core/message-root.js';
+import type { DecodeResult } from '../core/issues.js';
+import { defineXmlMessage } from '../core/xml-message.js';
 import type {
   DataModelAttributeSupport,
   EQNotification,
@@ -19,7 +17,7 @@ import type {
   TerminologyIdentifier,
 } from './model.js';
 
-const ROOT = rootOf('EQ_NT');
+const MESSAGE = defineXmlMessage('EQ_NT', 'E-Q notification');
 const TYPES = ['Stage1-Notification-Response', 'Stage2-Notification-Response', 'Event-Notification'] as const;
 
 /**
@@ -30,8 +28,7 @@ export function decodeEQNotificationMessage(
   input: string | Uint8Array,
   options?: DecodeXmlOptions,
 ): DecodeResult<EQNotificationMessage> {
-  return decodeDocument(input, options, ROOT, (root) => {
-    const gpesIVersion = readRootAttributes(root, 'EQ_NT');
+  return MESSAGE.decode(input, options, (root, gpesIVersion) => {
     const notifications = root.many('E-Q-Notification', 1, Number.POSITIVE_INFINITY).map(readNotification);
     return { gpesIVersion, notifications } as EQNotificationMessage;
   });
@@ -45,9 +42,7 @@ export function decodeEQNotificationMessageOrThrow(
   input: string | Uint8Array,
   options?: DecodeXmlOptions,
 ): EQNotificationMessage {
-  const r = decodeEQNotificationMessage(input, options);
-  if (!r.ok) throw new MessageDecodeError('E-Q notification could not be decoded', r.issues);
-  return r.value;
+  return MESSAGE.orThrow(decodeEQNotificationMessage(input, options));
 }
 
 function leaf(r: ElementReader | undefined, type: DataTypeName): string | undefined {
@@ -143,22 +138,19 @@ function readNotification(r: ElementReader): EQNotification {
  * @throws MessageDecodeError when `value` breaks the schema
  */
 export function encodeEQNotificationMessage(value: EQNotificationMessage, options?: EncodeOptions): string {
-  const ctx = new EncodeContext(options?.includeValues === true);
-  const v = objectOrEmpty(ctx, value, `/${ROOT.name}`);
+  return MESSAGE.encode(value, options, writeMessage);
+}
+
+/** The root's children; every value checked on `ctx`. */
+function writeMessage(ctx: EncodeContext, v: Partial<EQNotificationMessage>): OutElement[] {
   const list = Array.isArray(v.notifications) ? v.notifications : [];
-  const base = `/${ROOT.name}`;
+  const base = `/${MESSAGE.root.name}`;
   if (list.length === 0)
     ctx.add(`${base}/E-Q-Notification`, 'MISSING_ELEMENT', 'notifications needs at least one');
   const children = list.map((n, i) =>
     encodeNotification(ctx, indexed(base, 'E-Q-Notification', i, list.length), n),
   );
-  const root: OutElement = {
-    name: ROOT.name,
-    attributes: rootAttributes(ctx, 'EQ_NT', v.gpesIVersion),
-    children,
-  };
-  ctx.throwIfIssues('E-Q notification could not be encoded');
-  return serializeDocument(root, ROOT.namespace);
+  return children;
 }
 
 function encodeNotification(ctx: EncodeContext, path: string, n: EQNotification): OutElement {

@@ -1,15 +1,13 @@
-import { compact, type DecodeXmlOptions, decodeDocument, type ElementReader } from '../core/decode-reader.js';
+import { compact, type DecodeXmlOptions, type ElementReader } from '../core/decode-reader.js';
 import {
   attrs,
-  EncodeContext,
+  type EncodeContext,
   type EncodeOptions,
   indexed,
   type OutElement,
-  objectOrEmpty,
-  serializeDocument,
 } from '../core/encode-writer.js';
-import { type DecodeResult, MessageDecodeError } from '../core/issues.js';
-import { readRootAttributes, rootAttributes, rootOf } from '../core/message-root.js';
+import type { DecodeResult } from '../core/issues.js';
+import { defineXmlMessage } from '../core/xml-message.js';
 import type {
   FormattedText,
   MarkupFormat,
@@ -20,7 +18,7 @@ import type {
   QENotificationMessage,
 } from './model.js';
 
-const ROOT = rootOf('QE_NT');
+const MESSAGE = defineXmlMessage('QE_NT', 'Q-E notification');
 const TYPES = ['Stage1-Notification', 'Stage2-Notification', 'System-Ping-Request-Notification'] as const;
 
 /**
@@ -31,8 +29,7 @@ export function decodeQENotificationMessage(
   input: string | Uint8Array,
   options?: DecodeXmlOptions,
 ): DecodeResult<QENotificationMessage> {
-  return decodeDocument(input, options, ROOT, (root) => {
-    const gpesIVersion = readRootAttributes(root, 'QE_NT');
+  return MESSAGE.decode(input, options, (root, gpesIVersion) => {
     const notifications = root.many('Q-E-Notification', 1, Number.POSITIVE_INFINITY).map(readNotification);
     return { gpesIVersion, notifications } as QENotificationMessage;
   });
@@ -46,9 +43,7 @@ export function decodeQENotificationMessageOrThrow(
   input: string | Uint8Array,
   options?: DecodeXmlOptions,
 ): QENotificationMessage {
-  const r = decodeQENotificationMessage(input, options);
-  if (!r.ok) throw new MessageDecodeError('Q-E notification could not be decoded', r.issues);
-  return r.value;
+  return MESSAGE.orThrow(decodeQENotificationMessage(input, options));
 }
 
 function readNotification(r: ElementReader): QENotification {
@@ -206,22 +201,19 @@ function readQuestion(el: ElementReader): NotificationQuestion {
  * @throws MessageDecodeError when `value` breaks the schema
  */
 export function encodeQENotificationMessage(value: QENotificationMessage, options?: EncodeOptions): string {
-  const ctx = new EncodeContext(options?.includeValues === true);
-  const v = objectOrEmpty(ctx, value, `/${ROOT.name}`);
+  return MESSAGE.encode(value, options, writeMessage);
+}
+
+/** The root's children; every value checked on `ctx`. */
+function writeMessage(ctx: EncodeContext, v: Partial<QENotificationMessage>): OutElement[] {
   const list = Array.isArray(v.notifications) ? v.notifications : [];
-  const base = `/${ROOT.name}`;
+  const base = `/${MESSAGE.root.name}`;
   if (list.length === 0)
     ctx.add(`${base}/Q-E-Notification`, 'MISSING_ELEMENT', 'notifications needs at least one');
   const children = list.map((n, i) =>
     encodeNotification(ctx, indexed(base, 'Q-E-Notification', i, list.length), n),
   );
-  const root: OutElement = {
-    name: ROOT.name,
-    attributes: rootAttributes(ctx, 'QE_NT', v.gpesIVersion),
-    children,
-  };
-  ctx.throwIfIssues('Q-E notification could not be encoded');
-  return serializeDocument(root, ROOT.namespace);
+  return children;
 }
 
 function encodeNotification(ctx: EncodeContext, path: string, n: QENotification): OutElement {

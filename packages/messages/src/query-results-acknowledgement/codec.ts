@@ -1,19 +1,17 @@
-import { compact, type DecodeXmlOptions, decodeDocument } from '../core/decode-reader.js';
+import { compact, type DecodeXmlOptions } from '../core/decode-reader.js';
 import {
   attrs,
-  EncodeContext,
+  type EncodeContext,
   type EncodeOptions,
   indexed,
   type OutElement,
-  objectOrEmpty,
-  serializeDocument,
 } from '../core/encode-writer.js';
-import { type DecodeResult, MessageDecodeError } from '../core/issues.js';
-import { readRootAttributes, rootAttributes, rootOf } from '../core/message-root.js';
+import type { DecodeResult } from '../core/issues.js';
+import { defineXmlMessage } from '../core/xml-message.js';
 import type { QueryResultsAcknowledgement, QueryResultsAcknowledgementError } from './model.js';
 
-const ROOT = rootOf('QRA');
-const BODY = `/${ROOT.name}/Query-Results-Acknowledgement`;
+const MESSAGE = defineXmlMessage('QRA', 'Query Results acknowledgement');
+const BODY = `/${MESSAGE.root.name}/Query-Results-Acknowledgement`;
 const STATUSES = ['Accepted', 'Rejected'] as const;
 
 /**
@@ -24,8 +22,7 @@ export function decodeQueryResultsAcknowledgement(
   input: string | Uint8Array,
   options?: DecodeXmlOptions,
 ): DecodeResult<QueryResultsAcknowledgement> {
-  return decodeDocument(input, options, ROOT, (root) => {
-    const gpesIVersion = readRootAttributes(root, 'QRA');
+  return MESSAGE.decode(input, options, (root, gpesIVersion) => {
     const body = root.child('Query-Results-Acknowledgement');
     if (!body) return { gpesIVersion } as QueryResultsAcknowledgement;
     const qraUuid = body.attr('QRA-UUID', 'UUID-Type', true);
@@ -92,9 +89,7 @@ export function decodeQueryResultsAcknowledgementOrThrow(
   input: string | Uint8Array,
   options?: DecodeXmlOptions,
 ): QueryResultsAcknowledgement {
-  const r = decodeQueryResultsAcknowledgement(input, options);
-  if (!r.ok) throw new MessageDecodeError('Query Results acknowledgement could not be decoded', r.issues);
-  return r.value;
+  return MESSAGE.orThrow(decodeQueryResultsAcknowledgement(input, options));
 }
 
 /**
@@ -105,8 +100,11 @@ export function encodeQueryResultsAcknowledgement(
   value: QueryResultsAcknowledgement,
   options?: EncodeOptions,
 ): string {
-  const ctx = new EncodeContext(options?.includeValues === true);
-  const v = objectOrEmpty(ctx, value, `/${ROOT.name}`);
+  return MESSAGE.encode(value, options, writeMessage);
+}
+
+/** The root's children; every value checked on `ctx`. */
+function writeMessage(ctx: EncodeContext, v: Partial<QueryResultsAcknowledgement>): OutElement[] {
   const errors = Array.isArray(v.errors) ? v.errors : [];
   let status: string | undefined;
   if (v.status === 'Accepted' || v.status === 'Rejected') status = v.status;
@@ -167,11 +165,5 @@ export function encodeQueryResultsAcknowledgement(
       };
     }),
   };
-  const root: OutElement = {
-    name: ROOT.name,
-    attributes: rootAttributes(ctx, 'QRA', v.gpesIVersion),
-    children: [body],
-  };
-  ctx.throwIfIssues('Query Results acknowledgement could not be encoded');
-  return serializeDocument(root, ROOT.namespace);
+  return [body];
 }

@@ -1,19 +1,17 @@
-import { compact, type DecodeXmlOptions, decodeDocument } from '../core/decode-reader.js';
+import { compact, type DecodeXmlOptions } from '../core/decode-reader.js';
 import {
   attrs,
-  EncodeContext,
+  type EncodeContext,
   type EncodeOptions,
   indexed,
   type OutElement,
-  objectOrEmpty,
-  serializeDocument,
 } from '../core/encode-writer.js';
-import { type DecodeResult, MessageDecodeError } from '../core/issues.js';
-import { readRootAttributes, rootAttributes, rootOf } from '../core/message-root.js';
+import type { DecodeResult } from '../core/issues.js';
+import { defineXmlMessage } from '../core/xml-message.js';
 import type { RtpCancellation } from './model.js';
 
-const ROOT = rootOf('RTPC');
-const BODY = `/${ROOT.name}/Cancellation`;
+const MESSAGE = defineXmlMessage('RTPC', 'RTP cancellation');
+const BODY = `/${MESSAGE.root.name}/Cancellation`;
 
 /**
  * Decodes an RTP cancellation (PROPOSED shape). Never throws on bad input.
@@ -23,8 +21,7 @@ export function decodeRtpCancellation(
   input: string | Uint8Array,
   options?: DecodeXmlOptions,
 ): DecodeResult<RtpCancellation> {
-  return decodeDocument(input, options, ROOT, (root) => {
-    const gpesIVersion = readRootAttributes(root, 'RTPC');
+  return MESSAGE.decode(input, options, (root, gpesIVersion) => {
     const body = root.child('Cancellation');
     if (!body) return { gpesIVersion } as RtpCancellation;
     const rtpcUuid = body.attr('RTPC-UUID', 'UUID-Type', true);
@@ -69,9 +66,7 @@ export function decodeRtpCancellationOrThrow(
   input: string | Uint8Array,
   options?: DecodeXmlOptions,
 ): RtpCancellation {
-  const r = decodeRtpCancellation(input, options);
-  if (!r.ok) throw new MessageDecodeError('RTP cancellation could not be decoded', r.issues);
-  return r.value;
+  return MESSAGE.orThrow(decodeRtpCancellation(input, options));
 }
 
 /**
@@ -79,8 +74,11 @@ export function decodeRtpCancellationOrThrow(
  * @throws MessageDecodeError when `value` breaks the proposed shape
  */
 export function encodeRtpCancellation(value: RtpCancellation, options?: EncodeOptions): string {
-  const ctx = new EncodeContext(options?.includeValues === true);
-  const v = objectOrEmpty(ctx, value, `/${ROOT.name}`);
+  return MESSAGE.encode(value, options, writeMessage);
+}
+
+/** The root's children; every value checked on `ctx`. */
+function writeMessage(ctx: EncodeContext, v: Partial<RtpCancellation>): OutElement[] {
   const children: OutElement[] = [];
   if (v.gpPracticeCohort !== undefined) {
     const list = Array.isArray(v.gpPracticeCohort) ? v.gpPracticeCohort : [];
@@ -137,11 +135,5 @@ export function encodeRtpCancellation(value: RtpCancellation, options?: EncodeOp
     ),
     children,
   };
-  const root: OutElement = {
-    name: ROOT.name,
-    attributes: rootAttributes(ctx, 'RTPC', v.gpesIVersion),
-    children: [body],
-  };
-  ctx.throwIfIssues('RTP cancellation could not be encoded');
-  return serializeDocument(root, ROOT.namespace);
+  return [body];
 }

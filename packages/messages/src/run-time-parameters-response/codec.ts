@@ -1,19 +1,17 @@
-import { compact, type DecodeXmlOptions, decodeDocument } from '../core/decode-reader.js';
+import { compact, type DecodeXmlOptions } from '../core/decode-reader.js';
 import {
   attrs,
-  EncodeContext,
+  type EncodeContext,
   type EncodeOptions,
   indexed,
   type OutElement,
-  objectOrEmpty,
-  serializeDocument,
 } from '../core/encode-writer.js';
-import { type DecodeResult, MessageDecodeError } from '../core/issues.js';
-import { readRootAttributes, rootAttributes, rootOf } from '../core/message-root.js';
+import type { DecodeResult } from '../core/issues.js';
+import { defineXmlMessage } from '../core/xml-message.js';
 import type { RtprPractice, RunTimeParametersResponse } from './model.js';
 
-const ROOT = rootOf('RTPR');
-const BODY = `/${ROOT.name}/Run-Time-Parameters-Response`;
+const MESSAGE = defineXmlMessage('RTPR', 'RTP Response');
+const BODY = `/${MESSAGE.root.name}/Run-Time-Parameters-Response`;
 
 /**
  * Decodes an RTP Response (`GPES-E-Q-RTPR-Message`). Never throws on bad input.
@@ -23,8 +21,7 @@ export function decodeRunTimeParametersResponse(
   input: string | Uint8Array,
   options?: DecodeXmlOptions,
 ): DecodeResult<RunTimeParametersResponse> {
-  return decodeDocument(input, options, ROOT, (root) => {
-    const gpesIVersion = readRootAttributes(root, 'RTPR');
+  return MESSAGE.decode(input, options, (root, gpesIVersion) => {
     const body = root.child('Run-Time-Parameters-Response');
     if (!body) return { gpesIVersion } as RunTimeParametersResponse;
     const sqi = body.child('Scheduled-Query-Instance-ID');
@@ -77,9 +74,7 @@ export function decodeRunTimeParametersResponseOrThrow(
   input: string | Uint8Array,
   options?: DecodeXmlOptions,
 ): RunTimeParametersResponse {
-  const r = decodeRunTimeParametersResponse(input, options);
-  if (!r.ok) throw new MessageDecodeError('RTP Response could not be decoded', r.issues);
-  return r.value;
+  return MESSAGE.orThrow(decodeRunTimeParametersResponse(input, options));
 }
 
 /**
@@ -90,8 +85,11 @@ export function encodeRunTimeParametersResponse(
   value: RunTimeParametersResponse,
   options?: EncodeOptions,
 ): string {
-  const ctx = new EncodeContext(options?.includeValues === true);
-  const v = objectOrEmpty(ctx, value, `/${ROOT.name}`);
+  return MESSAGE.encode(value, options, writeMessage);
+}
+
+/** The root's children; every value checked on `ctx`. */
+function writeMessage(ctx: EncodeContext, v: Partial<RunTimeParametersResponse>): OutElement[] {
   const sqiPath = `${BODY}/Scheduled-Query-Instance-ID`;
   const cohort = Array.isArray(v.gpPracticeCohort) ? v.gpPracticeCohort : [];
   if (cohort.length === 0) {
@@ -178,11 +176,5 @@ export function encodeRunTimeParametersResponse(
       }),
     },
   ];
-  const root: OutElement = {
-    name: ROOT.name,
-    attributes: rootAttributes(ctx, 'RTPR', v.gpesIVersion),
-    children: [{ name: 'Run-Time-Parameters-Response', attributes: [], children }],
-  };
-  ctx.throwIfIssues('RTP Response could not be encoded');
-  return serializeDocument(root, ROOT.namespace);
+  return [{ name: 'Run-Time-Parameters-Response', attributes: [], children }];
 }

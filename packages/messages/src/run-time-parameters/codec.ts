@@ -1,16 +1,14 @@
 import { joinMultiValue, splitMultiValue } from '../core/data-types.js';
-import { compact, type DecodeXmlOptions, decodeDocument, type ElementReader } from '../core/decode-reader.js';
+import { compact, type DecodeXmlOptions, type ElementReader } from '../core/decode-reader.js';
 import {
   attrs,
-  EncodeContext,
+  type EncodeContext,
   type EncodeOptions,
   indexed,
   type OutElement,
-  objectOrEmpty,
-  serializeDocument,
 } from '../core/encode-writer.js';
-import { type DecodeResult, MessageDecodeError } from '../core/issues.js';
-import { readRootAttributes, rootAttributes, rootOf } from '../core/message-root.js';
+import type { DecodeResult } from '../core/issues.js';
+import { defineXmlMessage } from '../core/xml-message.js';
 import type {
   CodeValue,
   ExclusionCodeString,
@@ -21,8 +19,8 @@ import type {
   SubstitutionValue,
 } from './model.js';
 
-const ROOT = rootOf('RTP');
-const RTP = `/${ROOT.name}/Run-Time-Parameters`;
+const MESSAGE = defineXmlMessage('RTP', 'Run-Time-Parameters');
+const RTP = `/${MESSAGE.root.name}/Run-Time-Parameters`;
 
 /**
  * Decodes a Run-Time-Parameters request (`GPES-Q-E-RTP-Message`). Never throws on bad input.
@@ -33,8 +31,7 @@ export function decodeRunTimeParameters(
   input: string | Uint8Array,
   options?: DecodeXmlOptions,
 ): DecodeResult<RunTimeParameters> {
-  return decodeDocument(input, options, ROOT, (root) => {
-    const gpesIVersion = readRootAttributes(root, 'RTP');
+  return MESSAGE.decode(input, options, (root, gpesIVersion) => {
     const body = root.child('Run-Time-Parameters');
     const value = body ? readBody(body) : undefined;
     return { gpesIVersion, ...value } as RunTimeParameters;
@@ -49,9 +46,7 @@ export function decodeRunTimeParametersOrThrow(
   input: string | Uint8Array,
   options?: DecodeXmlOptions,
 ): RunTimeParameters {
-  const r = decodeRunTimeParameters(input, options);
-  if (!r.ok) throw new MessageDecodeError('Run-Time-Parameters could not be decoded', r.issues);
-  return r.value;
+  return MESSAGE.orThrow(decodeRunTimeParameters(input, options));
 }
 
 function readBody(r: ElementReader): Omit<RunTimeParameters, 'gpesIVersion'> {
@@ -197,8 +192,11 @@ function readParticipation(r: ElementReader): PatientParticipation {
  * @throws MessageDecodeError when `value` breaks the schema; its issues carry the paths of the elements
  */
 export function encodeRunTimeParameters(value: RunTimeParameters, options?: EncodeOptions): string {
-  const ctx = new EncodeContext(options?.includeValues === true);
-  const v = objectOrEmpty(ctx, value, `/${ROOT.name}`);
+  return MESSAGE.encode(value, options, writeMessage);
+}
+
+/** The root's children; every value checked on `ctx`. */
+function writeMessage(ctx: EncodeContext, v: Partial<RunTimeParameters>): OutElement[] {
   const sqiPath = `${RTP}/Scheduled-Query-Instance-ID`;
   const children: OutElement[] = [];
   children.push({
@@ -343,13 +341,7 @@ export function encodeRunTimeParameters(value: RunTimeParameters, options?: Enco
   });
   leafOut('DTS-Return-Address', 'xs:string', v.dtsReturnAddress, true, 'dtsReturnAddress');
 
-  const root: OutElement = {
-    name: ROOT.name,
-    attributes: rootAttributes(ctx, 'RTP', v.gpesIVersion),
-    children: [{ name: 'Run-Time-Parameters', attributes: [], children }],
-  };
-  ctx.throwIfIssues('Run-Time-Parameters could not be encoded');
-  return serializeDocument(root, ROOT.namespace);
+  return [{ name: 'Run-Time-Parameters', attributes: [], children }];
 }
 
 function yesNo(ctx: EncodeContext, path: string, b: unknown, what: string): string | undefined {
