@@ -106,6 +106,29 @@ export class EncodeContext {
     return undefined;
   }
 
+  /** `[name, value]` for {@link attrs}: the attribute `name` of the element at `path`, checked as {@link value}. */
+  attribute(
+    path: string,
+    name: string,
+    type: DataTypeName,
+    raw: unknown,
+    required: boolean,
+    what: string,
+  ): [string, string | undefined] {
+    return [name, this.value(`${path}/@${name}`, type, raw, required, what)];
+  }
+
+  /** Checks a boolean for output: `Y`/`N` (`YesNo-Type`) or `true`/`false` (`xs:boolean`). */
+  boolean(path: string, type: 'YesNo-Type' | 'xs:boolean', raw: unknown, what: string): string | undefined {
+    if (typeof raw === 'boolean') return type === 'YesNo-Type' ? (raw ? 'Y' : 'N') : raw ? 'true' : 'false';
+    this.add(
+      path,
+      raw === undefined ? (path.includes('/@') ? 'MISSING_ATTRIBUTE' : 'MISSING_ELEMENT') : 'INVALID_VALUE',
+      `${what} must be a boolean`,
+    );
+    return undefined;
+  }
+
   /** Throws when any issue was collected. */
   throwIfIssues(message: string): void {
     if (this.issues.length > 0) throw new MessageDecodeError(message, this.issues);

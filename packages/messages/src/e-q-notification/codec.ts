@@ -1,5 +1,5 @@
 import type { DataTypeName } from '../core/data-types.js';
-import { compact, type DecodeXmlOptions, type ElementReader } from '../core/decode-reader.js';
+import { compact, type DecodeXmlOptions, type ElementReader, leafText } from '../core/decode-reader.js';
 import {
   attrs,
   type EncodeContext,
@@ -45,30 +45,23 @@ export function decodeEQNotificationMessageOrThrow(
   return MESSAGE.orThrow(decodeEQNotificationMessage(input, options));
 }
 
-function leaf(r: ElementReader | undefined, type: DataTypeName): string | undefined {
-  if (!r) return undefined;
-  const v = r.text(type);
-  r.end();
-  return v;
-}
-
 function readNotification(r: ElementReader): EQNotification {
   const eqNtUuid = r.attr('E-Q-NT-UUID', 'UUID-Type', true);
   const issueDateTime = r.attr('Issue-Date-Time', 'Date-Time-Type', true);
-  const type = leaf(r.child('E-Q-Notification-Type'), 'E-Q-Notification-Type-Type');
-  const qeNtUuid = leaf(r.optional('Q-E-NT-UUID'), 'UUID-Type');
-  const practiceId = leaf(r.child('Practice-ID'), 'Practice-ID-Type');
-  const gpSystemIdentifier = leaf(r.child('GP-System-Identifier'), 'GPSoC-System-Identifier-Type');
+  const type = leafText(r.child('E-Q-Notification-Type'), 'E-Q-Notification-Type-Type');
+  const qeNtUuid = leafText(r.optional('Q-E-NT-UUID'), 'UUID-Type');
+  const practiceId = leafText(r.child('Practice-ID'), 'Practice-ID-Type');
+  const gpSystemIdentifier = leafText(r.child('GP-System-Identifier'), 'GPSoC-System-Identifier-Type');
   const terminologyIdentifiers = r
     .many('Terminology-Identifiers', 1, Number.POSITIVE_INFINITY)
     .map((t): TerminologyIdentifier => {
-      const codeSchemeId = leaf(t.child('CodeSchemeID'), 'Oid-Type');
-      const terminologyName = leaf(t.child('Terminology-Name'), 'Common-Identifier-Type');
-      const terminologyRelease = leaf(t.child('Terminology-Release'), 'Common-Identifier-Type');
+      const codeSchemeId = leafText(t.child('CodeSchemeID'), 'Oid-Type');
+      const terminologyName = leafText(t.child('Terminology-Name'), 'Common-Identifier-Type');
+      const terminologyRelease = leafText(t.child('Terminology-Release'), 'Common-Identifier-Type');
       t.end();
       return { codeSchemeId, terminologyName, terminologyRelease } as TerminologyIdentifier;
     });
-  const scheduledQueryInstanceId = leaf(
+  const scheduledQueryInstanceId = leafText(
     r.optional('Scheduled-Query-Identifier-ID'),
     'Scheduled-Query-Instance-ID-Type',
   );
@@ -94,12 +87,12 @@ function readNotification(r: ElementReader): EQNotification {
   }
   if (payloadEl.el.name === 'Event-Notification') {
     const ed = payloadEl.child('Event-Data');
-    const eventCode = leaf(ed?.child('Event-Code'), 'UC5-Digit-Hexidecimal-Type');
-    const eventCodeSupplementaryData = leaf(
+    const eventCode = leafText(ed?.child('Event-Code'), 'UC5-Digit-Hexidecimal-Type');
+    const eventCodeSupplementaryData = leafText(
       ed?.optional('Event-Code-Supplementary-Data'),
       'Event-Code-Supplementary-Data',
     );
-    const eventDescription = leaf(ed?.optional('Event-Description'), 'Event-Description');
+    const eventDescription = leafText(ed?.optional('Event-Description'), 'Event-Description');
     ed?.end();
     const srd = payloadEl.child('System-Reference-Data');
     const dataModelAttributeSupport = (
@@ -281,17 +274,17 @@ function encodeNotification(ctx: EncodeContext, path: string, n: EQNotification)
               const dPath = indexed(srdPath, 'Data-Model-Attribute-Support', i, support.length);
               return {
                 name: 'Data-Model-Attribute-Support',
-                attributes: attrs([
-                  'Data-Model-Reference-ID',
-                  ctx.value(
-                    `${dPath}/@Data-Model-Reference-ID`,
+                attributes: attrs(
+                  ctx.attribute(
+                    dPath,
+                    'Data-Model-Reference-ID',
                     'Data-Model-Reference-ID-Type',
                     d?.dataModelReferenceId,
                     true,
                     'dataModelReferenceId',
                   ),
-                ]),
-                text: booleanYesNo(ctx, dPath, d?.supported, 'supported'),
+                ),
+                text: ctx.boolean(dPath, 'YesNo-Type', d?.supported, 'supported'),
               };
             }),
           },
@@ -310,23 +303,23 @@ function encodeNotification(ctx: EncodeContext, path: string, n: EQNotification)
           return {
             name: 'Notification-Response',
             attributes: attrs(
-              [
+              ctx.attribute(
+                rPath,
                 'Notification-Question-ID',
-                ctx.value(
-                  `${rPath}/@Notification-Question-ID`,
-                  'xs:normalizedString',
-                  r?.notificationQuestionId,
-                  true,
-                  'notificationQuestionId',
-                ),
-              ],
-              [
-                'Answer-ID',
-                ctx.value(`${rPath}/@Answer-ID`, 'xs:normalizedString', r?.answerId, true, 'answerId'),
-              ],
+                'xs:normalizedString',
+                r?.notificationQuestionId,
+                true,
+                'notificationQuestionId',
+              ),
+              ctx.attribute(rPath, 'Answer-ID', 'xs:normalizedString', r?.answerId, true, 'answerId'),
               [
                 'Contains-Free-Text',
-                booleanYesNo(ctx, `${rPath}/@Contains-Free-Text`, r?.containsFreeText, 'containsFreeText'),
+                ctx.boolean(
+                  `${rPath}/@Contains-Free-Text`,
+                  'YesNo-Type',
+                  r?.containsFreeText,
+                  'containsFreeText',
+                ),
               ],
             ),
             text: ctx.value(rPath, 'Notification-Response-Type', r?.text, true, 'text') ?? '',
@@ -338,22 +331,9 @@ function encodeNotification(ctx: EncodeContext, path: string, n: EQNotification)
   return {
     name: 'E-Q-Notification',
     attributes: attrs(
-      ['E-Q-NT-UUID', ctx.value(`${path}/@E-Q-NT-UUID`, 'UUID-Type', n?.eqNtUuid, true, 'eqNtUuid')],
-      [
-        'Issue-Date-Time',
-        ctx.value(`${path}/@Issue-Date-Time`, 'Date-Time-Type', n?.issueDateTime, true, 'issueDateTime'),
-      ],
+      ctx.attribute(path, 'E-Q-NT-UUID', 'UUID-Type', n?.eqNtUuid, true, 'eqNtUuid'),
+      ctx.attribute(path, 'Issue-Date-Time', 'Date-Time-Type', n?.issueDateTime, true, 'issueDateTime'),
     ),
     children,
   };
-}
-
-function booleanYesNo(ctx: EncodeContext, path: string, b: unknown, what: string): string {
-  if (typeof b === 'boolean') return b ? 'Y' : 'N';
-  ctx.add(
-    path,
-    b === undefined ? (path.includes('/@') ? 'MISSING_ATTRIBUTE' : 'MISSING_ELEMENT') : 'INVALID_VALUE',
-    `${what} must be a boolean`,
-  );
-  return '';
 }

@@ -1,4 +1,4 @@
-import { compact, type DecodeXmlOptions, type ElementReader } from '../core/decode-reader.js';
+import { compact, type DecodeXmlOptions, type ElementReader, leafText } from '../core/decode-reader.js';
 import {
   attrs,
   type EncodeContext,
@@ -49,12 +49,8 @@ export function decodeQENotificationMessageOrThrow(
 function readNotification(r: ElementReader): QENotification {
   const qeNtUuid = r.attr('Q-E-NT-UUID', 'UUID-Type', true);
   const issueDateTime = r.attr('Issue-Date-Time', 'Date-Time-Type', true);
-  const typeEl = r.child('Q-E-Notification-Type');
-  const type = typeEl?.text('Q-E-Notification-Type-Type');
-  typeEl?.end();
-  const eqEl = r.optional('E-Q-NT-UUID');
-  const eqNtUuid = eqEl?.text('UUID-Type');
-  eqEl?.end();
+  const type = leafText(r.child('Q-E-Notification-Type'), 'Q-E-Notification-Type-Type');
+  const eqNtUuid = leafText(r.optional('E-Q-NT-UUID'), 'UUID-Type');
   const payloadEl = r.choice(TYPES);
   r.end();
   if (!payloadEl) return { qeNtUuid, issueDateTime } as QENotification;
@@ -66,9 +62,7 @@ function readNotification(r: ElementReader): QENotification {
       type,
     );
   }
-  const practiceEl = payloadEl.child('Practice-ID');
-  const practiceId = practiceEl?.text('Practice-ID-Type');
-  practiceEl?.end();
+  const practiceId = leafText(payloadEl.child('Practice-ID'), 'Practice-ID-Type');
   if (payloadEl.el.name === 'System-Ping-Request-Notification') {
     payloadEl.end();
     return compact({
@@ -79,9 +73,10 @@ function readNotification(r: ElementReader): QENotification {
       practiceId,
     }) as QENotification;
   }
-  const sqiEl = payloadEl.optional('Scheduled-Query-Identifier-ID');
-  const scheduledQueryInstanceId = sqiEl?.text('Scheduled-Query-Instance-ID-Type');
-  sqiEl?.end();
+  const scheduledQueryInstanceId = leafText(
+    payloadEl.optional('Scheduled-Query-Identifier-ID'),
+    'Scheduled-Query-Instance-ID-Type',
+  );
   const uids = payloadEl.many('UID', 0, 1000).map((u) => {
     const v = u.text('UID-Type');
     u.end();
@@ -259,11 +254,8 @@ function encodeNotification(ctx: EncodeContext, path: string, n: QENotification)
   return {
     name: 'Q-E-Notification',
     attributes: attrs(
-      ['Q-E-NT-UUID', ctx.value(`${path}/@Q-E-NT-UUID`, 'UUID-Type', n?.qeNtUuid, true, 'qeNtUuid')],
-      [
-        'Issue-Date-Time',
-        ctx.value(`${path}/@Issue-Date-Time`, 'Date-Time-Type', n?.issueDateTime, true, 'issueDateTime'),
-      ],
+      ctx.attribute(path, 'Q-E-NT-UUID', 'UUID-Type', n?.qeNtUuid, true, 'qeNtUuid'),
+      ctx.attribute(path, 'Issue-Date-Time', 'Date-Time-Type', n?.issueDateTime, true, 'issueDateTime'),
     ),
     children,
   };
@@ -278,10 +270,10 @@ function formatted(
 ): OutElement {
   return {
     name,
-    attributes: attrs(...extra, [
-      'Data-Format',
-      ctx.value(`${path}/@Data-Format`, 'Markup-Format-Type', f?.dataFormat, true, 'dataFormat'),
-    ]),
+    attributes: attrs(
+      ...extra,
+      ctx.attribute(path, 'Data-Format', 'Markup-Format-Type', f?.dataFormat, true, 'dataFormat'),
+    ),
     text: ctx.value(path, 'xs:string', f?.text, true, 'text') ?? '',
   };
 }
@@ -302,7 +294,7 @@ function encodePayload(ctx: EncodeContext, path: string, p: NotificationPayload 
   const titlePath = `${path}/Notification-Title`;
   const children: OutElement[] = [
     formatted(ctx, titlePath, 'Notification-Title', p.title, [
-      ['Order', ctx.value(`${titlePath}/@Order`, 'xs:nonNegativeInteger', p.title?.order, true, 'order')],
+      ctx.attribute(titlePath, 'Order', 'xs:nonNegativeInteger', p.title?.order, true, 'order'),
     ]),
   ];
   const counts = { 'Notification-Question': 0, 'Notification-Narrative': 0 };
@@ -315,7 +307,7 @@ function encodePayload(ctx: EncodeContext, path: string, p: NotificationPayload 
     if (it?.kind === 'narrative') {
       children.push(
         formatted(ctx, itPath, name, it, [
-          ['Order', ctx.value(`${itPath}/@Order`, 'xs:nonNegativeInteger', it.order, true, 'order')],
+          ctx.attribute(itPath, 'Order', 'xs:nonNegativeInteger', it.order, true, 'order'),
         ]),
       );
     } else if (it?.kind === 'question') {
@@ -340,14 +332,8 @@ function encodeQuestion(ctx: EncodeContext, path: string, q: NotificationQuestio
       {
         name: 'Free-Text',
         attributes: attrs(
-          [
-            'Answer-ID',
-            ctx.value(`${ftPath}/@Answer-ID`, 'xs:normalizedString', av.answerId, true, 'answerId'),
-          ],
-          [
-            'Maxlength',
-            ctx.value(`${ftPath}/@Maxlength`, 'xs:nonNegativeInteger', av.maxlength, false, 'maxlength'),
-          ],
+          ctx.attribute(ftPath, 'Answer-ID', 'xs:normalizedString', av.answerId, true, 'answerId'),
+          ctx.attribute(ftPath, 'Maxlength', 'xs:nonNegativeInteger', av.maxlength, false, 'maxlength'),
         ),
         text: 'Y',
       },
@@ -361,10 +347,7 @@ function encodeQuestion(ctx: EncodeContext, path: string, q: NotificationQuestio
       return {
         name: 'Value',
         attributes: attrs(
-          [
-            'Answer-ID',
-            ctx.value(`${vPath}/@Answer-ID`, 'xs:normalizedString', val?.answerId, true, 'answerId'),
-          ],
+          ctx.attribute(vPath, 'Answer-ID', 'xs:normalizedString', val?.answerId, true, 'answerId'),
           ['Default', val?.isDefault === true ? 'Y' : undefined],
         ),
         text: ctx.value(vPath, 'xs:string', val?.text, true, 'text') ?? '',
@@ -380,17 +363,15 @@ function encodeQuestion(ctx: EncodeContext, path: string, q: NotificationQuestio
   return {
     name: 'Notification-Question',
     attributes: attrs(
-      [
+      ctx.attribute(
+        path,
         'Notification-Question-ID',
-        ctx.value(
-          `${path}/@Notification-Question-ID`,
-          'xs:normalizedString',
-          q.notificationQuestionId,
-          true,
-          'notificationQuestionId',
-        ),
-      ],
-      ['Order', ctx.value(`${path}/@Order`, 'xs:nonNegativeInteger', q.order, true, 'order')],
+        'xs:normalizedString',
+        q.notificationQuestionId,
+        true,
+        'notificationQuestionId',
+      ),
+      ctx.attribute(path, 'Order', 'xs:nonNegativeInteger', q.order, true, 'order'),
     ),
     children,
   };

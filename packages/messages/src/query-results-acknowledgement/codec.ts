@@ -122,26 +122,18 @@ function writeMessage(ctx: EncodeContext, v: Partial<QueryResultsAcknowledgement
   const body: OutElement = {
     name: 'Query-Results-Acknowledgement',
     attributes: attrs(
-      ['QRA-UUID', ctx.value(`${BODY}/@QRA-UUID`, 'UUID-Type', v.qraUuid, true, 'qraUuid')],
-      ['QR-UUID', ctx.value(`${BODY}/@QR-UUID`, 'UUID-Type', v.qrUuid, true, 'qrUuid')],
-      [
+      ctx.attribute(BODY, 'QRA-UUID', 'UUID-Type', v.qraUuid, true, 'qraUuid'),
+      ctx.attribute(BODY, 'QR-UUID', 'UUID-Type', v.qrUuid, true, 'qrUuid'),
+      ctx.attribute(
+        BODY,
         'Scheduled-Query-Instance-ID',
-        ctx.value(
-          `${BODY}/@Scheduled-Query-Instance-ID`,
-          'Scheduled-Query-Instance-ID-Type',
-          v.scheduledQueryInstanceId,
-          true,
-          'scheduledQueryInstanceId',
-        ),
-      ],
-      [
-        'Practice-ID',
-        ctx.value(`${BODY}/@Practice-ID`, 'Practice-ID-Type', v.practiceId, true, 'practiceId'),
-      ],
-      [
-        'Issue-Date-Time',
-        ctx.value(`${BODY}/@Issue-Date-Time`, 'Date-Time-Type', v.issueDateTime, true, 'issueDateTime'),
-      ],
+        'Scheduled-Query-Instance-ID-Type',
+        v.scheduledQueryInstanceId,
+        true,
+        'scheduledQueryInstanceId',
+      ),
+      ctx.attribute(BODY, 'Practice-ID', 'Practice-ID-Type', v.practiceId, true, 'practiceId'),
+      ctx.attribute(BODY, 'Issue-Date-Time', 'Date-Time-Type', v.issueDateTime, true, 'issueDateTime'),
       ['Status', status],
     ),
     children: errors.map((e, i): OutElement => {
@@ -149,18 +141,16 @@ function writeMessage(ctx: EncodeContext, v: Partial<QueryResultsAcknowledgement
       return {
         name: 'Error',
         attributes: attrs(
-          ['Code', ctx.value(`${path}/@Code`, 'UC5-Digit-Hexidecimal-Type', e?.code, true, 'code')],
-          ['Title', ctx.value(`${path}/@Title`, 'Description-Attribute-Type', e?.title, true, 'title')],
-          [
+          ctx.attribute(path, 'Code', 'UC5-Digit-Hexidecimal-Type', e?.code, true, 'code'),
+          ctx.attribute(path, 'Title', 'Description-Attribute-Type', e?.title, true, 'title'),
+          ctx.attribute(
+            path,
             'Description',
-            ctx.value(
-              `${path}/@Description`,
-              'Description-Attribute-Type',
-              e?.description,
-              false,
-              'description',
-            ),
-          ],
+            'Description-Attribute-Type',
+            e?.description,
+            false,
+            'description',
+          ),
         ),
       };
     }),

@@ -1,4 +1,4 @@
-import { compact, type DecodeXmlOptions } from '../core/decode-reader.js';
+import { compact, type DecodeXmlOptions, leafText } from '../core/decode-reader.js';
 import {
   attrs,
   type EncodeContext,
@@ -42,9 +42,7 @@ export function decodeRtpCancellation(
       });
       cohortEl.end();
     }
-    const reasonEl = body.child('Reason');
-    const reason = reasonEl?.text('Description-Attribute-Type');
-    reasonEl?.end();
+    const reason = leafText(body.child('Reason'), 'Description-Attribute-Type');
     body.end();
     return compact({
       gpesIVersion,
@@ -116,22 +114,17 @@ function writeMessage(ctx: EncodeContext, v: Partial<RtpCancellation>): OutEleme
   const body: OutElement = {
     name: 'Cancellation',
     attributes: attrs(
-      ['RTPC-UUID', ctx.value(`${BODY}/@RTPC-UUID`, 'UUID-Type', v.rtpcUuid, true, 'rtpcUuid')],
-      ['RTP-UUID', ctx.value(`${BODY}/@RTP-UUID`, 'UUID-Type', v.rtpUuid, true, 'rtpUuid')],
-      [
+      ctx.attribute(BODY, 'RTPC-UUID', 'UUID-Type', v.rtpcUuid, true, 'rtpcUuid'),
+      ctx.attribute(BODY, 'RTP-UUID', 'UUID-Type', v.rtpUuid, true, 'rtpUuid'),
+      ctx.attribute(
+        BODY,
         'Scheduled-Query-Instance-ID',
-        ctx.value(
-          `${BODY}/@Scheduled-Query-Instance-ID`,
-          'Scheduled-Query-Instance-ID-Type',
-          v.scheduledQueryInstanceId,
-          true,
-          'scheduledQueryInstanceId',
-        ),
-      ],
-      [
-        'Issue-Date-Time',
-        ctx.value(`${BODY}/@Issue-Date-Time`, 'Date-Time-Type', v.issueDateTime, true, 'issueDateTime'),
-      ],
+        'Scheduled-Query-Instance-ID-Type',
+        v.scheduledQueryInstanceId,
+        true,
+        'scheduledQueryInstanceId',
+      ),
+      ctx.attribute(BODY, 'Issue-Date-Time', 'Date-Time-Type', v.issueDateTime, true, 'issueDateTime'),
     ),
     children,
   };

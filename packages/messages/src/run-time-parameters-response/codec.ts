@@ -103,26 +103,18 @@ function writeMessage(ctx: EncodeContext, v: Partial<RunTimeParametersResponse>)
     {
       name: 'Scheduled-Query-Instance-ID',
       attributes: attrs(
-        ['RTPR-UUID', ctx.value(`${sqiPath}/@RTPR-UUID`, 'UUID-Type', v.rtprUuid, true, 'rtprUuid')],
-        ['RTP-UUID', ctx.value(`${sqiPath}/@RTP-UUID`, 'UUID-Type', v.rtpUuid, true, 'rtpUuid')],
-        [
-          'Issue-Date-Time',
-          ctx.value(`${sqiPath}/@Issue-Date-Time`, 'Date-Time-Type', v.issueDateTime, true, 'issueDateTime'),
-        ],
-        [
-          'Query-Name',
-          ctx.value(`${sqiPath}/@Query-Name`, 'Description-Attribute-Type', v.queryName, false, 'queryName'),
-        ],
-        [
+        ctx.attribute(sqiPath, 'RTPR-UUID', 'UUID-Type', v.rtprUuid, true, 'rtprUuid'),
+        ctx.attribute(sqiPath, 'RTP-UUID', 'UUID-Type', v.rtpUuid, true, 'rtpUuid'),
+        ctx.attribute(sqiPath, 'Issue-Date-Time', 'Date-Time-Type', v.issueDateTime, true, 'issueDateTime'),
+        ctx.attribute(sqiPath, 'Query-Name', 'Description-Attribute-Type', v.queryName, false, 'queryName'),
+        ctx.attribute(
+          sqiPath,
           'Query-Description',
-          ctx.value(
-            `${sqiPath}/@Query-Description`,
-            'Description-Attribute-Type',
-            v.queryDescription,
-            false,
-            'queryDescription',
-          ),
-        ],
+          'Description-Attribute-Type',
+          v.queryDescription,
+          false,
+          'queryDescription',
+        ),
       ),
       text: ctx.value(
         sqiPath,
@@ -140,36 +132,30 @@ function writeMessage(ctx: EncodeContext, v: Partial<RunTimeParametersResponse>)
         return {
           name: 'Practice-ID',
           attributes: attrs(
-            [
+            ctx.attribute(
+              path,
               'GPET-Q-SQI-Authentication-Signature',
-              ctx.value(
-                `${path}/@GPET-Q-SQI-Authentication-Signature`,
-                'UUID-Type',
-                p?.gpetQSqiAuthenticationSignature,
-                true,
-                'gpetQSqiAuthenticationSignature',
-              ),
-            ],
-            [
+              'UUID-Type',
+              p?.gpetQSqiAuthenticationSignature,
+              true,
+              'gpetQSqiAuthenticationSignature',
+            ),
+            ctx.attribute(
+              path,
               'GPET-E-SQI-Authentication-Signature',
-              ctx.value(
-                `${path}/@GPET-E-SQI-Authentication-Signature`,
-                'UUID-Type',
-                p?.gpetESqiAuthenticationSignature,
-                false,
-                'gpetESqiAuthenticationSignature',
-              ),
-            ],
-            [
+              'UUID-Type',
+              p?.gpetESqiAuthenticationSignature,
+              false,
+              'gpetESqiAuthenticationSignature',
+            ),
+            ctx.attribute(
+              path,
               'RTP-Response-ID',
-              ctx.value(
-                `${path}/@RTP-Response-ID`,
-                'UC5-Digit-Hexidecimal-Type',
-                p?.rtpResponseId,
-                true,
-                'rtpResponseId',
-              ),
-            ],
+              'UC5-Digit-Hexidecimal-Type',
+              p?.rtpResponseId,
+              true,
+              'rtpResponseId',
+            ),
           ),
           text: ctx.value(path, 'Practice-ID-Type', p?.practiceId, true, 'practiceId'),
         };

@@ -1,5 +1,5 @@
 import { joinMultiValue, splitMultiValue } from '../core/data-types.js';
-import { compact, type DecodeXmlOptions, type ElementReader } from '../core/decode-reader.js';
+import { compact, type DecodeXmlOptions, type ElementReader, leafText } from '../core/decode-reader.js';
 import {
   attrs,
   type EncodeContext,
@@ -76,9 +76,9 @@ function readBody(r: ElementReader): Omit<RunTimeParameters, 'gpesIVersion'> {
   }
   domain?.end();
 
-  const executionDate = leaf(r.child('Execution-Date'), 'xs:date');
-  const cutoffDate = leaf(r.child('Cutoff-Date'), 'xs:date');
-  const interimDate = leaf(r.optional('Interim-Date'), 'xs:date');
+  const executionDate = leafText(r.child('Execution-Date'), 'xs:date');
+  const cutoffDate = leafText(r.child('Cutoff-Date'), 'xs:date');
+  const interimDate = leafText(r.optional('Interim-Date'), 'xs:date');
   const qp = r.child('Query-Priority');
   const queryPriority = qp?.numberText('Query-Priority-Type');
   qp?.end();
@@ -121,7 +121,7 @@ function readBody(r: ElementReader): Omit<RunTimeParameters, 'gpesIVersion'> {
   const sd = r.child('Show-Descriptions');
   const showDescriptions = sd?.booleanText('YesNo-Type');
   sd?.end();
-  const dtsReturnAddress = leaf(r.child('DTS-Return-Address'), 'xs:string');
+  const dtsReturnAddress = leafText(r.child('DTS-Return-Address'), 'xs:string');
   r.end();
 
   return compact({
@@ -146,13 +146,6 @@ function readBody(r: ElementReader): Omit<RunTimeParameters, 'gpesIVersion'> {
   }) as Omit<RunTimeParameters, 'gpesIVersion'>;
 }
 
-function leaf(r: ElementReader | undefined, type: Parameters<ElementReader['text']>[0]): string | undefined {
-  if (!r) return undefined;
-  const v = r.text(type);
-  r.end();
-  return v;
-}
-
 function readParticipation(r: ElementReader): PatientParticipation {
   const flag = (name: string): boolean | undefined => {
     const e = r.child(name);
@@ -164,10 +157,10 @@ function readParticipation(r: ElementReader): PatientParticipation {
   const ncrsPatientSealing = flag('NCRS-Patient-Sealing');
   const ncrsPdsSFlagging = flag('NCRS-PDS-S-Flagging');
   const exclusionCodeStrings = r.many('Exclusion-Code-String', 0, Number.POSITIVE_INFINITY).map((e) => {
-    const codeSchemeId = leaf(e.child('CodeSchemeID'), 'Oid-Type');
+    const codeSchemeId = leafText(e.child('CodeSchemeID'), 'Oid-Type');
     const codeValues = e.many('CodeValue', 1, Number.POSITIVE_INFINITY).map((cv): CodeValue => {
-      const code = leaf(cv.child('Code'), 'xs:string');
-      const displayName = leaf(cv.optional('DisplayName'), 'xs:string');
+      const code = leafText(cv.child('Code'), 'xs:string');
+      const displayName = leafText(cv.optional('DisplayName'), 'xs:string');
       const inc = cv.child('IncludeChildren');
       const includeChildren = inc?.booleanText('xs:boolean');
       inc?.end();
@@ -202,26 +195,18 @@ function writeMessage(ctx: EncodeContext, v: Partial<RunTimeParameters>): OutEle
   children.push({
     name: 'Scheduled-Query-Instance-ID',
     attributes: attrs(
-      ['RTP-UUID', ctx.value(`${sqiPath}/@RTP-UUID`, 'UUID-Type', v.rtpUuid, true, 'rtpUuid')],
-      [
-        'Issue-Date-Time',
-        ctx.value(`${sqiPath}/@Issue-Date-Time`, 'Date-Time-Type', v.issueDateTime, true, 'issueDateTime'),
-      ],
-      ['RTP-ReIssue', yesNo(ctx, `${sqiPath}/@RTP-ReIssue`, v.rtpReIssue, 'rtpReIssue')],
-      [
-        'Query-Name',
-        ctx.value(`${sqiPath}/@Query-Name`, 'Description-Attribute-Type', v.queryName, false, 'queryName'),
-      ],
-      [
+      ctx.attribute(sqiPath, 'RTP-UUID', 'UUID-Type', v.rtpUuid, true, 'rtpUuid'),
+      ctx.attribute(sqiPath, 'Issue-Date-Time', 'Date-Time-Type', v.issueDateTime, true, 'issueDateTime'),
+      ['RTP-ReIssue', ctx.boolean(`${sqiPath}/@RTP-ReIssue`, 'YesNo-Type', v.rtpReIssue, 'rtpReIssue')],
+      ctx.attribute(sqiPath, 'Query-Name', 'Description-Attribute-Type', v.queryName, false, 'queryName'),
+      ctx.attribute(
+        sqiPath,
         'Query-Description',
-        ctx.value(
-          `${sqiPath}/@Query-Description`,
-          'Description-Attribute-Type',
-          v.queryDescription,
-          false,
-          'queryDescription',
-        ),
-      ],
+        'Description-Attribute-Type',
+        v.queryDescription,
+        false,
+        'queryDescription',
+      ),
     ),
     text: ctx.value(
       sqiPath,
@@ -278,16 +263,16 @@ function writeMessage(ctx: EncodeContext, v: Partial<RunTimeParameters>): OutEle
       const path = indexed(`${RTP}/GP-Practice-Cohort`, 'Practice-ID', i, cohort.length);
       return {
         name: 'Practice-ID',
-        attributes: attrs([
-          'GPET-Q-SQI-Authentication-Signature',
-          ctx.value(
-            `${path}/@GPET-Q-SQI-Authentication-Signature`,
+        attributes: attrs(
+          ctx.attribute(
+            path,
+            'GPET-Q-SQI-Authentication-Signature',
             'UUID-Type',
             p?.gpetQSqiAuthenticationSignature,
             true,
             'gpetQSqiAuthenticationSignature',
           ),
-        ]),
+        ),
         text: ctx.value(path, 'Practice-ID-Type', p?.practiceId, true, 'practiceId'),
       };
     }),
@@ -317,17 +302,15 @@ function writeMessage(ctx: EncodeContext, v: Partial<RunTimeParameters>): OutEle
         return {
           name: 'Substitution-Value',
           attributes: attrs(
-            ['AID', ctx.value(`${path}/@AID`, 'UUID-Type', s?.aid, true, 'aid')],
-            [
+            ctx.attribute(path, 'AID', 'UUID-Type', s?.aid, true, 'aid'),
+            ctx.attribute(
+              path,
               'Description',
-              ctx.value(
-                `${path}/@Description`,
-                'Description-Attribute-Type',
-                s?.description,
-                false,
-                'description',
-              ),
-            ],
+              'Description-Attribute-Type',
+              s?.description,
+              false,
+              'description',
+            ),
           ),
           text: text ?? '',
         };
@@ -337,27 +320,11 @@ function writeMessage(ctx: EncodeContext, v: Partial<RunTimeParameters>): OutEle
   children.push({
     name: 'Show-Descriptions',
     attributes: [],
-    text: yesNo(ctx, `${RTP}/Show-Descriptions`, v.showDescriptions, 'showDescriptions') ?? '',
+    text: ctx.boolean(`${RTP}/Show-Descriptions`, 'YesNo-Type', v.showDescriptions, 'showDescriptions') ?? '',
   });
   leafOut('DTS-Return-Address', 'xs:string', v.dtsReturnAddress, true, 'dtsReturnAddress');
 
   return [{ name: 'Run-Time-Parameters', attributes: [], children }];
-}
-
-function yesNo(ctx: EncodeContext, path: string, b: unknown, what: string): string | undefined {
-  if (typeof b === 'boolean') return b ? 'Y' : 'N';
-  ctx.add(
-    path,
-    b === undefined ? (path.includes('/@') ? 'MISSING_ATTRIBUTE' : 'MISSING_ELEMENT') : 'INVALID_VALUE',
-    `${what} must be a boolean`,
-  );
-  return undefined;
-}
-
-function xsBool(ctx: EncodeContext, path: string, b: unknown, what: string): string {
-  if (typeof b === 'boolean') return b ? 'true' : 'false';
-  ctx.add(path, b === undefined ? 'MISSING_ELEMENT' : 'INVALID_VALUE', `${what} must be a boolean`);
-  return '';
 }
 
 function encodeParticipation(ctx: EncodeContext, pp: PatientParticipation | undefined): OutElement {
@@ -374,9 +341,9 @@ function encodeParticipation(ctx: EncodeContext, pp: PatientParticipation | unde
       {
         name: 'NCRS-Detailed-Care-Record-Sharing',
         attributes: [],
-        text: xsBool(
-          ctx,
+        text: ctx.boolean(
           `${base}/NCRS-Detailed-Care-Record-Sharing`,
+          'xs:boolean',
           pp.ncrsDetailedCareRecordSharing,
           'ncrsDetailedCareRecordSharing',
         ),
@@ -384,12 +351,22 @@ function encodeParticipation(ctx: EncodeContext, pp: PatientParticipation | unde
       {
         name: 'NCRS-Patient-Sealing',
         attributes: [],
-        text: xsBool(ctx, `${base}/NCRS-Patient-Sealing`, pp.ncrsPatientSealing, 'ncrsPatientSealing'),
+        text: ctx.boolean(
+          `${base}/NCRS-Patient-Sealing`,
+          'xs:boolean',
+          pp.ncrsPatientSealing,
+          'ncrsPatientSealing',
+        ),
       },
       {
         name: 'NCRS-PDS-S-Flagging',
         attributes: [],
-        text: xsBool(ctx, `${base}/NCRS-PDS-S-Flagging`, pp.ncrsPdsSFlagging, 'ncrsPdsSFlagging'),
+        text: ctx.boolean(
+          `${base}/NCRS-PDS-S-Flagging`,
+          'xs:boolean',
+          pp.ncrsPdsSFlagging,
+          'ncrsPdsSFlagging',
+        ),
       },
       ...list.map((e, i): OutElement => {
         const path = indexed(base, 'Exclusion-Code-String', i, list.length);
@@ -428,7 +405,12 @@ function encodeParticipation(ctx: EncodeContext, pp: PatientParticipation | unde
                   {
                     name: 'IncludeChildren',
                     attributes: [],
-                    text: xsBool(ctx, `${cvPath}/IncludeChildren`, cv?.includeChildren, 'includeChildren'),
+                    text: ctx.boolean(
+                      `${cvPath}/IncludeChildren`,
+                      'xs:boolean',
+                      cv?.includeChildren,
+                      'includeChildren',
+                    ),
                   },
                 ],
               };
