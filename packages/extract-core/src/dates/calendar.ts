@@ -7,13 +7,14 @@ import type { MonthArithmetic } from '../spec/model.js';
 /** A calendar date as days since 1970-01-01. */
 export type DayNumber = number;
 
-function isLeap(y: number): boolean {
+/** Whether `y` is a leap year (proleptic Gregorian). */
+export function isLeapYear(y: number): boolean {
   return (y % 4 === 0 && y % 100 !== 0) || y % 400 === 0;
 }
 
 /** Days in month `m` (1-12) of year `y`. */
 export function daysInMonth(y: number, m: number): number {
-  if (m === 2) return isLeap(y) ? 29 : 28;
+  if (m === 2) return isLeapYear(y) ? 29 : 28;
   return m === 4 || m === 6 || m === 9 || m === 11 ? 30 : 31;
 }
 

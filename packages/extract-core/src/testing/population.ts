@@ -1,13 +1,7 @@
+import { addYears, fromCivil, isLeapYear, parseIsoDate, toCivil } from '../dates/calendar.js';
 import type { CalendarDate, JournalEntry, Patient, PatientRecord, Registration } from '../record.js';
 import { SNOMED_CT_OID } from '../record.js';
-import {
-  addYears,
-  civilFromDays,
-  DateFormatter,
-  daysFromCivil,
-  isLeapYear,
-  parseIsoDate,
-} from './calendar.js';
+import { DateFormatter } from './calendar.js';
 import {
   CTV3_OID,
   DM_COD_CODES,
@@ -160,8 +154,8 @@ function createContext(options: GeneratePopulationOptions): Context {
   if (!Number.isFinite(diabetesPrevalence) || diabetesPrevalence < 0 || diabetesPrevalence > 0.5) {
     throw new RangeError('diabetesPrevalence must be a number between 0 and 0.5');
   }
-  const ref = typeof options.referenceDate === 'string' ? parseIsoDate(options.referenceDate) : undefined;
-  if (ref === undefined) throw new RangeError('referenceDate must be a valid YYYY-MM-DD date');
+  const ref = parseIsoDate(options.referenceDate);
+  if (ref === null) throw new RangeError('referenceDate must be a valid YYYY-MM-DD date');
   if (typeof options.seed !== 'number' && typeof options.seed !== 'string') {
     throw new RangeError('seed must be a number or a string');
   }
@@ -247,18 +241,18 @@ function dateOfBirth(ctx: Context, rng: Prng, age: number): number | undefined {
   const R = ctx.ref;
   const u = rng.next();
   // Boundary cases the DM register turns on: the 17th birthday a day or two either side of the reference date.
-  if (u < 0.01) return addYears(R, -17) + rng.between(-2, 2);
+  if (u < 0.01) return addYears(R, -17, 'clamp') + rng.between(-2, 2);
   if (u < 0.012) {
     // A 29 February birthday (P13), in a leap year up to 100 years back.
-    const { year } = civilFromDays(R);
+    const [year] = toCivil(R);
     let y = year - 1 - rng.int(100);
     while (!isLeapYear(y)) y--;
-    return daysFromCivil(y, 2, 29);
+    return fromCivil(y, 2, 29);
   }
   if (ctx.realistic && u < 0.014) return undefined;
   if (ctx.realistic && u < 0.015) return R + rng.between(1, 400);
   // Exactly `age` full years on the reference date.
-  return addYears(R, -age) - rng.int(YEAR);
+  return addYears(R, -age, 'clamp') - rng.int(YEAR);
 }
 
 function buildRegistrations(
