@@ -20,6 +20,17 @@ export type ReadSpecXmlResult =
   | { readonly ok: false; readonly issues: readonly SpecIssue[] };
 
 const ROOT = '/QuerySpecification';
+/** The top-level sections, in the one order the format allows. */
+const TOP_ORDER: readonly string[] = [
+  'Source',
+  'Policies',
+  'Participation',
+  'Parameters',
+  'Clusters',
+  'Fields',
+  'Populations',
+  'Outputs',
+];
 
 class Reader {
   readonly issues: SpecIssue[] = [];
@@ -93,31 +104,14 @@ export function readSpecXml(xml: string): ReadSpecXmlResult {
   }
   if (root.attrs.formatVersion !== '1') r.bad(`${ROOT}/@formatVersion`, 'formatVersion must be "1"');
   const id = r.need(root, ROOT, 'id');
-  const top = r.kids(root, ROOT, [
-    'Source',
-    'Policies',
-    'Participation',
-    'Parameters',
-    'Clusters',
-    'Fields',
-    'Populations',
-    'Outputs',
-  ]);
-  const order = [
-    'Source',
-    'Policies',
-    'Participation',
-    'Parameters',
-    'Clusters',
-    'Fields',
-    'Populations',
-    'Outputs',
-  ];
+  const top = r.kids(root, ROOT, TOP_ORDER);
   for (let i = 1; i < top.length; i++) {
-    if (order.indexOf((top[i] as XmlElement).name) <= order.indexOf((top[i - 1] as XmlElement).name)) {
+    if (
+      TOP_ORDER.indexOf((top[i] as XmlElement).name) <= TOP_ORDER.indexOf((top[i - 1] as XmlElement).name)
+    ) {
       r.bad(
         `${ROOT}/${(top[i] as XmlElement).name}`,
-        `elements must appear once each, in the order ${order.join(', ')}`,
+        `elements must appear once each, in the order ${TOP_ORDER.join(', ')}`,
       );
       break;
     }
