@@ -43,11 +43,13 @@ async function orchestrate() {
       const order = round % 2 === 0 ? ['baseline', 'client', 'raw'] : ['client', 'baseline', 'raw'];
       for (const arm of order) {
         const url = ARMS[arm].server === 'mesh' ? urls.meshUrl : urls.plainUrl;
+        const serverCpu = await serverCpuSeconds(servers);
         const result = await child(arm, sizeMiB, url);
         if (!result) {
           failed = true;
           break;
         }
+        result.serverCpuSeconds = (await serverCpuSeconds(servers)) - serverCpu;
         best[arm] = keepBest(best[arm], result);
         if (ARMS[arm].server === 'mesh') {
           // Frees the stored message, so the server's memory does not grow over the rounds.
@@ -64,6 +66,12 @@ async function orchestrate() {
     }
     report(sizeMiB, best, rounds);
   }
+}
+
+async function serverCpuSeconds(servers) {
+  servers.send('cpu');
+  const [answer] = await once(servers, 'message');
+  return answer.cpuSeconds;
 }
 
 /** The fastest round counts (the one least disturbed by other load); the peak RSS is the highest of all rounds. */
@@ -119,7 +127,7 @@ function report(sizeMiB, { client, baseline, raw }, rounds) {
     })}`,
   );
   const detail = (arm) =>
-    `wall ${r(arm.seconds)} s (upload ${r(arm.uploadSeconds)} s, download+ack ${r(arm.downloadSeconds)} s), CPU ${r(arm.cpuSeconds)} s, peak RSS ${r(arm.peakRssMiB)} MiB`;
+    `wall ${r(arm.seconds)} s (upload ${r(arm.uploadSeconds)} s, download+ack ${r(arm.downloadSeconds)} s), CPU ${r(arm.cpuSeconds)} s (servers' process ${r(arm.serverCpuSeconds)} s), peak RSS ${r(arm.peakRssMiB)} MiB`;
   console.log(`DETAIL ${sizeMiB} MiB client:   ${detail(client)}`);
   console.log(`DETAIL ${sizeMiB} MiB baseline: ${detail(baseline)}`);
   console.log(`DETAIL ${sizeMiB} MiB raw:      ${detail(raw)}`);

@@ -45,10 +45,15 @@ const address = plain.address();
 process.stdout.write(
   `${JSON.stringify({ meshUrl: fake.url, plainUrl: `http://127.0.0.1:${address.port}` })}\n`,
 );
-process.on('message', async (message) => {
+process.on('message', (message) => {
   if (message === 'reset') {
     fake.reset();
     process.send?.('reset-done');
+  }
+  // This process's CPU time so far, so that the orchestrator can tell the server's share of each arm.
+  if (message === 'cpu') {
+    const { user, system } = process.cpuUsage();
+    process.send?.({ cpuSeconds: (user + system) / 1e6 });
   }
 });
 process.on('disconnect', async () => {
