@@ -19,34 +19,15 @@ import { fileURLToPath } from 'node:url';
 import type { QrRecord, QueryResultsHeader } from '@gpes/messages';
 import { decodeQueryResultsStream, encodeQueryResults } from '@gpes/messages';
 import { SaxesParser } from 'saxes';
+import { SYNTHETIC_QR_HEADER } from '../test/support/query-results.js';
 
 const TARGET_BYTES = Number(process.env.QR_BENCH_MB ?? 200) * 1024 * 1024;
 const MIB = 1024 * 1024;
 
 const header: QueryResultsHeader = {
-  gpesIVersion: '6.0',
-  qrMessageVersion: '0.2',
-  qrUuid: '0F3C2B1A-1111-4222-8333-944455556666',
-  scheduledQueryInstanceId: 'A00151-202003310000-R',
-  rtpUuid: '1A2B3C4D-0000-4000-8000-000000000001',
-  practiceId: 'T00001',
-  gpetQSqiAuthenticationSignature: '2B3C4D5E-0000-4000-8000-000000000002',
+  ...SYNTHETIC_QR_HEADER,
   gpetESqiAuthenticationSignature: '3C4D5E6F-0000-4000-8000-000000000003',
-  issueDateTime: '2020-03-25T10:04:45',
   queryName: 'Synthetic benchmark',
-  manifest: {
-    gpetEExecutableVersion: '1.0',
-    gpSystemIdentifier: '001.001.483.000',
-    terminologyIdentifiers: [
-      {
-        codeSchemeId: '2.16.840.1.113883.2.1.3.2.4.15',
-        terminologyName: 'SNOMED-CT',
-        terminologyRelease: '',
-      },
-    ],
-    rtpTranslationStatistics: { startDateTime: '2020-03-25T10:04:45', endDateTime: '2020-03-25T10:04:45' },
-    queryExecutionStatistics: { startDateTime: '2020-03-25T10:04:45', endDateTime: '2020-03-25T10:04:46' },
-  },
 };
 
 /** Deterministic PRNG (mulberry32): the same document on every run. */
