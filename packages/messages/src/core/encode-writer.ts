@@ -106,6 +106,16 @@ export class EncodeContext {
     return undefined;
   }
 
+  /**
+   * The list to write (`[]` when `raw` is not an array), after a MISSING_ELEMENT issue with `message` when it is
+   * empty: the schema's `minOccurs="1"`.
+   */
+  atLeastOne<T>(raw: readonly T[] | null | undefined, path: string, message: string): readonly T[] {
+    const list = Array.isArray(raw) ? raw : [];
+    if (list.length === 0) this.add(path, 'MISSING_ELEMENT', message);
+    return list;
+  }
+
   /** `[name, value]` for {@link attrs}: the attribute `name` of the element at `path`, checked as {@link value}. */
   attribute(
     path: string,

@@ -136,10 +136,12 @@ export function encodeEQNotificationMessage(value: EQNotificationMessage, option
 
 /** The root's children; every value checked on `ctx`. */
 function writeMessage(ctx: EncodeContext, v: Partial<EQNotificationMessage>): OutElement[] {
-  const list = Array.isArray(v.notifications) ? v.notifications : [];
   const base = `/${MESSAGE.root.name}`;
-  if (list.length === 0)
-    ctx.add(`${base}/E-Q-Notification`, 'MISSING_ELEMENT', 'notifications needs at least one');
+  const list = ctx.atLeastOne(
+    v.notifications,
+    `${base}/E-Q-Notification`,
+    'notifications needs at least one',
+  );
   const children = list.map((n, i) =>
     encodeNotification(ctx, indexed(base, 'E-Q-Notification', i, list.length), n),
   );
@@ -170,14 +172,11 @@ function encodeNotification(ctx: EncodeContext, path: string, n: EQNotification)
     true,
     'gpSystemIdentifier',
   );
-  const terms = Array.isArray(n?.terminologyIdentifiers) ? n.terminologyIdentifiers : [];
-  if (terms.length === 0) {
-    ctx.add(
-      `${path}/Terminology-Identifiers`,
-      'MISSING_ELEMENT',
-      'terminologyIdentifiers needs at least one',
-    );
-  }
+  const terms = ctx.atLeastOne(
+    n?.terminologyIdentifiers,
+    `${path}/Terminology-Identifiers`,
+    'terminologyIdentifiers needs at least one',
+  );
   terms.forEach((t, i) => {
     const tPath = indexed(path, 'Terminology-Identifiers', i, terms.length);
     children.push({
@@ -253,15 +252,12 @@ function encodeNotification(ctx: EncodeContext, path: string, n: EQNotification)
         'eventDescription',
       );
       if (desc !== undefined) ed.push({ name: 'Event-Description', attributes: [], text: desc });
-      const support = Array.isArray(n.dataModelAttributeSupport) ? n.dataModelAttributeSupport : [];
       const srdPath = `${pPath}/System-Reference-Data`;
-      if (support.length === 0) {
-        ctx.add(
-          `${srdPath}/Data-Model-Attribute-Support`,
-          'MISSING_ELEMENT',
-          'dataModelAttributeSupport needs at least one',
-        );
-      }
+      const support = ctx.atLeastOne(
+        n.dataModelAttributeSupport,
+        `${srdPath}/Data-Model-Attribute-Support`,
+        'dataModelAttributeSupport needs at least one',
+      );
       children.push({
         name: type,
         attributes: [],
@@ -291,10 +287,11 @@ function encodeNotification(ctx: EncodeContext, path: string, n: EQNotification)
         ],
       });
     } else {
-      const responses = Array.isArray(n.responses) ? n.responses : [];
-      if (responses.length === 0) {
-        ctx.add(`${pPath}/Notification-Response`, 'MISSING_ELEMENT', 'responses needs at least one');
-      }
+      const responses = ctx.atLeastOne(
+        n.responses,
+        `${pPath}/Notification-Response`,
+        'responses needs at least one',
+      );
       children.push({
         name: type,
         attributes: [],

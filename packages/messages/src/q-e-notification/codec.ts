@@ -201,10 +201,12 @@ export function encodeQENotificationMessage(value: QENotificationMessage, option
 
 /** The root's children; every value checked on `ctx`. */
 function writeMessage(ctx: EncodeContext, v: Partial<QENotificationMessage>): OutElement[] {
-  const list = Array.isArray(v.notifications) ? v.notifications : [];
   const base = `/${MESSAGE.root.name}`;
-  if (list.length === 0)
-    ctx.add(`${base}/Q-E-Notification`, 'MISSING_ELEMENT', 'notifications needs at least one');
+  const list = ctx.atLeastOne(
+    v.notifications,
+    `${base}/Q-E-Notification`,
+    'notifications needs at least one',
+  );
   const children = list.map((n, i) =>
     encodeNotification(ctx, indexed(base, 'Q-E-Notification', i, list.length), n),
   );
@@ -283,14 +285,11 @@ function encodePayload(ctx: EncodeContext, path: string, p: NotificationPayload 
     ctx.add(path, 'MISSING_ELEMENT', 'payload is required for Stage 1 and Stage 2 notifications');
     return { name: 'Notification-Payload', attributes: [] };
   }
-  const items = Array.isArray(p.items) ? p.items : [];
-  if (items.length === 0) {
-    ctx.add(
-      `${path}/Notification-Question`,
-      'MISSING_ELEMENT',
-      'payload.items needs at least one question or narrative',
-    );
-  }
+  const items = ctx.atLeastOne(
+    p.items,
+    `${path}/Notification-Question`,
+    'payload.items needs at least one question or narrative',
+  );
   const titlePath = `${path}/Notification-Title`;
   const children: OutElement[] = [
     formatted(ctx, titlePath, 'Notification-Title', p.title, [
@@ -339,9 +338,11 @@ function encodeQuestion(ctx: EncodeContext, path: string, q: NotificationQuestio
       },
     ];
   } else if (av?.kind === 'values') {
-    const values = Array.isArray(av.values) ? av.values : [];
-    if (values.length === 0)
-      ctx.add(`${avPath}/Value`, 'MISSING_ELEMENT', 'allowedValues.values needs at least one value');
+    const values = ctx.atLeastOne(
+      av.values,
+      `${avPath}/Value`,
+      'allowedValues.values needs at least one value',
+    );
     avChildren = values.map((val, k) => {
       const vPath = indexed(avPath, 'Value', k, values.length);
       return {

@@ -79,14 +79,11 @@ export function encodeRtpCancellation(value: RtpCancellation, options?: EncodeOp
 function writeMessage(ctx: EncodeContext, v: Partial<RtpCancellation>): OutElement[] {
   const children: OutElement[] = [];
   if (v.gpPracticeCohort !== undefined) {
-    const list = Array.isArray(v.gpPracticeCohort) ? v.gpPracticeCohort : [];
-    if (list.length === 0) {
-      ctx.add(
-        `${BODY}/GP-Practice-Cohort/Practice-ID`,
-        'MISSING_ELEMENT',
-        'gpPracticeCohort, when given, needs at least one practice',
-      );
-    }
+    const list = ctx.atLeastOne(
+      v.gpPracticeCohort,
+      `${BODY}/GP-Practice-Cohort/Practice-ID`,
+      'gpPracticeCohort, when given, needs at least one practice',
+    );
     children.push({
       name: 'GP-Practice-Cohort',
       attributes: [],

@@ -91,14 +91,11 @@ export function encodeRunTimeParametersResponse(
 /** The root's children; every value checked on `ctx`. */
 function writeMessage(ctx: EncodeContext, v: Partial<RunTimeParametersResponse>): OutElement[] {
   const sqiPath = `${BODY}/Scheduled-Query-Instance-ID`;
-  const cohort = Array.isArray(v.gpPracticeCohort) ? v.gpPracticeCohort : [];
-  if (cohort.length === 0) {
-    ctx.add(
-      `${BODY}/GP-Practice-Cohort/Practice-ID`,
-      'MISSING_ELEMENT',
-      'gpPracticeCohort needs at least one practice',
-    );
-  }
+  const cohort = ctx.atLeastOne(
+    v.gpPracticeCohort,
+    `${BODY}/GP-Practice-Cohort/Practice-ID`,
+    'gpPracticeCohort needs at least one practice',
+  );
   const children: OutElement[] = [
     {
       name: 'Scheduled-Query-Instance-ID',

@@ -248,14 +248,11 @@ function writeMessage(ctx: EncodeContext, v: Partial<RunTimeParameters>): OutEle
   leafOut('Query-Priority', 'Query-Priority-Type', v.queryPriority, true, 'queryPriority');
   leafOut('QR-Retention-Period', 'xs:nonNegativeInteger', v.qrRetentionPeriod, true, 'qrRetentionPeriod');
 
-  const cohort = Array.isArray(v.gpPracticeCohort) ? v.gpPracticeCohort : [];
-  if (cohort.length === 0) {
-    ctx.add(
-      `${RTP}/GP-Practice-Cohort/Practice-ID`,
-      'MISSING_ELEMENT',
-      'gpPracticeCohort needs at least one practice',
-    );
-  }
+  const cohort = ctx.atLeastOne(
+    v.gpPracticeCohort,
+    `${RTP}/GP-Practice-Cohort/Practice-ID`,
+    'gpPracticeCohort needs at least one practice',
+  );
   children.push({
     name: 'GP-Practice-Cohort',
     attributes: [],
@@ -280,14 +277,11 @@ function writeMessage(ctx: EncodeContext, v: Partial<RunTimeParameters>): OutEle
   children.push(encodeParticipation(ctx, v.patientParticipation));
 
   if (v.querySetVariables !== undefined) {
-    const list = Array.isArray(v.querySetVariables) ? v.querySetVariables : [];
-    if (list.length === 0) {
-      ctx.add(
-        `${RTP}/Query-Set-Variables/Substitution-Value`,
-        'MISSING_ELEMENT',
-        'querySetVariables, when given, needs at least one value',
-      );
-    }
+    const list = ctx.atLeastOne(
+      v.querySetVariables,
+      `${RTP}/Query-Set-Variables/Substitution-Value`,
+      'querySetVariables, when given, needs at least one value',
+    );
     children.push({
       name: 'Query-Set-Variables',
       attributes: [],
@@ -370,9 +364,11 @@ function encodeParticipation(ctx: EncodeContext, pp: PatientParticipation | unde
       },
       ...list.map((e, i): OutElement => {
         const path = indexed(base, 'Exclusion-Code-String', i, list.length);
-        const cvs: readonly CodeValue[] = Array.isArray(e?.codeValues) ? e.codeValues : [];
-        if (cvs.length === 0)
-          ctx.add(`${path}/CodeValue`, 'MISSING_ELEMENT', 'codeValues needs at least one code');
+        const cvs: readonly CodeValue[] = ctx.atLeastOne(
+          e?.codeValues,
+          `${path}/CodeValue`,
+          'codeValues needs at least one code',
+        );
         return {
           name: 'Exclusion-Code-String',
           attributes: [],
