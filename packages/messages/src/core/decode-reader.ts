@@ -3,7 +3,7 @@
  * walks its tree with an {@link ElementReader} in schema order; whatever it did not consume becomes an issue.
  */
 import { checkValue, type DataTypeName, parseXsBoolean } from './data-types.js';
-import type { DecodeIssue, DecodeIssueCode, DecodeOptions, DecodeResult } from './issues.js';
+import { type DecodeOptions, type DecodeResult, IssueCollector } from './issues.js';
 import type { XmlLimits } from './xml/limits.js';
 import { parseXmlDocument, type XmlElement } from './xml/tree.js';
 
@@ -13,26 +13,8 @@ export interface DecodeXmlOptions extends DecodeOptions {
   readonly limits?: XmlLimits;
 }
 
-/** Collects issues; the only place values may enter an issue, and only when the caller opted in. */
-export class DecodeContext {
-  readonly issues: DecodeIssue[] = [];
-  constructor(readonly includeValues: boolean) {}
-
-  add(path: string, code: DecodeIssueCode, message: string, expected?: string, value?: string): void {
-    const base: { path: string; code: DecodeIssueCode; message: string; expected?: string; value?: string } =
-      {
-        path,
-        code,
-        message,
-      };
-    if (expected !== undefined) base.expected = expected;
-    if (value !== undefined && this.includeValues) {
-      base.value = value;
-      base.message = `${message} (value: ${JSON.stringify(value)})`;
-    }
-    this.issues.push(base);
-  }
-
+/** Decode issues, plus checking lexical values against their data types. */
+export class DecodeContext extends IssueCollector {
   /** Checks a lexical value; returns the normalised value or `undefined` after recording an issue. */
   check(path: string, type: DataTypeName, raw: string, what: string): string | undefined {
     const r = checkValue(type, raw);

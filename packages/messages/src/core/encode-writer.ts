@@ -8,7 +8,7 @@
  * easier to guarantee in 40 lines than through a builder's options.
  */
 import { checkValue, type DataTypeName } from './data-types.js';
-import { type DecodeIssue, type DecodeIssueCode, MessageDecodeError } from './issues.js';
+import { IssueCollector, MessageDecodeError } from './issues.js';
 
 /** Options of every encoder. */
 export interface EncodeOptions {
@@ -49,25 +49,7 @@ export function hasNonXmlChar(text: string): boolean {
 }
 
 /** Collects encode issues, with the same codes and paths as decoding. */
-export class EncodeContext {
-  readonly issues: DecodeIssue[] = [];
-  constructor(private readonly includeValues: boolean) {}
-
-  add(path: string, code: DecodeIssueCode, message: string, expected?: string, value?: string): void {
-    const issue: { path: string; code: DecodeIssueCode; message: string; expected?: string; value?: string } =
-      {
-        path,
-        code,
-        message,
-      };
-    if (expected !== undefined) issue.expected = expected;
-    if (value !== undefined && this.includeValues) {
-      issue.value = value;
-      issue.message = `${message} (value: ${JSON.stringify(value)})`;
-    }
-    this.issues.push(issue);
-  }
-
+export class EncodeContext extends IssueCollector {
   /**
    * Checks a value for output. `undefined` for a required value is a MISSING_* issue; the returned string is the
    * value as it will be written (UUIDs upper-cased).

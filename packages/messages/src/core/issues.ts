@@ -69,6 +69,30 @@ export interface DecodeOptions {
   readonly includeValues?: boolean;
 }
 
+/**
+ * Collects issues for one decode or encode pass: the only place values may enter an issue, and only when the
+ * caller opted in.
+ */
+export class IssueCollector {
+  readonly issues: DecodeIssue[] = [];
+  constructor(readonly includeValues: boolean) {}
+
+  add(path: string, code: DecodeIssueCode, message: string, expected?: string, value?: string): void {
+    const issue: { path: string; code: DecodeIssueCode; message: string; expected?: string; value?: string } =
+      {
+        path,
+        code,
+        message,
+      };
+    if (expected !== undefined) issue.expected = expected;
+    if (value !== undefined && this.includeValues) {
+      issue.value = value;
+      issue.message = `${message} (value: ${JSON.stringify(value)})`;
+    }
+    this.issues.push(issue);
+  }
+}
+
 /** Thrown by the `…OrThrow` decoders and by encoders that refuse invalid input. */
 export class MessageDecodeError extends Error {
   override readonly name = 'MessageDecodeError';
