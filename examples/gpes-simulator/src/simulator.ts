@@ -26,7 +26,12 @@ import {
   encodeRtpCancellation,
   type ReportRow,
 } from '@gpes/messages/experimental';
-import { type CheckError, checkQueryResults, type QueryResultsExpectation } from './check-query-results.js';
+import {
+  type CheckError,
+  checkQueryResults,
+  type QueryResultsCheck,
+  type QueryResultsExpectation,
+} from './check-query-results.js';
 
 /** One step of the exchange, as GPES saw it. Ids and counts only. */
 export interface SimulatorEvent {
@@ -51,11 +56,7 @@ export interface PracticeOutcome {
     readonly qrUuid?: string;
     readonly valid: boolean;
     readonly errors: readonly CheckError[];
-    readonly aggregates: readonly {
-      readonly aid: string;
-      readonly value: string;
-      readonly description?: string;
-    }[];
+    readonly aggregates: QueryResultsCheck['aggregates'];
     readonly patientRecords: number;
     readonly bytes: number;
     readonly compressed: boolean;
