@@ -3,7 +3,7 @@
 // client, against a baseline that performs the same MESH exchange with bare node:http (plain-mesh.mjs) on the same
 // server in the same run. Every measurement runs in a fresh process, so the peak RSS is that arm's own; the
 // servers run in another process (not measured). See docs/mesh-client/benchmark.md for the method.
-// Usage: node bench/send-receive.mjs            (256 MiB and 1 GiB, best of 2 rounds)
+// Usage: node bench/send-receive.mjs            (256 MiB and 1 GiB, best of 3 rounds)
 //        BENCH_SIZES_MIB=16,64 BENCH_ROUNDS=1 node bench/send-receive.mjs
 import { fork } from 'node:child_process';
 import { once } from 'node:events';
@@ -27,7 +27,7 @@ const ARMS = {
 
 async function orchestrate() {
   const sizes = (process.env.BENCH_SIZES_MIB ?? '256,1024').split(',').map((s) => Number(s.trim()));
-  const rounds = Math.max(1, Number(process.env.BENCH_ROUNDS ?? 2));
+  const rounds = Math.max(1, Number(process.env.BENCH_ROUNDS ?? 3));
   for (const sizeMiB of sizes) {
     const servers = fork(`${here}servers.mjs`, [], {
       stdio: ['ignore', 'pipe', 'inherit', 'ipc'],
