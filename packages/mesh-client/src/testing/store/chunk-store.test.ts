@@ -2,10 +2,20 @@ import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { type ChunkStore, fileChunkStore, memoryChunkStore, TOO_LARGE } from './chunk-store.js';
+import {
+  type ChunkStore,
+  fileChunkStore,
+  memoryChunkStore,
+  type StoredChunk,
+  TOO_LARGE,
+} from './chunk-store.js';
 
 /** Feeds parts to a writer the way readBody does: waits whenever the writer asks the source to pause. */
-async function feed(store: ChunkStore, parts: Buffer[], limit: number) {
+async function feed(
+  store: ChunkStore,
+  parts: Buffer[],
+  limit: number,
+): Promise<{ result: StoredChunk | typeof TOO_LARGE; paused: number }> {
   const writer = store.create(limit);
   let paused = 0;
   for (const part of parts) {
@@ -17,6 +27,12 @@ async function feed(store: ChunkStore, parts: Buffer[], limit: number) {
     }
   }
   return { result: await writer.end(), paused };
+}
+
+/** The stored chunk, failing the test when the writer gave up. */
+function stored(result: StoredChunk | typeof TOO_LARGE): StoredChunk {
+  if (result === TOO_LARGE) throw new Error('expected a stored chunk, got TOO_LARGE');
+  return result;
 }
 
 const parts = (count: number, size: number) =>
@@ -40,8 +56,7 @@ describe.each([
     const store = make();
     const input = parts(5, 1000);
     const { result } = await feed(store, input, 5000);
-    expect(result).not.toBe(TOO_LARGE);
-    const chunk = result as Exclude<typeof result, typeof TOO_LARGE>;
+    const chunk = stored(result);
     expect(chunk.size).toBe(5000);
     expect((await chunk.readAll()).equals(Buffer.concat(input))).toBe(true);
     const firstHalf: Buffer[] = [];
@@ -59,8 +74,7 @@ describe.each([
   it('stores an empty body as an empty chunk', async () => {
     const store = make();
     const { result } = await feed(store, [], 10);
-    expect(result).not.toBe(TOO_LARGE);
-    expect((result as Exclude<typeof result, typeof TOO_LARGE>).size).toBe(0);
+    expect(stored(result).size).toBe(0);
     store.dispose();
   });
 });
@@ -72,7 +86,7 @@ describe('file chunk store', () => {
     const input = parts(8, 1024 * 1024);
     const { result, paused } = await feed(store, input, Number.POSITIVE_INFINITY);
     expect(paused).toBeGreaterThan(0);
-    const chunk = result as Exclude<typeof result, typeof TOO_LARGE>;
+    const chunk = stored(result);
     expect((await chunk.readAll()).equals(Buffer.concat(input))).toBe(true);
     expect(files()).toHaveLength(1);
     chunk.discard();
