@@ -8,7 +8,7 @@
  * easier to guarantee in 40 lines than through a builder's options.
  */
 import { checkValue, type DataTypeName } from './data-types.js';
-import { IssueCollector, MessageDecodeError } from './issues.js';
+import { IssueCollector } from './issues.js';
 
 /** Options of every encoder. */
 export interface EncodeOptions {
@@ -119,11 +119,6 @@ export class EncodeContext extends IssueCollector {
       `${what} must be a boolean`,
     );
     return undefined;
-  }
-
-  /** Throws when any issue was collected. */
-  throwIfIssues(message: string): void {
-    if (this.issues.length > 0) throw new MessageDecodeError(message, this.issues);
   }
 }
 

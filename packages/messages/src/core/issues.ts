@@ -91,6 +91,11 @@ export class IssueCollector {
     }
     this.issues.push(issue);
   }
+
+  /** Throws when any issue was collected. */
+  throwIfIssues(message: string): void {
+    if (this.issues.length > 0) throw new MessageDecodeError(message, this.issues);
+  }
 }
 
 /** Thrown by the `…OrThrow` decoders and by encoders that refuse invalid input. */

@@ -2,10 +2,10 @@ import { TextDecoder } from 'node:util';
 import Papa from 'papaparse';
 import { checkValue, type DataTypeName, isCalendarDate } from '../core/data-types.js';
 import {
-  type DecodeIssue,
   type DecodeIssueCode,
   type DecodeOptions,
   type DecodeResult,
+  IssueCollector,
   MessageDecodeError,
 } from '../core/issues.js';
 import { DEFAULT_XML_LIMITS } from '../core/xml/limits.js';
@@ -76,25 +76,18 @@ function checkField(
 
 const cellPath = (row: number, column: string) => `row ${row}, column "${column}"`;
 
-function issue(
-  includeValues: boolean,
-  path: string,
-  code: DecodeIssueCode,
-  message: string,
-  expected?: string,
-  value?: string,
-): DecodeIssue {
-  const out: { path: string; code: DecodeIssueCode; message: string; expected?: string; value?: string } = {
-    path,
-    code,
-    message,
-  };
-  if (expected !== undefined) out.expected = expected;
-  if (includeValues && value !== undefined) {
-    out.value = value;
-    out.message = `${message} (value: ${JSON.stringify(value)})`;
-  }
-  return out;
+/** Checks one non-empty cell of `column`; its checked text, or `undefined` after an issue naming it `label`. */
+function checkCell(
+  collector: IssueCollector,
+  rowNo: number,
+  column: Column,
+  label: string,
+  raw: string,
+): string | undefined {
+  const checked = checkField(FIELDS[column].type, raw);
+  if (checked.ok) return checked.value;
+  collector.add(cellPath(rowNo, column), checked.code, `${label} is not valid`, checked.expected, raw);
+  return undefined;
 }
 
 /**
@@ -106,27 +99,16 @@ export function decodeReportCsv(
   input: string | Uint8Array,
   options?: DecodeReportCsvOptions,
 ): DecodeResult<ReportRow[]> {
-  const includeValues = options?.includeValues === true;
+  const collector = new IssueCollector(options?.includeValues === true);
   if (typeof input !== 'string' && !(input instanceof Uint8Array)) {
-    return {
-      ok: false,
-      issues: [issue(false, 'row 1', 'CSV_MALFORMED', 'The input is neither a string nor a Uint8Array')],
-    };
+    collector.add('row 1', 'CSV_MALFORMED', 'The input is neither a string nor a Uint8Array');
+    return { ok: false, issues: collector.issues };
   }
   const maxBytes = options?.maxDocumentBytes ?? DEFAULT_XML_LIMITS.maxDocumentBytes;
   const size = typeof input === 'string' ? Buffer.byteLength(input, 'utf8') : input.byteLength;
   if (size > maxBytes) {
-    return {
-      ok: false,
-      issues: [
-        issue(
-          false,
-          'row 1',
-          'LIMIT_DOCUMENT_SIZE',
-          `The report is larger than the limit of ${maxBytes} bytes`,
-        ),
-      ],
-    };
+    collector.add('row 1', 'LIMIT_DOCUMENT_SIZE', `The report is larger than the limit of ${maxBytes} bytes`);
+    return { ok: false, issues: collector.issues };
   }
   let text: string;
   if (typeof input === 'string') text = input;
@@ -134,47 +116,35 @@ export function decodeReportCsv(
     try {
       text = new TextDecoder('utf-8', { fatal: true }).decode(input);
     } catch {
-      return {
-        ok: false,
-        issues: [issue(false, 'row 1', 'ENCODING_INVALID', 'The report is not valid UTF-8')],
-      };
+      collector.add('row 1', 'ENCODING_INVALID', 'The report is not valid UTF-8');
+      return { ok: false, issues: collector.issues };
     }
   }
   if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
   const parsed = Papa.parse<string[]>(text, { header: false, delimiter: ',', skipEmptyLines: false });
-  const issues: DecodeIssue[] = [];
   for (const e of parsed.errors) {
     // papaparse messages name the problem, never the cell content.
-    issues.push(
-      issue(false, `row ${(e.row ?? 0) + 1}`, 'CSV_MALFORMED', `The CSV is malformed: ${e.message}`),
-    );
+    collector.add(`row ${(e.row ?? 0) + 1}`, 'CSV_MALFORMED', `The CSV is malformed: ${e.message}`);
   }
-  if (issues.length > 0) return { ok: false, issues };
+  if (collector.issues.length > 0) return { ok: false, issues: collector.issues };
   const data = parsed.data;
   // RFC 4180 allows a final line break; papaparse reports it as one empty row.
   const last = data[data.length - 1];
   if (data.length > 1 && last !== undefined && last.length === 1 && last[0] === '') data.pop();
   const header = data[0];
   if (header === undefined || header.length !== COLUMNS.length || header.some((h, i) => h !== COLUMNS[i])) {
-    return {
-      ok: false,
-      issues: [
-        issue(false, 'row 1', 'CSV_HEADER', 'The header row is not the report header', COLUMNS.join(',')),
-      ],
-    };
+    collector.add('row 1', 'CSV_HEADER', 'The header row is not the report header', COLUMNS.join(','));
+    return { ok: false, issues: collector.issues };
   }
   const rows: ReportRow[] = [];
   for (let r = 1; r < data.length; r++) {
     const cells = data[r]!;
     const rowNo = r + 1;
     if (cells.length !== COLUMNS.length) {
-      issues.push(
-        issue(
-          false,
-          `row ${rowNo}`,
-          'CSV_COLUMN_COUNT',
-          `Row has ${cells.length} fields instead of ${COLUMNS.length}`,
-        ),
+      collector.add(
+        `row ${rowNo}`,
+        'CSV_COLUMN_COUNT',
+        `Row has ${cells.length} fields instead of ${COLUMNS.length}`,
       );
       continue;
     }
@@ -183,29 +153,16 @@ export function decodeReportCsv(
       const f = FIELDS[col];
       const raw = cells[c] ?? '';
       if (raw === '') {
-        if (f.required)
-          issues.push(issue(false, cellPath(rowNo, col), 'MISSING_VALUE', `${col} is required`));
+        if (f.required) collector.add(cellPath(rowNo, col), 'MISSING_VALUE', `${col} is required`);
         return;
       }
-      const checked = checkField(f.type, raw);
-      if (!checked.ok) {
-        issues.push(
-          issue(
-            includeValues,
-            cellPath(rowNo, col),
-            checked.code,
-            `${col} is not valid`,
-            checked.expected,
-            raw,
-          ),
-        );
-        return;
-      }
-      row[f.key] = f.type === 'count' ? Number(checked.value) : checked.value;
+      const checked = checkCell(collector, rowNo, col, col, raw);
+      if (checked === undefined) return;
+      row[f.key] = f.type === 'count' ? Number(checked) : checked;
     });
     rows.push(row as unknown as ReportRow);
   }
-  return issues.length > 0 ? { ok: false, issues } : { ok: true, value: rows };
+  return collector.issues.length > 0 ? { ok: false, issues: collector.issues } : { ok: true, value: rows };
 }
 
 /**
@@ -230,11 +187,9 @@ export function encodeReportCsv(
   rows: readonly ReportRow[],
   options?: { readonly includeValues?: boolean },
 ): string {
-  const includeValues = options?.includeValues === true;
-  const issues: DecodeIssue[] = [];
+  const collector = new IssueCollector(options?.includeValues === true);
   const data: string[][] = [];
-  if (!Array.isArray(rows))
-    issues.push(issue(false, 'row 1', 'INVALID_VALUE', 'The rows to encode are not an array'));
+  if (!Array.isArray(rows)) collector.add('row 1', 'INVALID_VALUE', 'The rows to encode are not an array');
   const list = Array.isArray(rows) ? rows : [];
   list.forEach((row, r) => {
     const rowNo = r + 2;
@@ -242,8 +197,7 @@ export function encodeReportCsv(
       const f = FIELDS[col];
       const raw = (row as unknown as Record<string, unknown> | undefined)?.[f.key];
       if (raw === undefined || raw === null || raw === '') {
-        if (f.required)
-          issues.push(issue(false, cellPath(rowNo, col), 'MISSING_VALUE', `${String(f.key)} is required`));
+        if (f.required) collector.add(cellPath(rowNo, col), 'MISSING_VALUE', `${String(f.key)} is required`);
         return '';
       }
       const text =
@@ -253,30 +207,14 @@ export function encodeReportCsv(
             ? raw
             : undefined;
       if (text === undefined) {
-        issues.push(
-          issue(false, cellPath(rowNo, col), 'INVALID_VALUE', `${String(f.key)} has the wrong type`),
-        );
+        collector.add(cellPath(rowNo, col), 'INVALID_VALUE', `${String(f.key)} has the wrong type`);
         return '';
       }
-      const checked = checkField(f.type, text);
-      if (!checked.ok) {
-        issues.push(
-          issue(
-            includeValues,
-            cellPath(rowNo, col),
-            checked.code,
-            `${String(f.key)} is not valid`,
-            checked.expected,
-            text,
-          ),
-        );
-        return '';
-      }
-      return checked.value;
+      return checkCell(collector, rowNo, col, String(f.key), text) ?? '';
     });
     data.push(cells);
   });
-  if (issues.length > 0) throw new MessageDecodeError('Report CSV could not be encoded', issues);
+  collector.throwIfIssues('Report CSV could not be encoded');
   const body = Papa.unparse(
     { fields: [...COLUMNS], data },
     { newline: '\r\n', delimiter: ',', header: true },
