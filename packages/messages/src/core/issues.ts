@@ -70,26 +70,34 @@ export interface DecodeOptions {
 }
 
 /**
- * Collects issues for one decode or encode pass: the only place values may enter an issue, and only when the
- * caller opted in.
+ * One issue. The value enters it (and its message) only when the caller opted in with `includeValues`: values may
+ * be patient data and issues end up in logs. The only place that rule is applied.
+ */
+export function makeIssue(
+  path: string,
+  code: DecodeIssueCode,
+  message: string,
+  ctx: { readonly includeValues: boolean },
+  expected?: string,
+  value?: string,
+): DecodeIssue {
+  if (ctx.includeValues && value !== undefined) {
+    return expected === undefined
+      ? { path, code, message: `${message} (value: ${JSON.stringify(value)})`, value }
+      : { path, code, message: `${message} (value: ${JSON.stringify(value)})`, expected, value };
+  }
+  return expected === undefined ? { path, code, message } : { path, code, message, expected };
+}
+
+/**
+ * Collects the issues of one decode or encode pass (see {@link makeIssue} for when values appear).
  */
 export class IssueCollector {
   readonly issues: DecodeIssue[] = [];
   constructor(readonly includeValues: boolean) {}
 
   add(path: string, code: DecodeIssueCode, message: string, expected?: string, value?: string): void {
-    const issue: { path: string; code: DecodeIssueCode; message: string; expected?: string; value?: string } =
-      {
-        path,
-        code,
-        message,
-      };
-    if (expected !== undefined) issue.expected = expected;
-    if (value !== undefined && this.includeValues) {
-      issue.value = value;
-      issue.message = `${message} (value: ${JSON.stringify(value)})`;
-    }
-    this.issues.push(issue);
+    this.issues.push(makeIssue(path, code, message, this, expected, value));
   }
 
   /** Throws when any issue was collected. */

@@ -4,7 +4,7 @@
 // Namespaces are resolved here rather than by saxes (`xmlns: true` allocates an object per attribute);
 // only elements that declare namespaces pay for a new scope.
 import { SaxesParser, type SaxesTagPlain } from 'saxes';
-import type { DecodeIssue, DecodeIssueCode } from '../core/issues.js';
+import { type DecodeIssue, type DecodeIssueCode, makeIssue } from '../core/issues.js';
 import { resolveLimits, type XmlLimits } from '../core/xml/limits.js';
 import type { DecodedQrRecord, QrTableRow, QueryResultsHeader, TerminologyIdentifiers } from './model.js';
 import {
@@ -25,7 +25,7 @@ import {
   XSI_NAMESPACE,
 } from './names.js';
 import { normaliseUuid } from './primitives.js';
-import { makeIssue, type ValidationContext, validateHeader, validateRecordFields } from './validate.js';
+import { type ValidationContext, validateHeader, validateRecordFields } from './validate.js';
 
 /** What the streaming decoder yields, in document order. */
 export type QueryResultsEvent =

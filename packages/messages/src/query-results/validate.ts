@@ -1,6 +1,6 @@
 // Validation shared by the decoder and the encoder, so both apply exactly the same data-type rules
 // (gpes-i README §6). Issues name the path and what is expected, never the value unless asked.
-import type { DecodeIssue, DecodeIssueCode } from '../core/issues.js';
+import { type DecodeIssue, makeIssue } from '../core/issues.js';
 import type { QrRecord, QrTableRow, QueryResultsHeader } from './model.js';
 import { MANIFEST_PATH, QUERY_RESULTS_PATH, ROOT_PATH } from './names.js';
 import {
@@ -35,22 +35,6 @@ export interface ValidationContext {
   readonly allowDateSentinels: boolean;
   /** Longest text or attribute value accepted for columns without a schema type. */
   readonly maxTextLength: number;
-}
-
-export function makeIssue(
-  path: string,
-  code: DecodeIssueCode,
-  message: string,
-  ctx: { readonly includeValues: boolean },
-  expected?: string,
-  value?: string,
-): DecodeIssue {
-  if (ctx.includeValues && value !== undefined) {
-    return expected === undefined
-      ? { path, code, message: `${message} (value: ${JSON.stringify(value)})`, value }
-      : { path, code, message: `${message} (value: ${JSON.stringify(value)})`, expected, value };
-  }
-  return expected === undefined ? { path, code, message } : { path, code, message, expected };
 }
 
 function apply(

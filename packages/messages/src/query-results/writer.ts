@@ -6,7 +6,7 @@
 
 import { escapeAttribute as attr, escapeText as text } from '../core/encode-writer.js';
 import type { DecodeIssue } from '../core/issues.js';
-import { MessageDecodeError } from '../core/issues.js';
+import { MessageDecodeError, makeIssue } from '../core/issues.js';
 import type { QrRecord, QrTableRow, QueryResultsHeader } from './model.js';
 import {
   AGGREGATE_RECORD,
@@ -21,7 +21,6 @@ import {
 import { normaliseUuid } from './primitives.js';
 import {
   isPositiveInteger,
-  makeIssue,
   type ValidationContext,
   validateHeader,
   validateRecordFields,
