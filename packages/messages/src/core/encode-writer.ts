@@ -98,6 +98,25 @@ export class EncodeContext extends IssueCollector {
     return list;
   }
 
+  /**
+   * Appends the leaf element `name` of the element at `parent` to `out`, holding the checked value of `raw`; appends
+   * nothing when the value is absent or invalid (a document with issues is never written).
+   * @returns the checked value
+   */
+  leaf(
+    out: OutElement[],
+    parent: string,
+    name: string,
+    type: DataTypeName,
+    raw: unknown,
+    required: boolean,
+    what: string,
+  ): string | undefined {
+    const text = this.value(`${parent}/${name}`, type, raw, required, what);
+    if (text !== undefined) out.push({ name, attributes: [], text });
+    return text;
+  }
+
   /** `[name, value]` for {@link attrs}: the attribute `name` of the element at `path`, checked as {@link value}. */
   attribute(
     path: string,

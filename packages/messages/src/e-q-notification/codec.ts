@@ -1,4 +1,3 @@
-import type { DataTypeName } from '../core/data-types.js';
 import { compact, type DecodeXmlOptions, type ElementReader, leafText } from '../core/decode-reader.js';
 import {
   attrs,
@@ -150,22 +149,20 @@ function writeMessage(ctx: EncodeContext, v: Partial<EQNotificationMessage>): Ou
 
 function encodeNotification(ctx: EncodeContext, path: string, n: EQNotification): OutElement {
   const children: OutElement[] = [];
-  const leafOut = (
-    name: string,
-    type: DataTypeName,
-    raw: unknown,
-    required: boolean,
-    what: string,
-    p = path,
-  ) => {
-    const t = ctx.value(`${p}/${name}`, type, raw, required, what);
-    if (t !== undefined) children.push({ name, attributes: [], text: t });
-    return t;
-  };
-  const type = leafOut('E-Q-Notification-Type', 'E-Q-Notification-Type-Type', n?.type, true, 'type');
-  leafOut('Q-E-NT-UUID', 'UUID-Type', n?.qeNtUuid, false, 'qeNtUuid');
-  leafOut('Practice-ID', 'Practice-ID-Type', n?.practiceId, true, 'practiceId');
-  leafOut(
+  const type = ctx.leaf(
+    children,
+    path,
+    'E-Q-Notification-Type',
+    'E-Q-Notification-Type-Type',
+    n?.type,
+    true,
+    'type',
+  );
+  ctx.leaf(children, path, 'Q-E-NT-UUID', 'UUID-Type', n?.qeNtUuid, false, 'qeNtUuid');
+  ctx.leaf(children, path, 'Practice-ID', 'Practice-ID-Type', n?.practiceId, true, 'practiceId');
+  ctx.leaf(
+    children,
+    path,
     'GP-System-Identifier',
     'GPSoC-System-Identifier-Type',
     n?.gpSystemIdentifier,
@@ -215,7 +212,9 @@ function encodeNotification(ctx: EncodeContext, path: string, n: EQNotification)
       ],
     });
   });
-  leafOut(
+  ctx.leaf(
+    children,
+    path,
     'Scheduled-Query-Identifier-ID',
     'Scheduled-Query-Instance-ID-Type',
     n?.scheduledQueryInstanceId,
@@ -228,30 +227,25 @@ function encodeNotification(ctx: EncodeContext, path: string, n: EQNotification)
       const e = n.event;
       const edPath = `${pPath}/Event-Data`;
       const ed: OutElement[] = [];
-      const code = ctx.value(
-        `${edPath}/Event-Code`,
-        'UC5-Digit-Hexidecimal-Type',
-        e?.eventCode,
-        true,
-        'eventCode',
-      );
-      ed.push({ name: 'Event-Code', attributes: [], text: code ?? '' });
-      const sup = ctx.value(
-        `${edPath}/Event-Code-Supplementary-Data`,
+      ctx.leaf(ed, edPath, 'Event-Code', 'UC5-Digit-Hexidecimal-Type', e?.eventCode, true, 'eventCode');
+      ctx.leaf(
+        ed,
+        edPath,
+        'Event-Code-Supplementary-Data',
         'Event-Code-Supplementary-Data',
         e?.eventCodeSupplementaryData,
         false,
         'eventCodeSupplementaryData',
       );
-      if (sup !== undefined) ed.push({ name: 'Event-Code-Supplementary-Data', attributes: [], text: sup });
-      const desc = ctx.value(
-        `${edPath}/Event-Description`,
+      ctx.leaf(
+        ed,
+        edPath,
+        'Event-Description',
         'Event-Description',
         e?.eventDescription,
         false,
         'eventDescription',
       );
-      if (desc !== undefined) ed.push({ name: 'Event-Description', attributes: [], text: desc });
       const srdPath = `${pPath}/System-Reference-Data`;
       const support = ctx.atLeastOne(
         n.dataModelAttributeSupport,

@@ -214,16 +214,17 @@ function writeMessage(ctx: EncodeContext, v: Partial<QENotificationMessage>): Ou
 }
 
 function encodeNotification(ctx: EncodeContext, path: string, n: QENotification): OutElement {
-  const type = ctx.value(
-    `${path}/Q-E-Notification-Type`,
+  const children: OutElement[] = [];
+  const type = ctx.leaf(
+    children,
+    path,
+    'Q-E-Notification-Type',
     'Q-E-Notification-Type-Type',
     n?.type,
     true,
     'type',
   );
-  const children: OutElement[] = [{ name: 'Q-E-Notification-Type', attributes: [], text: type ?? '' }];
-  const eq = ctx.value(`${path}/E-Q-NT-UUID`, 'UUID-Type', n?.eqNtUuid, false, 'eqNtUuid');
-  if (eq !== undefined) children.push({ name: 'E-Q-NT-UUID', attributes: [], text: eq });
+  ctx.leaf(children, path, 'E-Q-NT-UUID', 'UUID-Type', n?.eqNtUuid, false, 'eqNtUuid');
   if (type !== undefined) {
     const pPath = `${path}/${type}`;
     const payloadChildren: OutElement[] = [
@@ -234,15 +235,15 @@ function encodeNotification(ctx: EncodeContext, path: string, n: QENotification)
       },
     ];
     if (n.type !== 'System-Ping-Request-Notification') {
-      const sqi = ctx.value(
-        `${pPath}/Scheduled-Query-Identifier-ID`,
+      ctx.leaf(
+        payloadChildren,
+        pPath,
+        'Scheduled-Query-Identifier-ID',
         'Scheduled-Query-Instance-ID-Type',
         n.scheduledQueryInstanceId,
         false,
         'scheduledQueryInstanceId',
       );
-      if (sqi !== undefined)
-        payloadChildren.push({ name: 'Scheduled-Query-Identifier-ID', attributes: [], text: sqi });
       const uids = Array.isArray(n.uids) ? n.uids : [];
       if (uids.length > 1000) ctx.add(`${pPath}/UID`, 'TOO_MANY', 'At most 1000 UID elements are allowed');
       uids.forEach((u, j) => {

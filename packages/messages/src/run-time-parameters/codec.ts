@@ -232,21 +232,19 @@ function writeMessage(ctx: EncodeContext, v: Partial<RunTimeParameters>): OutEle
     );
   }
   children.push({ name: 'Query-Domain', attributes: attrs(['Test-Pack-ID', testPackId]), text: domain });
-  const leafOut = (
-    name: string,
-    type: Parameters<EncodeContext['value']>[1],
-    raw: unknown,
-    required: boolean,
-    what: string,
-  ) => {
-    const t = ctx.value(`${RTP}/${name}`, type, raw, required, what);
-    if (t !== undefined) children.push({ name, attributes: [], text: t });
-  };
-  leafOut('Execution-Date', 'xs:date', v.executionDate, true, 'executionDate');
-  leafOut('Cutoff-Date', 'xs:date', v.cutoffDate, true, 'cutoffDate');
-  leafOut('Interim-Date', 'xs:date', v.interimDate, false, 'interimDate');
-  leafOut('Query-Priority', 'Query-Priority-Type', v.queryPriority, true, 'queryPriority');
-  leafOut('QR-Retention-Period', 'xs:nonNegativeInteger', v.qrRetentionPeriod, true, 'qrRetentionPeriod');
+  ctx.leaf(children, RTP, 'Execution-Date', 'xs:date', v.executionDate, true, 'executionDate');
+  ctx.leaf(children, RTP, 'Cutoff-Date', 'xs:date', v.cutoffDate, true, 'cutoffDate');
+  ctx.leaf(children, RTP, 'Interim-Date', 'xs:date', v.interimDate, false, 'interimDate');
+  ctx.leaf(children, RTP, 'Query-Priority', 'Query-Priority-Type', v.queryPriority, true, 'queryPriority');
+  ctx.leaf(
+    children,
+    RTP,
+    'QR-Retention-Period',
+    'xs:nonNegativeInteger',
+    v.qrRetentionPeriod,
+    true,
+    'qrRetentionPeriod',
+  );
 
   const cohort = ctx.atLeastOne(
     v.gpPracticeCohort,
@@ -316,7 +314,7 @@ function writeMessage(ctx: EncodeContext, v: Partial<RunTimeParameters>): OutEle
     attributes: [],
     text: ctx.boolean(`${RTP}/Show-Descriptions`, 'YesNo-Type', v.showDescriptions, 'showDescriptions') ?? '',
   });
-  leafOut('DTS-Return-Address', 'xs:string', v.dtsReturnAddress, true, 'dtsReturnAddress');
+  ctx.leaf(children, RTP, 'DTS-Return-Address', 'xs:string', v.dtsReturnAddress, true, 'dtsReturnAddress');
 
   return [{ name: 'Run-Time-Parameters', attributes: [], children }];
 }
