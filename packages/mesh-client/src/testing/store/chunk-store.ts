@@ -40,16 +40,28 @@ export interface ChunkStore {
   dispose(): void;
 }
 
+/**
+ * The parts exactly as they arrived (views of the socket's reads), not joined: joining would copy every chunk
+ * once more and allocate chunk-sized buffers, which made the fake server the slowest party of a large transfer.
+ */
 class MemoryChunk implements StoredChunk {
-  constructor(private readonly data: Buffer) {}
-  get size(): number {
-    return this.data.length;
+  readonly size: number;
+  constructor(private readonly parts: readonly Buffer[]) {
+    this.size = parts.reduce((n, p) => n + p.length, 0);
   }
   open(limit?: number): Readable {
-    return Readable.from([limit === undefined ? this.data : this.data.subarray(0, limit)]);
+    if (limit === undefined) return Readable.from(this.parts);
+    const out: Buffer[] = [];
+    let left = limit;
+    for (const part of this.parts) {
+      if (left <= 0) break;
+      out.push(part.length > left ? part.subarray(0, left) : part);
+      left -= part.length;
+    }
+    return Readable.from(out);
   }
   async readAll(): Promise<Buffer> {
-    return this.data;
+    return Buffer.concat(this.parts, this.size);
   }
   discard(): void {}
 }
@@ -67,14 +79,14 @@ export function memoryChunkStore(): ChunkStore {
             parts = [];
             return TOO_LARGE;
           }
-          // A view, not a copy: the parts are joined once at the end.
+          // A view, not a copy (see MemoryChunk).
           parts.push(Buffer.from(part.buffer, part.byteOffset, part.length));
           return undefined;
         },
         async end() {
-          const data = Buffer.concat(parts, size);
+          const chunk = new MemoryChunk(parts);
           parts = [];
-          return new MemoryChunk(data);
+          return chunk;
         },
         abort() {
           parts = [];
@@ -82,7 +94,7 @@ export function memoryChunkStore(): ChunkStore {
       };
     },
     async fromBuffer(data) {
-      return new MemoryChunk(data);
+      return new MemoryChunk([data]);
     },
     clear() {},
     dispose() {},
