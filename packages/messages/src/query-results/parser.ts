@@ -100,7 +100,6 @@ interface Scope {
 
 const NO_SCOPE: Scope = { defaultUri: undefined, prefixes: new Map() };
 const NOT_WHITESPACE = /[^ \t\r\n]/;
-const POSITIVE_INTEGER = /^[1-9][0-9]{0,14}$/;
 const ACCEPTED_ENCODINGS = new Set(['utf-8', 'utf8', 'us-ascii', 'ascii']);
 /** The v6.0 manifest has 12 elements plus 4 per extra terminology; far more is not a manifest. */
 const MAX_MANIFEST_ELEMENTS = 1000;
@@ -428,7 +427,7 @@ export class QueryResultsPushParser {
       case Where.Done:
         return; // saxes itself refuses text outside the root
       default:
-        if (NOT_WHITESPACE.test(t)) {
+        if (!isXmlWhitespace(t)) {
           const path =
             this.#where === Where.Row || this.#where === Where.PatientRecord
               ? this.#rowOrRecordPath()
@@ -462,13 +461,12 @@ export class QueryResultsPushParser {
       return;
     }
     // Namespace declarations and the attribute-count limit, in one pass over the names.
-    let count = 0;
     let declares = false;
-    for (const name in attributes) {
-      count++;
+    const list = this.#attrs;
+    for (let i = 0; i < attributeCount; i++) {
+      const { name, value } = list[i] as SaxesAttributePlain;
       if (name.charCodeAt(0) === 120 /* x */ && (name === 'xmlns' || name.startsWith('xmlns:')))
         declares = true;
-      const value = attributes[name] as string;
       if (value.length > this.#limits.maxTextLength) {
         this.#fatal(
           'LIMIT_TEXT_LENGTH',
@@ -476,7 +474,7 @@ export class QueryResultsPushParser {
         );
       }
     }
-    if (count > this.#limits.maxAttributes) {
+    if (attributeCount > this.#limits.maxAttributes) {
       this.#fatal(
         'LIMIT_ATTRIBUTES',
         `an element has more than the limit of ${this.#limits.maxAttributes} attributes`,
@@ -549,7 +547,7 @@ export class QueryResultsPushParser {
         return;
       }
       case Where.Records:
-        this.#openRecord(name, local, uri, attributes);
+        this.#openRecord(name, local, uri, attributeCount);
         return;
       case Where.PatientRecord:
         this.#openRow(name, local, uri, attributeCount);
@@ -718,12 +716,7 @@ export class QueryResultsPushParser {
     this.#events.push({ type: 'header', header });
   }
 
-  #openRecord(
-    name: string,
-    local: string,
-    uri: string | undefined,
-    attributes: Record<string, string>,
-  ): void {
+  #openRecord(name: string, local: string, uri: string | undefined, attributeCount: number): void {
     const aggregate = local === AGGREGATE_RECORD;
     if (uri !== GPES_NAMESPACE || (!aggregate && local !== PATIENT_LEVEL_RECORD)) {
       this.#unexpected(RECORDS_PATH, name, local, uri);
@@ -746,8 +739,9 @@ export class QueryResultsPushParser {
       journalsRows: 0,
     };
     let ridText: string | undefined;
-    for (const attr in attributes) {
-      const value = attributes[attr] as string;
+    const list = this.#attrs;
+    for (let i = 0; i < attributeCount; i++) {
+      const { name: attr, value } = list[i] as SaxesAttributePlain;
       if (attr === 'RID') ridText = value;
       else if (aggregate && attr === 'AID') r.aid = value;
       else if (aggregate && attr === 'Description') r.description = value;
@@ -759,7 +753,7 @@ export class QueryResultsPushParser {
     }
     if (ridText === undefined) {
       r.issues.push(makeIssue(`${path}/@RID`, 'MISSING_ATTRIBUTE', 'RID is required', this.#ctx));
-    } else if (!POSITIVE_INTEGER.test(ridText)) {
+    } else if (positiveInteger(ridText) < 0) {
       r.issues.push(
         makeIssue(
           `${path}/@RID`,
@@ -950,8 +944,9 @@ function dedupe(issues: readonly DecodeIssue[]): DecodeIssue[] {
 }
 
 /**
- * The value of a QID or LID when it matches `POSITIVE_INTEGER` (1 to 15 digits, no leading zero), else -1.
- * Hand-written because it runs twice per table row; `Number` of ≤ 15 digits is exact.
+ * The value of a RID, QID or LID written as a positive integer of 1 to 15 digits without a leading zero
+ * (so exact as a double), else -1. A character loop rather than a regular expression: it runs twice per
+ * table row.
  */
 function positiveInteger(text: string): number {
   const n = text.length;
@@ -965,6 +960,15 @@ function positiveInteger(text: string): number {
     value = value * 10 + (c - 48);
   }
   return value;
+}
+
+/** True when `t` is only XML whitespace (the text between rows, once per row: a loop, not a regex). */
+function isXmlWhitespace(t: string): boolean {
+  for (let i = 0; i < t.length; i++) {
+    const c = t.charCodeAt(i);
+    if (c !== 32 && c !== 10 && c !== 9 && c !== 13) return false;
+  }
+  return true;
 }
 
 function uuid(v: string | undefined): string {
