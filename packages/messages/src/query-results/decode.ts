@@ -83,14 +83,16 @@ export async function* decodeQueryResultsStream(
     // grows with the chunk size: memory stays bounded by one record whatever the source's chunking.
     for (const piece of slices(chunk)) {
       bytes.push(piece);
-      yield* parser.drain();
+      // A plain loop, not `yield*`: delegating to an array from an async generator goes through an
+      // async-from-sync iterator, an extra promise per record.
+      for (const event of parser.drain()) yield event;
       if (parser.stopped) break;
     }
     if (parser.stopped) break; // stops reading the source: the rest cannot change the outcome
   }
   bytes.finish();
   parser.end();
-  yield* parser.drain();
+  for (const event of parser.drain()) yield event;
 }
 
 const FEED_SLICE = 65_536;
