@@ -95,6 +95,19 @@ export interface ReconcileResult {
 
 const MESSAGE_ID = /^[A-Za-z0-9_.-]{1,100}$/;
 
+/** A workflow ID goes into a URL path segment, so it must be non-empty, bounded and contain no `/`. */
+function checkWorkflowId(workflowId: string): void {
+  if (
+    typeof workflowId !== 'string' ||
+    workflowId === '' ||
+    workflowId.length > 300 ||
+    hasControlCharacters(workflowId) ||
+    workflowId.includes('/')
+  ) {
+    throw invalidArgument('workflowId must be 1-300 characters without control characters or "/"');
+  }
+}
+
 function checkId(name: string, value: unknown): string {
   if (typeof value !== 'string' || !MESSAGE_ID.test(value)) {
     throw invalidArgument(`${name} must be 1-100 letters, digits, "_", "-" or "."`);
@@ -633,15 +646,7 @@ export class MeshClient {
     options: OperationOptions = {},
   ): Promise<MeshMailboxMatch[]> {
     checkId('odsCode', odsCode);
-    if (
-      typeof workflowId !== 'string' ||
-      workflowId === '' ||
-      workflowId.length > 300 ||
-      hasControlCharacters(workflowId) ||
-      workflowId.includes('/')
-    ) {
-      throw invalidArgument('workflowId must be 1-300 characters without control characters or "/"');
-    }
+    checkWorkflowId(workflowId);
     const route = 'GET /messageexchange/endpointlookup/{odsCode}/{workflowId}';
     return this.#lookup(
       `${this.#options.baseUrl}/messageexchange/endpointlookup/${encodeURIComponent(odsCode)}/${encodeURIComponent(workflowId)}`,
@@ -655,15 +660,7 @@ export class MeshClient {
    * @throws {MeshError} `INVALID_ARGUMENT`, `BAD_RESPONSE`, request codes.
    */
   async searchWorkflow(workflowId: string, options: OperationOptions = {}): Promise<MeshMailboxMatch[]> {
-    if (
-      typeof workflowId !== 'string' ||
-      workflowId === '' ||
-      workflowId.length > 300 ||
-      hasControlCharacters(workflowId) ||
-      workflowId.includes('/')
-    ) {
-      throw invalidArgument('workflowId must be 1-300 characters without control characters or "/"');
-    }
+    checkWorkflowId(workflowId);
     const route = 'GET /messageexchange/workflowsearch/{workflowId}';
     return this.#lookup(
       `${this.#options.baseUrl}/messageexchange/workflowsearch/${encodeURIComponent(workflowId)}`,
