@@ -459,17 +459,8 @@ export class MeshClient {
    */
   async countMessages(options: OperationOptions = {}): Promise<number> {
     const route = 'GET /messageexchange/{mailbox}/count';
-    const result = await this.#exec.execute({
-      method: 'GET',
-      url: `${this.#mailboxPath}/count`,
-      route,
-      retry: 'retryable',
-      ok: [200],
-      readText: true,
-      signal: options.signal,
-      timeoutMs: options.timeoutMs,
-    });
-    return decodeResponse(CountResponse, await readJson(result, route), route).count;
+    const body = await this.#getJson(`${this.#mailboxPath}/count`, route, options);
+    return decodeResponse(CountResponse, body, route).count;
   }
 
   /**
@@ -613,7 +604,7 @@ export class MeshClient {
     if (typeof by === 'object' && by !== null && 'messageId' in by) {
       checkId('messageId', by.messageId);
       url = `${this.#mailboxPath}/outbox/tracking?messageID=${encodeURIComponent(by.messageId)}`;
-      route = `GET /messageexchange/{mailbox}/outbox/tracking?messageID=${by.messageId}`;
+      route = 'GET /messageexchange/{mailbox}/outbox/tracking?messageID={messageId}';
     } else if (typeof by === 'object' && by !== null && 'localId' in by && typeof by.localId === 'string') {
       if (by.localId === '' || by.localId.length > 300 || hasControlCharacters(by.localId)) {
         throw invalidArgument('localId must be 1-300 characters without control characters');
@@ -623,17 +614,7 @@ export class MeshClient {
     } else {
       throw invalidArgument('trackMessage needs { messageId } or { localId }');
     }
-    const result = await this.#exec.execute({
-      method: 'GET',
-      url,
-      route,
-      retry: 'retryable',
-      ok: [200],
-      readText: true,
-      signal: options.signal,
-      timeoutMs: options.timeoutMs,
-    });
-    return parseTrackingBody(await readJson(result, route), route);
+    return parseTrackingBody(await this.#getJson(url, route, options), route);
   }
 
   /**
@@ -670,6 +651,11 @@ export class MeshClient {
   }
 
   async #lookup(url: string, route: string, options: OperationOptions): Promise<MeshMailboxMatch[]> {
+    return parseMailboxResults(await this.#getJson(url, route, options), route);
+  }
+
+  /** A read-only GET answered with a JSON body: safe to retry, and the body is read inside the attempt. */
+  async #getJson(url: string, route: string, options: OperationOptions): Promise<unknown> {
     const result = await this.#exec.execute({
       method: 'GET',
       url,
@@ -680,7 +666,7 @@ export class MeshClient {
       signal: options.signal,
       timeoutMs: options.timeoutMs,
     });
-    return parseMailboxResults(await readJson(result, route), route);
+    return readJson(result, route);
   }
 }
 
