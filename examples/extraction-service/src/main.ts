@@ -22,6 +22,8 @@ export interface ExtractionServiceHooks {
   readonly now?: () => Date;
   readonly compress?: (bytes: number) => boolean;
   readonly chunkSizeBytes?: number;
+  /** How long reconciliation waits after an uncertain send before "not in MESH" counts. @default 60000 */
+  readonly reconcileGraceMs?: number;
   /** Largest inbox message accepted. @default 16 MiB */
   readonly maxInboxMessageBytes?: number;
 }
@@ -40,6 +42,7 @@ export async function createExtractionService(
     ...(config.mesh.tls ? { tls: config.mesh.tls } : {}),
     applicationName: 'gpes-example-extraction-service;1.0',
     ...(hooks.chunkSizeBytes !== undefined ? { chunkSizeBytes: hooks.chunkSizeBytes } : {}),
+    ...(hooks.reconcileGraceMs !== undefined ? { reconcileGraceMs: hooks.reconcileGraceMs } : {}),
   });
   const store = await FileStateStore.open(config.stateDir);
   const synthetic = env.GPES_SYNTHETIC_PRACTICES;

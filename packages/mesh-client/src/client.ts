@@ -37,6 +37,7 @@ import {
   RequestExecutor,
   type RequestResult,
 } from './transport/request.js';
+import { sleep } from './transport/retry.js';
 import { VERSION } from './version.js';
 
 const gzip = promisify(gzipCallback);
@@ -80,6 +81,15 @@ export interface ListMessagesOptions extends OperationOptions {
 export interface RetrieveMessageOptions extends OperationOptions {
   /** Called as body bytes are delivered. */
   onDownloadProgress?: (progress: MeshProgress) => void;
+}
+
+/** Options of {@link MeshClient.reconcileSend}. */
+export interface ReconcileSendOptions extends OperationOptions {
+  /**
+   * When the send's last attempt was torn down (`MeshError.attemptClosedAt`), for reconciling from a client or
+   * process other than the one that sent. @default what this client recorded, else now
+   */
+  attemptClosedAt?: Date;
 }
 
 /** What `reconcileSend` found for a local id. */
@@ -181,6 +191,8 @@ export class MeshClient {
   readonly #log: LevelLogger;
   readonly #exec: Executor;
   readonly #mailboxPath: string;
+  /** Local id → when its last possibly-delivered upload attempt was torn down (ms since epoch). */
+  readonly #closedAttempts = new Map<string, number>();
 
   /**
    * @throws {MeshError} `INVALID_ARGUMENT` when an option is missing or out of range.
@@ -317,6 +329,7 @@ export class MeshClient {
             signal,
             timeoutMs: options.timeoutMs,
             localId,
+            onAttemptClosed: (at) => this.#attemptClosed(localId, at),
           });
           messageId = await this.#readSendResponse(result, localId);
         } else {
@@ -327,11 +340,13 @@ export class MeshClient {
             route: `POST /messageexchange/{mailbox}/outbox/${id}/${chunk}`,
             headers,
             body,
-            retry: 'retryable',
+            retry: 'upload',
             ok: [202],
             signal,
             timeoutMs: options.timeoutMs,
             messageId: id,
+            localId,
+            onAttemptClosed: (at) => this.#attemptClosed(localId, at),
           });
           await discard(result);
         }
@@ -370,13 +385,52 @@ export class MeshClient {
     }
   }
 
+  /** Remembers when an upload attempt that may have reached MESH was torn down, for {@link reconcileSend}. */
+  #attemptClosed(localId: string, at: Date): void {
+    const known = this.#closedAttempts.get(localId);
+    this.#closedAttempts.delete(localId);
+    this.#closedAttempts.set(localId, known && known > at.getTime() ? known : at.getTime());
+    // Bounded: the oldest entries go first (by then their grace period has long passed).
+    if (this.#closedAttempts.size > 10_000) {
+      const oldest = this.#closedAttempts.keys().next().value;
+      if (oldest !== undefined) this.#closedAttempts.delete(oldest);
+    }
+  }
+
   /**
-   * Finds what MESH holds for a local id after `SEND_OUTCOME_UNKNOWN`, through tracking by local id.
+   * Finds what MESH holds for a local id after `SEND_OUTCOME_UNKNOWN` (or an aborted or interrupted send),
+   * through tracking by local id.
+   *
+   * The rule: a message found is reported at once. "Not found" is answered only once every earlier attempt of
+   * the send is known to be closed and the grace period (`reconcileGraceMs`, default 60 s) has passed since, so
+   * that a request MESH received in full but had not yet stored cannot appear after the answer. The client
+   * remembers when its own attempts closed; pass `attemptClosedAt` (from the error) when reconciling in another
+   * client or process. When neither is known, the grace period counts from now. While it runs, this call
+   * waits (abortable with `signal`) and then tracks again.
    * @returns The message id and status, or undefined when MESH has no message with that local id (safe to send
-   *   again).
+   *   again, with the same local id).
    * @throws {MeshError} `AMBIGUOUS_LOCAL_ID` when several messages share it; network and server codes.
    */
-  async reconcileSend(localId: string, options: OperationOptions = {}): Promise<ReconcileResult | undefined> {
+  async reconcileSend(
+    localId: string,
+    options: ReconcileSendOptions = {},
+  ): Promise<ReconcileResult | undefined> {
+    const found = await this.#findByLocalId(localId, options);
+    if (found) return found;
+    const given = options.attemptClosedAt?.getTime();
+    const known = this.#closedAttempts.get(localId);
+    const closedAt = Math.max(given ?? 0, known ?? 0) || Date.now();
+    const waitMs = closedAt + this.#options.reconcileGraceMs - Date.now();
+    if (waitMs > 0) {
+      this.#log.info({ waitMs }, 'MESH reconcile: waiting out the grace period before answering "not sent"');
+      await sleep(waitMs, options.signal);
+      const late = await this.#findByLocalId(localId, options);
+      if (late) return late;
+    }
+    return undefined;
+  }
+
+  async #findByLocalId(localId: string, options: OperationOptions): Promise<ReconcileResult | undefined> {
     try {
       const info = await this.trackMessage({ localId }, options);
       return { messageId: info.messageId, status: info.status, complete: info.status !== 'uploading' };

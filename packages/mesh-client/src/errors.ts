@@ -37,8 +37,10 @@ export const MeshErrorCode = {
   /** The payload or a chunk is over MESH's size limits (client-side check, or 413). */
   PAYLOAD_TOO_LARGE: 'PAYLOAD_TOO_LARGE',
   /**
-   * The first request of a send failed in a way that leaves it unknown whether MESH accepted it. It is never
-   * retried automatically (a retry could duplicate the message). Call `client.reconcileSend(error.localId)`.
+   * A request of a send (the first, or a later chunk once its retries are spent) failed in a way that leaves it
+   * unknown whether MESH accepted it. Raised only after the attempt's connection was destroyed and closed
+   * (`attemptClosedAt`). Never retried automatically (a retry could duplicate the message). Call
+   * `client.reconcileSend(error.localId)`.
    */
   SEND_OUTCOME_UNKNOWN: 'SEND_OUTCOME_UNKNOWN',
 } as const;
@@ -58,6 +60,11 @@ export interface MeshErrorOptions {
   messageId?: string;
   /** The send's local id; set on SEND_OUTCOME_UNKNOWN so the caller can reconcile. */
   localId?: string;
+  /**
+   * SEND_OUTCOME_UNKNOWN: when the last attempt was torn down (its connection destroyed and closed). Pass it to
+   * `reconcileSend` if you reconcile from another process.
+   */
+  attemptClosedAt?: Date;
   retryable?: boolean;
   retryAfterMs?: number;
   /** `METHOD /route/{template}`; ids of mailboxes are replaced by placeholders. */
@@ -80,6 +87,7 @@ export class MeshError extends Error {
   readonly meshErrorDescription?: string;
   readonly messageId?: string;
   readonly localId?: string;
+  readonly attemptClosedAt?: Date;
   readonly retryable: boolean;
   readonly retryAfterMs?: number;
   readonly request?: string;
@@ -94,6 +102,7 @@ export class MeshError extends Error {
     if (options.meshErrorDescription !== undefined) this.meshErrorDescription = options.meshErrorDescription;
     if (options.messageId !== undefined) this.messageId = options.messageId;
     if (options.localId !== undefined) this.localId = options.localId;
+    if (options.attemptClosedAt !== undefined) this.attemptClosedAt = options.attemptClosedAt;
     if (options.retryAfterMs !== undefined) this.retryAfterMs = options.retryAfterMs;
     if (options.request !== undefined) this.request = options.request;
     Object.defineProperty(this, BRAND, { value: true });

@@ -12,6 +12,7 @@ export {
   type ListMessagesOptions,
   MeshClient,
   type ReconcileResult,
+  type ReconcileSendOptions,
   type RetrieveMessageOptions,
   type SendMessageOptions,
   type SendMessageResult,

@@ -49,6 +49,11 @@ export interface MeshClientOptions {
   timeoutMs?: number;
   /** Bound on one request and all its retries. @default 600000 */
   totalTimeoutMs?: number;
+  /**
+   * How long after an uncertain send attempt was torn down `reconcileSend` waits before it may answer "not sent"
+   * (MESH may still be storing a request it received in full). @default 60000
+   */
+  reconcileGraceMs?: number;
   /** Retry policy. @default { limit: 3, delayMs: 500, backoffLimitMs: 10000, jitter: true } */
   retry?: MeshRetryOptions;
   /** Uncompressed bytes per chunk when sending. Between 5 MiB and 95 MiB. @default 19922944 (19 MiB) */
@@ -107,6 +112,7 @@ export interface ResolvedOptions {
   proxy: string | undefined;
   timeoutMs: number;
   totalTimeoutMs: number;
+  reconcileGraceMs: number;
   retry: Required<MeshRetryOptions>;
   chunkSizeBytes: number;
   compress: boolean;
@@ -190,6 +196,7 @@ export function resolveOptions(options: MeshClientOptions): ResolvedOptions {
     proxy: options.proxy,
     timeoutMs: positiveInt('timeoutMs', options.timeoutMs, 120_000),
     totalTimeoutMs: positiveInt('totalTimeoutMs', options.totalTimeoutMs, 600_000),
+    reconcileGraceMs: positiveInt('reconcileGraceMs', options.reconcileGraceMs, 60_000, 0),
     retry: {
       limit: positiveInt('retry.limit', retry.limit, 3, 0),
       delayMs: positiveInt('retry.delayMs', retry.delayMs, 500, 0),

@@ -21,9 +21,16 @@ export function meshPort(client: MeshClient, options: { chunkSizeBytes?: number 
       });
       return { messageId: result.messageId, chunks: result.totalChunks };
     },
-    async findByLocalId(localId, signal) {
-      const found = await client.reconcileSend(localId, { signal });
+    async findByLocalId(localId, signal, attemptClosedAt) {
+      // reconcileSend answers "not found" only after the grace period since the attempt closed (or since now).
+      const found = await client.reconcileSend(localId, {
+        signal,
+        ...(attemptClosedAt ? { attemptClosedAt } : {}),
+      });
       return found === undefined ? undefined : { messageId: found.messageId, status: found.status };
+    },
+    attemptClosedAt(error) {
+      return isMeshError(error) ? error.attemptClosedAt : undefined;
     },
   };
 }

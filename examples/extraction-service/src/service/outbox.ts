@@ -16,11 +16,18 @@ export interface MeshPort {
     readonly onChunk: (chunk: number, totalChunks: number) => void;
     readonly signal: AbortSignal;
   }): Promise<{ readonly messageId: string; readonly chunks: number }>;
-  /** The message sent with this local id, or undefined when MESH has none. Throws when MESH cannot say. */
+  /**
+   * The message sent with this local id, or undefined when MESH has none. Throws when MESH cannot say. Must not
+   * answer undefined while an earlier attempt could still be stored: `attemptClosedAt` is when the last attempt
+   * was torn down, if known (else the adapter counts its grace period from now).
+   */
   findByLocalId(
     localId: string,
     signal: AbortSignal,
+    attemptClosedAt?: Date,
   ): Promise<{ readonly messageId: string; readonly status: string } | undefined>;
+  /** When a failed send's last attempt was torn down, if the error says. */
+  attemptClosedAt?(error: unknown): Date | undefined;
 }
 
 /** How a failed send is classified by the caller's MESH adapter. */
@@ -91,7 +98,13 @@ export class DurableOutbox {
       const last = message.attempts.at(-1);
       if (last && last.outcome === undefined) {
         // The previous process (or call) stopped between recording the intent and recording the result.
-        const found = await mesh.findByLocalId(last.localId, signal);
+        // Until the grace period after the attempt was torn down has passed, "not found" is not an answer: the
+        // adapter waits it out (mesh-client's reconcileSend rule), so a late-stored first attempt is found.
+        const found = await mesh.findByLocalId(
+          last.localId,
+          signal,
+          last.closedAt === undefined ? undefined : new Date(last.closedAt),
+        );
         if (
           found &&
           found.status !== 'uploading' &&
@@ -166,7 +179,15 @@ export class DurableOutbox {
         });
         return;
       }
-      // Outcome unknown: leave the intent recorded; the next flush reconciles through tracking first.
+      // Outcome unknown: leave the intent recorded (with when the attempt was torn down); the next flush
+      // reconciles through tracking first.
+      const closedAt = mesh.attemptClosedAt?.(error);
+      if (closedAt) {
+        await store.update((draft) => {
+          const last = draft.outbox[id]?.attempts.at(-1);
+          if (last && last.localId === attempt.localId) last.closedAt = closedAt.toISOString();
+        });
+      }
       throw error;
     }
     this.#options.afterSend(message);

@@ -90,6 +90,8 @@ export interface SendAttempt {
   /** The Mex-LocalID of this attempt: the message UUID, suffixed from the second attempt on. */
   readonly localId: string;
   readonly startedAt: string;
+  /** When the attempt's connection was torn down after an unknown outcome (ISO), if known. */
+  closedAt?: string;
   messageId?: string;
   /** How the attempt ended: delivered to MESH, known not to have reached MESH, or reported undelivered. */
   outcome?: 'sent' | 'not-sent' | 'undelivered';

@@ -184,6 +184,8 @@ export class Harness {
     const { service, client } = await createExtractionService(config, {
       records: syntheticRecordSource({ practices: this.#options.practices, referenceDate: REFERENCE_DATE }),
       onEvent: (event) => this.events.push(event),
+      // Loopback and a fake server that answers at once: a short grace period keeps reconciling tests fast.
+      reconcileGraceMs: 50,
       ...this.#options.service,
       ...hooks,
     });

@@ -12,9 +12,17 @@ import { backoffDelayMs, sleep } from './retry.js';
  * - `first-send`: the first POST to the outbox. Only failures that prove MESH never saw the request (connection
  *   refused, 429) are retried; anything ambiguous becomes SEND_OUTCOME_UNKNOWN, because a retry could duplicate
  *   the message.
+ * - `upload`: chunks 2..N. Retried like `retryable`; but when the attempts end in an ambiguous failure (or in a
+ *   refusal after an ambiguous attempt) the outcome is SEND_OUTCOME_UNKNOWN, never a plain failure.
  * - `never`: no retries.
  */
-export type RetryMode = 'retryable' | 'first-send' | 'never';
+export type RetryMode = 'retryable' | 'first-send' | 'upload' | 'never';
+
+/** When an upload attempt's connection was destroyed, and whether its socket's close was confirmed. */
+interface AttemptClosed {
+  at: Date;
+  confirmed: boolean;
+}
 
 /** @internal */
 export interface RequestSpec {
@@ -38,6 +46,8 @@ export interface RequestSpec {
   readText?: boolean;
   /** Set on SEND_OUTCOME_UNKNOWN. */
   localId?: string;
+  /** Called when an upload attempt that may have reached MESH has been torn down (its connection closed). */
+  onAttemptClosed?: (closedAt: Date) => void;
   messageId?: string;
 }
 
@@ -99,6 +109,8 @@ export class RequestExecutor {
     const deadline = Date.now() + options.totalTimeoutMs;
     const timeoutMs = spec.timeoutMs ?? options.timeoutMs;
     const limit = spec.retry === 'never' ? 0 : options.retry.limit;
+    // An earlier attempt of this upload may have reached MESH: decides how a later failure is reported.
+    let ambiguousBefore = false;
     for (let attempt = 0; ; attempt++) {
       if (userSignal?.aborted) throw userSignal.reason;
       const remaining = deadline - Date.now();
@@ -134,11 +146,21 @@ export class RequestExecutor {
       };
       // A token is single-use: a fresh one for every attempt of every request.
       if (spec.auth !== false) headers.authorization = createMeshAuthorization(options);
+      // An upload runs on a connection of its own, destroyed (and confirmed closed) before the attempt ends, so no
+      // byte of a failed attempt can reach MESH after the caller hears about the failure.
+      const exclusive = spec.body !== undefined ? this.transport.exclusive() : undefined;
+      let closed: AttemptClosed | undefined;
+      const teardown = async (): Promise<AttemptClosed | undefined> => {
+        if (!exclusive) return undefined;
+        const confirmed = await exclusive.destroy();
+        closed ??= { at: new Date(), confirmed };
+        return closed;
+      };
       const started = Date.now();
       let error: MeshError;
       let connectFailure = false;
       try {
-        const response = await this.transport.send({
+        const response = await (exclusive ?? this.transport).send({
           url: spec.url,
           method: spec.method,
           headers,
@@ -156,7 +178,9 @@ export class RequestExecutor {
           'MESH request',
         );
         if (spec.ok.includes(response.status)) {
-          const text = spec.readText ? await response.text() : undefined;
+          // An upload's answer is read inside the attempt: the exchange is complete before its connection goes.
+          const text = spec.readText || exclusive ? await response.text() : undefined;
+          await teardown();
           if (!spec.stream) release();
           return {
             response,
@@ -171,13 +195,19 @@ export class RequestExecutor {
         }
         const body = await readErrorBody(response);
         release();
+        await teardown();
         error = MeshError.fromResponse(response.status, body, response.headers, spec.route);
         if (spec.messageId && !error.messageId) {
           error = new MeshError(error.message, { ...fieldsOf(error), messageId: spec.messageId });
         }
       } catch (cause) {
         release();
-        if (userSignal?.aborted) throw userSignal.reason;
+        await teardown();
+        if (userSignal?.aborted) {
+          // The caller's abort wins, but the upload may still have landed: the send must be reconciled.
+          if (closed) spec.onAttemptClosed?.(closed.at);
+          throw userSignal.reason;
+        }
         if (timedOut) {
           error = new MeshError(`MESH request timed out after ${timeoutMs} ms: ${spec.route}`, {
             code: 'TIMEOUT',
@@ -193,54 +223,62 @@ export class RequestExecutor {
           });
         }
       }
+      const provablyUnsent = connectFailure || error.status === 429;
+      const ambiguous =
+        !provablyUnsent && (error.retryable || error.code === 'NETWORK' || error.code === 'TIMEOUT');
+      if (closed && ambiguous) spec.onAttemptClosed?.(closed.at);
       if (spec.retry === 'first-send') {
-        const provablyUnsent = connectFailure || error.status === 429;
-        if (!provablyUnsent && (error.retryable || error.code === 'NETWORK' || error.code === 'TIMEOUT')) {
-          this.log.warn(
-            { request: spec.route, cause: error.code, status: error.status },
-            'MESH send outcome unknown',
-          );
-          throw new MeshError(
-            `MESH send outcome unknown (${error.code}${error.status ? ` ${error.status}` : ''}): the message may or may not have been accepted; reconcile with reconcileSend(localId)`,
-            {
-              code: 'SEND_OUTCOME_UNKNOWN',
-              retryable: false,
-              ...(error.status !== undefined && { status: error.status }),
-              ...(spec.localId !== undefined && { localId: spec.localId }),
-              request: spec.route,
-              cause: error,
-            },
-          );
-        }
+        if (ambiguous) throw this.#outcomeUnknown(spec, error, closed);
         if (!provablyUnsent) throw error;
       } else if (!error.retryable) {
+        // A chunk refused after an earlier attempt of it may have landed (423: already finalised) is ambiguous too.
+        if (spec.retry === 'upload' && ambiguousBefore) throw this.#outcomeUnknown(spec, error, closed);
         this.log.error(
           { request: spec.route, code: error.code, status: error.status },
           'MESH request failed',
         );
         throw error;
       }
-      if (attempt >= limit) {
-        this.log.warn(
-          { request: spec.route, code: error.code, attempts: attempt + 1 },
-          'MESH request failed, retries exhausted',
-        );
-        throw error;
-      }
+      ambiguousBefore ||= ambiguous;
+      const giveUp = (message: string) => {
+        this.log.warn({ request: spec.route, code: error.code, attempts: attempt + 1 }, message);
+        return spec.retry === 'upload' && ambiguous ? this.#outcomeUnknown(spec, error, closed) : error;
+      };
+      if (attempt >= limit) throw giveUp('MESH request failed, retries exhausted');
       const delay = error.retryAfterMs ?? backoffDelayMs(attempt, options.retry, this.random);
-      if (Date.now() + delay >= deadline) {
-        this.log.warn(
-          { request: spec.route, code: error.code },
-          'MESH request failed, total timeout reached',
-        );
-        throw error;
-      }
+      if (Date.now() + delay >= deadline) throw giveUp('MESH request failed, total timeout reached');
       this.log.info(
         { request: spec.route, code: error.code, status: error.status, attempt: attempt + 1, delayMs: delay },
         'MESH request retry',
       );
       await sleep(delay, userSignal);
     }
+  }
+
+  /** SEND_OUTCOME_UNKNOWN for an upload whose last attempt may or may not have been stored. */
+  #outcomeUnknown(spec: RequestSpec, error: MeshError, closed: AttemptClosed | undefined): MeshError {
+    this.log.warn(
+      { request: spec.route, cause: error.code, status: error.status },
+      'MESH send outcome unknown',
+    );
+    const torn = closed
+      ? closed.confirmed
+        ? `; the attempt's connection was closed at ${closed.at.toISOString()}`
+        : `; the attempt was abandoned at ${closed.at.toISOString()} (a custom fetch cannot confirm its connection closed)`
+      : '';
+    return new MeshError(
+      `MESH send outcome unknown (${error.code}${error.status ? ` ${error.status}` : ''}): the message may or may not have been accepted${torn}; reconcile with reconcileSend(localId)`,
+      {
+        code: 'SEND_OUTCOME_UNKNOWN',
+        retryable: false,
+        ...(error.status !== undefined && { status: error.status }),
+        ...(spec.localId !== undefined && { localId: spec.localId }),
+        ...(spec.messageId !== undefined && { messageId: spec.messageId }),
+        ...(closed !== undefined && { attemptClosedAt: closed.at }),
+        request: spec.route,
+        cause: error,
+      },
+    );
   }
 
   /** Sleeps between body-level retries with the same backoff policy. */

@@ -16,6 +16,7 @@ function clientFor(mailboxId: string, extra: Partial<MeshClientOptions> = {}): M
     mailboxPassword: 'password',
     sharedKey: 'TestKey',
     retry: { limit: 3, delayMs: 1, backoffLimitMs: 5 },
+    reconcileGraceMs: 20,
     ...extra,
   });
 }
@@ -195,6 +196,74 @@ describe('the first POST of a send is never retried blindly', () => {
     const sent = await sender.sendMessage({ to: 'X26ABC2', workflowId: WORKFLOW, body: 'x' });
     expect(routeCount('send')).toBe(2);
     expect(fake.message(sent.messageId)?.status).toBe('accepted');
+  });
+
+  // The original bug (issue #9): the fetch was aborted but its body kept streaming, so after reconcile said "not
+  // sent" and the caller sent again, MESH stored the first request too.
+  async function slowFirstPost(size: number, delayMs: number, reconcileGraceMs: number) {
+    fake.failNext('send', { delayMs });
+    const quick = sender.withOptions({ timeoutMs: 100, reconcileGraceMs, chunkSizeBytes: 95 * MiB });
+    const body = Buffer.alloc(size, 7);
+    const send = () =>
+      quick.sendMessage({ to: 'X26ABC2', workflowId: WORKFLOW, body, localId: 'slow-first' });
+    const error = await caught(send());
+    expect(isMeshError(error) && error.code).toBe('SEND_OUTCOME_UNKNOWN');
+    const closedAt = isMeshError(error) ? error.attemptClosedAt : undefined;
+    expect(closedAt).toBeInstanceOf(Date);
+    expect((error as Error).message).toContain(`closed at ${closedAt?.toISOString()}`);
+    // The README recipe: reconcile, and send again only when MESH does not have it.
+    const found = await quick.reconcileSend('slow-first');
+    if (!found) await send();
+    // Wait until the fake has finished with every request, then count what MESH holds.
+    const expected = found ? 1 : 2;
+    while (fake.requests.filter((r) => r.route === 'send').length < expected) {
+      await new Promise((r) => setTimeout(r, 20));
+    }
+    await quick.close();
+    return { found, stored: fake.messages.filter((m) => m.localId === 'slow-first') };
+  }
+
+  it('never duplicates a send whose slow first POST outlives the timeout: the body stops at the error', async () => {
+    // Larger than the loopback socket buffers: the server cannot have the whole body when the client gives up.
+    const { found, stored } = await slowFirstPost(24 * MiB, 600, 20);
+    expect(found).toBeUndefined();
+    expect(stored).toHaveLength(1);
+    const sends = fake.requests.filter((r) => r.route === 'send').map((r) => r.requestBytes);
+    expect(Math.min(...sends)).toBeLessThan(24 * MiB);
+  });
+
+  it('never duplicates a send whose slow first POST (body > 64 KiB) is stored late: reconcile waits for it', async () => {
+    // The whole body reached the server before the timeout; the server stores it after the client gave up.
+    const { found, stored } = await slowFirstPost(1_000_000, 400, 1_000);
+    expect(found?.status).toBe('accepted');
+    expect(stored).toHaveLength(1);
+  });
+
+  it('reconcileSend waits out the grace period before answering "not sent"', async () => {
+    // MESH stores the request only after the client gave up on it (a slow server that finishes its work).
+    const quick = sender.withOptions({ reconcileGraceMs: 300 });
+    const pending = quick.reconcileSend('late-one', { attemptClosedAt: new Date() });
+    await sender.sendMessage({ to: 'X26ABC2', workflowId: WORKFLOW, body: 'late', localId: 'late-one' });
+    const found = await pending;
+    expect(found?.status).toBe('accepted');
+    await quick.close();
+  });
+
+  it('reports an ambiguous failure of the last chunk as SEND_OUTCOME_UNKNOWN, never as success or plain failure', async () => {
+    // Every attempt of chunk 2 is stored, then its answer is lost; the retry then meets 423 (finalised).
+    fake.failNext('chunk', 'reset');
+    const error = await caught(
+      sender.sendMessage({
+        to: 'X26ABC2',
+        workflowId: WORKFLOW,
+        body: Buffer.alloc(5 * MiB + 10, 3),
+        chunkSizeBytes: 5 * MiB,
+        localId: 'last-chunk',
+      }),
+    );
+    expect(isMeshError(error) && error.code).toBe('SEND_OUTCOME_UNKNOWN');
+    expect(isMeshError(error) && error.messageId).toBeDefined();
+    expect((await sender.reconcileSend('last-chunk'))?.complete).toBe(true);
   });
 
   it('turns a timeout of the first POST into SEND_OUTCOME_UNKNOWN', async () => {
