@@ -174,11 +174,15 @@ describe('extraction service flows', () => {
     expect(harness.simulator.report?.map((r) => r.status)).toEqual(['DECLINED']);
   });
 
-  it('gzips a large Query Results payload and flags it, and GPES reads it back', async () => {
+  it.each([
+    ['', {}],
+    [", also through NHS England's sandbox-style download gzip", { nhsSandboxGzip: true }],
+  ])('gzips a large Query Results payload and flags it, and GPES reads it back%s', async (_, fake) => {
     const directory = await mkdtemp(join(tmpdir(), 'gpes-spec-'));
     directories.push(directory);
     const spec = await writeJournalSpec(directory, { id: 'A81001', patients: 300 });
     harness = await Harness.start({
+      fake,
       practices: { A81001: 300 },
       sqi: JOURNAL_SQI,
       specs: { [JOURNAL_QUERY_ID]: spec },

@@ -1,4 +1,4 @@
-import type { Readable } from 'node:stream';
+import { Readable } from 'node:stream';
 import { createGunzip } from 'node:zlib';
 import { decodeQueryResultsStream, type QueryResultsHeader } from '@gpes/messages';
 
@@ -36,6 +36,35 @@ const XSD = { code: '00010', title: 'XSD Validation Failure' };
 const REFERENCE = { code: '00012', title: 'Referential Integrity Check Failure' };
 const READ = { code: '00014', title: 'File Read Error' };
 
+/** The body, gunzipped when it starts with the gzip magic number (1f 8b), else unchanged. */
+async function gunzipIfGzip(body: Readable): Promise<Readable> {
+  const iterator = body[Symbol.asyncIterator]();
+  const head: Buffer[] = [];
+  let length = 0;
+  let done = false;
+  while (length < 2) {
+    const step = await iterator.next();
+    if (step.done) {
+      done = true;
+      break;
+    }
+    head.push(step.value as Buffer);
+    length += (step.value as Buffer).length;
+  }
+  const first = Buffer.concat(head);
+  async function* replay(): AsyncGenerator<Buffer> {
+    yield first;
+    if (done) return;
+    for (let step = await iterator.next(); !step.done; step = await iterator.next())
+      yield step.value as Buffer;
+  }
+  const whole = Readable.from(replay(), { objectMode: false });
+  if (first[0] !== 0x1f || first[1] !== 0x8b) return whole;
+  const gunzip = createGunzip();
+  whole.on('error', (error) => gunzip.destroy(error));
+  return whole.pipe(gunzip);
+}
+
 /**
  * Checks one Query Results document as it streams in: it must decode without issues with `@gpes/messages`, and its
  * header must answer the RTP (same RTP-UUID and SQI, a practice of the cohort, the cohort's signature echoed).
@@ -51,13 +80,10 @@ export async function checkQueryResults(
   let header: QueryResultsHeader | undefined;
   let patientRecords = 0;
   let bytes = 0;
-  let source: Readable = body;
-  if (compressed) {
-    const gunzip = createGunzip();
-    body.on('error', (error) => gunzip.destroy(error));
-    source = body.pipe(gunzip);
-  }
+  // The flag says what the sender did, but only gzip data is gunzipped: plain XML under a wrong flag (a server
+  // that conflates transport gzip with payload compression) is read as it is, never "gunzipped" into an error.
   async function* counted(): AsyncGenerator<Uint8Array> {
+    const source = compressed ? await gunzipIfGzip(body) : body;
     for await (const chunk of source) {
       bytes += (chunk as Buffer).byteLength;
       yield chunk as Buffer;

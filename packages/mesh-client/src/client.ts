@@ -543,12 +543,24 @@ export class MeshClient {
       body = Readable.from([], { objectMode: false });
     } else {
       const state = { started: false };
-      body = Readable.from(this.#bodyPieces(messageId, meta.totalChunks, first, options, state), {
+      const source = this.#bodyPieces(messageId, meta.totalChunks, first, options, state);
+      let pieces = source;
+      if (meta.compressed === true && isTransportGzip(first)) {
+        // mesh-api.md §4.6: a server that gzips the transfer may also set Mex-Content-Compressed: Y (NHS
+        // England's sandbox does), so with transport gzip the flag is not evidence. The payload is compressed
+        // only if, once the transport gzip is undone, it is itself gzip data.
+        const peeked = await peekBytes(pieces, 2);
+        meta.compressed = peeked.head[0] === 0x1f && peeked.head[1] === 0x8b;
+        pieces = peeked.pieces;
+      }
+      body = Readable.from(pieces, {
         objectMode: false,
       });
-      // A body destroyed before it was read never runs the generator: free the first response here.
+      // A body destroyed before it was read never runs the generator: free the first response here (or, after a
+      // peek, end the generator that holds it).
       body.once('close', () => {
         if (!state.started) void discard(first);
+        else void source.return(undefined).catch(() => undefined);
       });
     }
     const buffer = async () => {
@@ -722,6 +734,41 @@ export class MeshClient {
     });
     return readJson(result, route);
   }
+}
+
+function isTransportGzip(result: RequestResult): boolean {
+  return /(^|,)\s*(x-)?gzip\s*(,|$)/i.test(result.response.headers.get('content-encoding') ?? '');
+}
+
+/**
+ * Reads pieces until `count` bytes are known (or the body ends), and returns them with a generator that yields
+ * the same pieces again before the rest: nothing is lost and nothing is read twice.
+ */
+async function peekBytes(
+  source: AsyncGenerator<Buffer>,
+  count: number,
+): Promise<{ head: Buffer; pieces: AsyncGenerator<Buffer> }> {
+  const taken: Buffer[] = [];
+  let length = 0;
+  let done = false;
+  while (length < count) {
+    const step = await source.next();
+    if (step.done) {
+      done = true;
+      break;
+    }
+    taken.push(step.value);
+    length += step.value.length;
+  }
+  async function* replay(): AsyncGenerator<Buffer> {
+    try {
+      yield* taken;
+      if (!done) yield* source;
+    } finally {
+      await source.return(undefined);
+    }
+  }
+  return { head: Buffer.concat(taken).subarray(0, count), pieces: replay() };
 }
 
 async function* decodeBody(response: Response): AsyncGenerator<Buffer> {

@@ -20,7 +20,11 @@ export interface MeshMessageBase {
   contentChecksum?: string;
   /** `mex-Content-Encrypted` passthrough flag. */
   encrypted?: boolean;
-  /** `mex-Content-Compressed` passthrough flag: the payload itself is compressed (not transport gzip). */
+  /**
+   * `mex-Content-Compressed` passthrough flag: the sender says the payload itself is compressed (not transport
+   * gzip). When the download arrives with `Content-Encoding: gzip` the flag is not trusted (NHS England's sandbox
+   * sets it for its own transport gzip): it is then true only if the payload, transport gzip undone, is itself gzip.
+   */
   compressed?: boolean;
   /** Number of chunks (0 for REPORTs, which have no body). */
   totalChunks: number;

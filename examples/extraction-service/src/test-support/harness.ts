@@ -8,7 +8,7 @@ import {
   TYPE1_DISSENT_WITHDRAWN_CODE,
 } from '@gpes/extract-core/testing';
 import { MeshClient } from '@gpes/mesh-client';
-import { type FakeMesh, startFakeMesh } from '@gpes/mesh-client/testing';
+import { type FakeMesh, type FakeMeshOptions, startFakeMesh } from '@gpes/mesh-client/testing';
 import { syntheticRecordSource } from '../adapters/synthetic-records.js';
 import { loadConfig } from '../config/load-config.js';
 import { createExtractionService, type ExtractionServiceHooks } from '../main.js';
@@ -115,6 +115,8 @@ export async function writeJournalSpec(
 }
 
 export interface HarnessOptions {
+  /** Fake MESH server options (mailboxes are the harness's own), e.g. `{ nhsSandboxGzip: true }`. */
+  readonly fake?: Omit<FakeMeshOptions, 'mailboxes'>;
   /** Practice → patients hosted by the GP system. */
   readonly practices: Readonly<Record<string, number>>;
   /** Cohort of the RTP. @default the hosted practices */
@@ -164,6 +166,7 @@ export class Harness {
 
   static async start(options: HarnessOptions): Promise<Harness> {
     const mesh = await startFakeMesh({
+      ...options.fake,
       mailboxes: [
         { id: GP, password: PASSWORD },
         { id: GPES, password: PASSWORD },

@@ -43,8 +43,8 @@ function resolveOptions(o: FakeMeshOptions): ResolvedOptions {
     inboxExpiryDays: positive('inboxExpiryDays', o.inboxExpiryDays, 5, 0),
     messageExpiryDays: positive('messageExpiryDays', o.messageExpiryDays, 30, 0),
     reportChunkRange: o.reportChunkRange ?? '1:0',
-    sandboxCompressedFlag: o.sandboxCompressedFlag ?? false,
-    compressDownloads: o.compressDownloads ?? false,
+    sandboxCompressedFlag: o.sandboxCompressedFlag ?? o.nhsSandboxGzip ?? false,
+    compressDownloads: o.compressDownloads ?? o.nhsSandboxGzip ?? false,
   };
 }
 

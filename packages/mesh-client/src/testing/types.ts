@@ -197,6 +197,13 @@ export interface FakeMeshOptions {
   sandboxCompressedFlag?: boolean;
   /** gzip uncompressed messages on download when a v2 client accepts gzip (SPEC allows it). @default false */
   compressDownloads?: boolean;
+  /**
+   * Download compression as NHS England's MESH sandbox does it: every v2 download is gzipped when the client sends
+   * `Accept-Encoding: gzip`, and `mex-content-compressed: Y` is set with it even when the sender never compressed
+   * the payload. Shorthand for `compressDownloads` and `sandboxCompressedFlag` both true (explicit values of those
+   * win). Use it to check that a receiver does not mistake transport gzip for payload compression. @default false
+   */
+  nhsSandboxGzip?: boolean;
   /** Directory for chunk bodies instead of memory (for large payloads). @default in memory */
   storageDirectory?: string;
   /** Recorded requests kept (oldest dropped first). @default 1000 */

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { Readable } from 'node:stream';
+import { gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { isMeshError, MeshClient, type MeshClientOptions } from '../../src/index.js';
 import { type FakeMesh, startFakeMesh } from '../../src/testing/index.js';
@@ -256,5 +257,47 @@ describe('resources', () => {
     // The pool can still serve requests, and the message is still there to be read.
     const again = await recipient.retrieveMessage(id);
     expect((await again.buffer()).toString()).toBe('unread');
+  });
+});
+
+describe("retrieveMessage().compressed against NHS England's sandbox-style download gzip", () => {
+  // The sandbox gzips every v2 download when the client accepts gzip and sets Mex-Content-Compressed: Y with it
+  // (mesh-api.md §4.6): the flag then says nothing about the sender.
+  let sandbox: FakeMesh;
+  let from: MeshClient;
+  let to: MeshClient;
+  beforeAll(async () => {
+    sandbox = await startFakeMesh({ nhsSandboxGzip: true });
+    const options = { baseUrl: sandbox.url, mailboxPassword: 'password', sharedKey: 'TestKey' };
+    from = new MeshClient({ ...options, mailboxId: 'X26ABC1' });
+    to = new MeshClient({ ...options, mailboxId: 'X26ABC2' });
+  });
+  afterAll(async () => {
+    await from.close();
+    await to.close();
+    await sandbox.close();
+  });
+
+  it.each([
+    ['plain payload, plain upload', { payloadGzip: false, compress: false }],
+    ['plain payload, transport gzip upload', { payloadGzip: false, compress: true }],
+    ['gzip payload flagged Y, plain upload', { payloadGzip: true, compress: false }],
+    ['gzip payload flagged Y, transport gzip upload', { payloadGzip: true, compress: true }],
+  ])('%s: compressed is what the sender did and the body is the payload', async (_, c) => {
+    const xml = Buffer.from('<Query-Results>synthetic</Query-Results>'.repeat(50));
+    const payload = c.payloadGzip ? gzipSync(xml) : xml;
+    const { messageId } = await from.sendMessage({
+      to: 'X26ABC2',
+      workflowId: WORKFLOW,
+      body: payload,
+      compress: c.compress,
+      ...(c.payloadGzip ? { compressed: true } : {}),
+    });
+    const message = await to.retrieveMessage(messageId);
+    expect(message.compressed === true).toBe(c.payloadGzip);
+    expect((await message.buffer()).equals(payload)).toBe(true);
+    const download = sandbox.requests.filter((r) => r.route === 'download').at(-1);
+    expect(download?.headers['accept-encoding']).toContain('gzip');
+    await to.acknowledgeMessage(messageId);
   });
 });
