@@ -8,7 +8,8 @@ Starts a fake MESH server for integration tests and prints its URL.
 
   --port <n>             port to listen on (default: a free port)
   --host <addr>          address to listen on (default: 127.0.0.1)
-  --mailbox <spec>       ID:PASSWORD[:ODS[:WORKFLOW,WORKFLOW...]], repeatable
+  --mailbox <spec>       ID:PASSWORD[:ODS[:WORKFLOW,WORKFLOW...]], repeatable; a workflow is
+                         registered to send and receive, ">WF" to send only, "<WF" to receive only
                          (default: X26ABC1, X26ABC2, X26ABC3 with password "password")
   --shared-key <key>     HMAC shared secret (default: TestKey)
   --page-size <n>        inbox page size when max_results is absent (default: 500)
@@ -39,7 +40,16 @@ export function parseMailboxSpec(spec: string): FakeMailboxConfig {
   }
   const mailbox: FakeMailboxConfig = { id, password };
   if (ods) mailbox.odsCode = ods;
-  if (workflows) mailbox.workflows = workflows.split(',').filter(Boolean);
+  if (workflows) {
+    // `WF` = send and receive, `>WF` = send only, `<WF` = receive only.
+    const entries = workflows.split(',').filter(Boolean);
+    const both = entries.filter((w) => !w.startsWith('>') && !w.startsWith('<'));
+    const sends = entries.filter((w) => w.startsWith('>')).map((w) => w.slice(1));
+    const receives = entries.filter((w) => w.startsWith('<')).map((w) => w.slice(1));
+    if (both.length > 0) mailbox.workflows = both;
+    if (sends.length > 0) mailbox.sends = sends;
+    if (receives.length > 0) mailbox.receives = receives;
+  }
   return mailbox;
 }
 

@@ -20,12 +20,28 @@ function normalise(config: FakeMailboxConfig): MailboxRecord {
     throw new TypeError(`fake MESH mailbox ${config.id.toUpperCase()} needs a non-empty password`);
   }
   const id = config.id.toUpperCase();
+  for (const key of ['workflows', 'sends', 'receives'] as const) {
+    const list = config[key];
+    if (list !== undefined && (!Array.isArray(list) || !list.every((w) => typeof w === 'string' && w))) {
+      throw new TypeError(`fake MESH mailbox ${id}: ${key} must be a list of workflow ids`);
+    }
+  }
+  const restricted =
+    config.workflows !== undefined || config.sends !== undefined || config.receives !== undefined;
   return {
     id,
     password: config.password,
     name: config.name ?? id,
     odsCode: (config.odsCode ?? 'X26').toUpperCase(),
-    ...(config.workflows ? { workflows: [...config.workflows] } : {}),
+    ...(restricted
+      ? {
+          sends: [...new Set([...(config.workflows ?? []), ...(config.sends ?? [])])],
+          receives: [...new Set([...(config.workflows ?? []), ...(config.receives ?? [])])],
+          workflows: [
+            ...new Set([...(config.workflows ?? []), ...(config.sends ?? []), ...(config.receives ?? [])]),
+          ],
+        }
+      : {}),
   };
 }
 
@@ -48,7 +64,14 @@ export class MailboxRegistry implements FakeMailboxes {
 
   get(mailboxId: string): MailboxRecord | undefined {
     const r = this.#mailboxes.get(mailboxId.toUpperCase());
-    return r ? { ...r } : undefined;
+    if (!r) return undefined;
+    const copy = (list: readonly string[] | undefined) => (list ? [...list] : undefined);
+    return {
+      ...r,
+      ...(r.sends ? { sends: copy(r.sends) } : {}),
+      ...(r.receives ? { receives: copy(r.receives) } : {}),
+      ...(r.workflows ? { workflows: copy(r.workflows) } : {}),
+    };
   }
 
   list(): readonly string[] {
@@ -60,17 +83,22 @@ export class MailboxRegistry implements FakeMailboxes {
     return this.#mailboxes.get(mailboxId.toUpperCase());
   }
 
-  /** @internal whether `mailboxId` may use `workflowId` (unrestricted mailboxes may use any). */
-  allows(mailboxId: string, workflowId: string): boolean {
+  /** @internal whether `mailboxId` may send (or receive) `workflowId`; unrestricted mailboxes may use any. */
+  allows(mailboxId: string, workflowId: string, role: 'send' | 'receive'): boolean {
     const r = this.#mailboxes.get(mailboxId.toUpperCase());
-    return !!r && (!r.workflows || r.workflows.includes(workflowId));
+    if (!r) return false;
+    const list = role === 'send' ? r.sends : r.receives;
+    return !list || list.includes(workflowId);
   }
 
-  /** @internal mailboxes registered for a workflow, optionally within one ODS code. */
+  /**
+   * @internal mailboxes registered to receive a workflow, optionally within one ODS code: what endpoint lookup and
+   * workflow search answer (mesh-api.md §4.9). Unrestricted mailboxes are not registered for anything.
+   */
   registeredFor(workflowId: string, odsCode?: string): MailboxRecord[] {
     return [...this.#mailboxes.values()].filter(
       (r) =>
-        r.workflows?.includes(workflowId) && (odsCode === undefined || r.odsCode === odsCode.toUpperCase()),
+        r.receives?.includes(workflowId) && (odsCode === undefined || r.odsCode === odsCode.toUpperCase()),
     );
   }
 

@@ -159,6 +159,18 @@ export async function startFakeMesh(options: FakeMeshOptions = {}): Promise<Fake
     });
   };
 
+  const requestTimeout = positive('requestTimeoutMs', options.requestTimeoutMs, 300_000);
+  const headersTimeout = Math.min(
+    positive('headersTimeoutMs', options.headersTimeoutMs, 60_000),
+    requestTimeout,
+  );
+  // Node checks both timeouts every connectionsCheckingInterval (30 s by default): check often enough to honour
+  // short test timeouts.
+  const timeouts = {
+    requestTimeout,
+    headersTimeout,
+    connectionsCheckingInterval: Math.max(10, Math.min(1_000, Math.floor(headersTimeout / 4))),
+  };
   let server: Server;
   if (options.tls) {
     const requestCert = options.tls.requestCert ?? options.tls.ca !== undefined;
@@ -170,14 +182,13 @@ export async function startFakeMesh(options: FakeMeshOptions = {}): Promise<Fake
         requestCert,
         rejectUnauthorized: requestCert,
         minVersion: 'TLSv1.2',
+        ...timeouts,
       },
       listener,
     );
   } else {
-    server = createHttpServer(listener);
+    server = createHttpServer(timeouts, listener);
   }
-  // Large chunk uploads over slow shared CI machines must not be cut off by Node's default request timeout.
-  server.requestTimeout = 0;
   server.keepAliveTimeout = 5_000;
 
   await new Promise<void>((resolve, reject) => {

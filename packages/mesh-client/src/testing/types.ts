@@ -11,11 +11,14 @@ export interface FakeMailboxConfig {
   /** ODS code of the owning organisation, used by endpoint lookup. @default 'X26' */
   odsCode?: string;
   /**
-   * Workflows this mailbox is registered for (to send and to receive). When given, sends from or to this
-   * mailbox on any other workflow are refused with MESH code 17, and lookup/workflow search list the mailbox.
-   * When absent the mailbox is unrestricted (as in mesh-sandbox) and not listed by lookup.
+   * Workflows this mailbox is registered for in both roles, sender and receiver. Shorthand for listing them in
+   * both `sends` and `receives`.
    */
   workflows?: readonly string[];
+  /** Workflows this mailbox is registered to send (MESH registers sender and receiver roles separately). */
+  sends?: readonly string[];
+  /** Workflows this mailbox is registered to receive: endpoint lookup and workflow search list it for these. */
+  receives?: readonly string[];
 }
 
 /** A registered mailbox, defaults applied. */
@@ -24,6 +27,14 @@ export interface FakeMailbox {
   readonly password: string;
   readonly name: string;
   readonly odsCode: string;
+  /**
+   * Workflows it may send, and receive. Both absent: unrestricted (as every mesh-sandbox mailbox), may send and
+   * receive any workflow, and is not listed by endpoint lookup or workflow search. Once any of `workflows`,
+   * `sends`, `receives` is configured, the mailbox sends and receives only what is listed (code 17 otherwise).
+   */
+  readonly sends?: readonly string[];
+  readonly receives?: readonly string[];
+  /** Every workflow it is registered for, in either role (absent when unrestricted). */
   readonly workflows?: readonly string[];
 }
 
@@ -204,6 +215,17 @@ export interface FakeMeshOptions {
    * win). Use it to check that a receiver does not mistake transport gzip for payload compression. @default false
    */
   nhsSandboxGzip?: boolean;
+  /**
+   * Time allowed to receive a request's headers; a client that stalls in them is answered 408 and disconnected.
+   * @default 60000
+   */
+  headersTimeoutMs?: number;
+  /**
+   * Time allowed to receive a whole request, headers and body: a request whose body stops short of its
+   * Content-Length is answered 408 (or, once a response has started, disconnected) within it. Enforced with a
+   * resolution of at most one second. @default 300000 (five minutes: a 100 MB chunk at 2.7 Mbit/s)
+   */
+  requestTimeoutMs?: number;
   /** Directory for chunk bodies instead of memory (for large payloads). @default in memory */
   storageDirectory?: string;
   /** Recorded requests kept (oldest dropped first). @default 1000 */

@@ -111,6 +111,14 @@ describe('command-line parsing', () => {
       odsCode: 'X26',
       workflows: ['A', 'B'],
     });
+    expect(parseMailboxSpec('X26ABC1:pw:X26:A,>S,<R')).toEqual({
+      id: 'X26ABC1',
+      password: 'pw',
+      odsCode: 'X26',
+      workflows: ['A'],
+      sends: ['S'],
+      receives: ['R'],
+    });
     expect(() => parseMailboxSpec('X26ABC1')).toThrow(CliUsageError);
     expect(parseCliArgs(['--port', '8700', '--page-size', '10'])).toMatchObject({
       port: 8700,

@@ -1,4 +1,5 @@
 import { request } from 'node:http';
+import { connect } from 'node:net';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { type FakeMesh, startFakeMesh } from '../../src/testing/index.js';
 import {
@@ -468,5 +469,84 @@ describe('test API', () => {
   it('validates mailbox configuration', () => {
     expect(() => fake.mailboxes.add({ id: 'bad id!', password: 'p' })).toThrow(TypeError);
     expect(() => fake.mailboxes.add({ id: 'X26OK', password: '' })).toThrow(TypeError);
+  });
+});
+
+describe('workflow roles: sender and receiver registered separately', () => {
+  const SENDER = { id: 'R26SEND', password: 'pw' };
+  const RECEIVER = { id: 'R26RECV', password: 'pw' };
+  let roles: FakeMesh;
+  beforeEach(async () => {
+    roles = await startFakeMesh({
+      mailboxes: [
+        { ...SENDER, odsCode: 'R26', sends: ['ROLE_WF'] },
+        { ...RECEIVER, odsCode: 'R26', receives: ['ROLE_WF'] },
+      ],
+    });
+  });
+  afterEach(() => roles.close());
+
+  it('lookup and workflow search list only the mailboxes that receive the workflow', async () => {
+    const lookup = await raw(roles.url, {
+      path: '/messageexchange/endpointlookup/R26/ROLE_WF',
+      headers: { accept: 'application/vnd.mesh.v2+json' },
+    });
+    expect(lookup.json()).toEqual({ results: [{ mailbox_id: RECEIVER.id, mailbox_name: RECEIVER.id }] });
+    const search = await raw(roles.url, { path: '/messageexchange/workflowsearch/ROLE_WF' });
+    expect(
+      search.json<{ results: Array<{ mailbox_id: string }> }>().results.map((r) => r.mailbox_id),
+    ).toEqual([RECEIVER.id]);
+    expect(roles.mailboxes.get(SENDER.id)).toMatchObject({ sends: ['ROLE_WF'], receives: [] });
+  });
+
+  it('a send is allowed from a sender to a receiver, and refused with code 17 the other way round', async () => {
+    const headers = { 'mex-workflowid': 'ROLE_WF' };
+    expect((await sendMessage(roles.url, SENDER, RECEIVER.id, 'x', headers)).status).toBe(202);
+    const back = await sendMessage(roles.url, RECEIVER, SENDER.id, 'x', headers);
+    expect(back.status).toBe(417);
+    expect(back.text()).toContain('"17"');
+  });
+});
+
+describe('header and request timeouts', () => {
+  let slow: FakeMesh;
+  beforeEach(async () => {
+    slow = await startFakeMesh({ headersTimeoutMs: 100, requestTimeoutMs: 200 });
+  });
+  afterEach(() => slow.close());
+
+  /** Writes `text` on a raw connection and resolves with whatever comes back once the server closes it. */
+  function halfSent(text: string): Promise<string> {
+    return new Promise((resolve, reject) => {
+      const { hostname, port } = new URL(slow.url);
+      const socket = connect({ host: hostname, port: Number(port) }, () => socket.write(text));
+      const parts: Buffer[] = [];
+      socket.on('data', (part: Buffer) => parts.push(part));
+      socket.on('error', reject);
+      socket.on('close', () => resolve(Buffer.concat(parts).toString('latin1')));
+    });
+  }
+
+  it('answers 408 and closes a request whose body stops short of its Content-Length', async () => {
+    const head = [
+      `POST /messageexchange/${MB1.id}/outbox HTTP/1.1`,
+      'host: x',
+      `accept: ${V2}`,
+      `authorization: ${auth(MB1)}`,
+      'mex-to: X26ABC2',
+      'mex-workflowid: TEST_WORKFLOW',
+      'content-length: 1000',
+    ];
+    const answer = await halfSent(`${head.join('\r\n')}\r\n\r\n${'a'.repeat(10)}`);
+    expect(answer).toMatch(/^HTTP\/1\.1 408/);
+  });
+
+  it('answers 408 and closes a connection that stalls in its headers', async () => {
+    const answer = await halfSent(`GET /messageexchange/_ping HTTP/1.1\r\nhost: x\r\n`);
+    expect(answer).toMatch(/^HTTP\/1\.1 408/);
+  });
+
+  it('states its defaults and refuses nonsense', async () => {
+    await expect(startFakeMesh({ requestTimeoutMs: 0 })).rejects.toThrow(RangeError);
   });
 });

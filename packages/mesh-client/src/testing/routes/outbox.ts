@@ -94,7 +94,10 @@ export async function sendMessage(ex: Exchange, state: ServerState, mailboxId: s
   if (!state.registry.record(to)) {
     return sendError(ex, 417, { event: 'SEND', code: '12', msg: 'Unregistered to address' });
   }
-  if (!state.registry.allows(sender.id, workflowId) || !state.registry.allows(to, workflowId)) {
+  if (
+    !state.registry.allows(sender.id, workflowId, 'send') ||
+    !state.registry.allows(to, workflowId, 'receive')
+  ) {
     return sendError(ex, 417, { event: 'SEND', code: '17', msg: 'Workflow ID not registered for mailbox' });
   }
   const limit = Math.min(state.options.maxRequestBytes, state.options.maxMessageBytes);
