@@ -46,6 +46,14 @@ export const MeshErrorCode = {
 } as const;
 export type MeshErrorCode = (typeof MeshErrorCode)[keyof typeof MeshErrorCode];
 
+/** One problem with the client's options (or the environment read by `meshClientOptionsFromEnv`). */
+export interface MeshOptionIssue {
+  /** Where: an option path (`retry.limit`, `tls.key`) or an environment variable name (`MESH_URL`). */
+  readonly path: string;
+  /** What is wrong. Never contains the value of a password, key or certificate. */
+  readonly message: string;
+}
+
 /** Fields of a {@link MeshError}. */
 export interface MeshErrorOptions {
   code: MeshErrorCode;
@@ -69,6 +77,8 @@ export interface MeshErrorOptions {
   retryAfterMs?: number;
   /** `METHOD /route/{template}`; ids of mailboxes are replaced by placeholders. */
   request?: string;
+  /** Every problem found, on `INVALID_ARGUMENT` from option validation. */
+  issues?: readonly MeshOptionIssue[];
   cause?: unknown;
 }
 
@@ -91,6 +101,8 @@ export class MeshError extends Error {
   readonly retryable: boolean;
   readonly retryAfterMs?: number;
   readonly request?: string;
+  /** Every problem found, on `INVALID_ARGUMENT` from option validation (all of them, not just the first). */
+  readonly issues?: readonly MeshOptionIssue[];
 
   constructor(message: string, options: MeshErrorOptions) {
     super(message, options.cause === undefined ? undefined : { cause: options.cause });
@@ -105,6 +117,7 @@ export class MeshError extends Error {
     if (options.attemptClosedAt !== undefined) this.attemptClosedAt = options.attemptClosedAt;
     if (options.retryAfterMs !== undefined) this.retryAfterMs = options.retryAfterMs;
     if (options.request !== undefined) this.request = options.request;
+    if (options.issues !== undefined) this.issues = options.issues;
     Object.defineProperty(this, BRAND, { value: true });
   }
 
@@ -160,6 +173,7 @@ export class MeshError extends Error {
       'retryable',
       'retryAfterMs',
       'request',
+      'issues',
     ] as const) {
       if (this[key] !== undefined) fields[key] = this[key];
     }
@@ -179,6 +193,7 @@ export class MeshError extends Error {
       retryable: this.retryable,
       retryAfterMs: this.retryAfterMs,
       request: this.request,
+      issues: this.issues,
     };
   }
 }

@@ -17,8 +17,21 @@ export {
   type SendMessageOptions,
   type SendMessageResult,
 } from './client.js';
-export { isMeshError, MeshError, MeshErrorCode, type MeshErrorOptions } from './errors.js';
+export {
+  isMeshError,
+  MeshError,
+  MeshErrorCode,
+  type MeshErrorOptions,
+  type MeshOptionIssue,
+} from './errors.js';
 export { MESH_ACCEPT_V2, MEX_HEADER_MAX_LENGTH, type SendMessageHeaders } from './headers.js';
+export type {
+  MeshClientHooks,
+  MeshErrorEvent,
+  MeshRequestEvent,
+  MeshResponseEvent,
+  MeshRetryEvent,
+} from './hooks.js';
 export { type MeshLogger, type MeshLogLevel, SAFE_LOG_HEADERS } from './logger.js';
 export {
   type MeshDataMessage,
@@ -41,6 +54,7 @@ export {
   type MeshTlsOptions,
   type OperationOptions,
 } from './options.js';
+export { MESH_ENV_VARIABLES, meshClientOptionsFromEnv } from './options-from-env.js';
 export {
   createInboxProcessor,
   type InboxHandler,

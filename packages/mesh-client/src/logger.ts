@@ -13,19 +13,31 @@ export interface MeshLogger {
  * - `error`: failed operations (code, status, route).
  * - `warn`: plus retries given up and ambiguous sends.
  * - `info`: plus each retry and each sent or acknowledged message id.
- * - `debug`: plus every request (method, route template, status, duration, redacted headers).
+ * - `debug`: plus every request (method, route template, status, duration, request and response headers with
+ *   the values of those outside {@link SAFE_LOG_HEADERS} redacted).
  */
 export type MeshLogLevel = 'none' | 'error' | 'warn' | 'info' | 'debug';
 
 const RANK: Record<MeshLogLevel, number> = { none: 0, error: 1, warn: 2, info: 3, debug: 4 };
 
-/** Header names whose values are safe to log: they carry no credentials, patient data or free text. */
+/**
+ * Header names whose values are logged (lower case): routing and protocol headers, which an operator needs to
+ * diagnose delivery and which carry no credentials, patient data or free text. Every other header — among them
+ * `authorization`, `proxy-authorization`, `cookie`, `mex-subject`, `mex-localid`, `mex-filename` and
+ * `mex-partnerid` — is logged as `[REDACTED]`.
+ */
 export const SAFE_LOG_HEADERS: ReadonlySet<string> = new Set([
   'accept',
   'accept-encoding',
   'content-encoding',
   'content-length',
   'content-type',
+  'mex-to',
+  'mex-from',
+  'mex-linkedmsgid',
+  'mex-content-type',
+  'mex-content-compressed',
+  'mex-content-encrypted',
   'mex-chunk-range',
   'mex-total-chunks',
   'mex-messagetype',

@@ -1,5 +1,6 @@
-import { invalidArgument } from './errors.js';
+import { MeshError, type MeshOptionIssue } from './errors.js';
 import { hasControlCharacters } from './headers.js';
+import { HOOK_NAMES, type MeshClientHooks } from './hooks.js';
 import type { MeshLogger, MeshLogLevel } from './logger.js';
 
 /** Mutual TLS material. Certificate verification is always on; there is deliberately no option to disable it. */
@@ -70,6 +71,17 @@ export interface MeshClientOptions {
   spoolDirectory?: string;
   /** Replaces the HTTP transport (tests). TLS and proxy options are then ignored. */
   fetch?: MeshFetch;
+  /**
+   * Observers of each HTTP attempt, response and retry (method, route template, status, timing, attempt, byte
+   * counts; never secrets or payloads), e.g. for metrics. See {@link MeshClientHooks}. @default {}
+   */
+  hooks?: MeshClientHooks;
+  /**
+   * Allow a plain `http:` `baseUrl` to a host that is not loopback. Without it, `http:` is accepted only for
+   * 127.0.0.0/8, `::1` and `localhost` (the fake server, a local TLS-terminating proxy). Credentials and
+   * payloads would cross the network unencrypted: use only inside a network you trust. @default false
+   */
+  allowInsecureHttp?: boolean;
 }
 
 /** Options every operation accepts. */
@@ -121,94 +133,293 @@ export interface ResolvedOptions {
   logLevel: MeshLogLevel;
   spoolDirectory: string | undefined;
   fetch: MeshFetch | undefined;
+  hooks: MeshClientHooks;
 }
 
-function positiveInt(name: string, value: number | undefined, fallback: number, min = 1): number {
-  if (value === undefined) return fallback;
-  if (!Number.isInteger(value) || value < min) {
-    throw invalidArgument(`Option ${name} must be an integer >= ${min}`);
-  }
-  return value;
+/** @internal True for hosts that never leave the machine: 127.0.0.0/8, ::1 and `localhost`. */
+export function isLoopbackHost(hostname: string): boolean {
+  const host = hostname.toLowerCase().replace(/^\[|\]$/g, '');
+  if (host === 'localhost' || host === '::1') return true;
+  const octets = host.split('.');
+  return (
+    octets.length === 4 && octets[0] === '127' && octets.every((o) => /^\d{1,3}$/.test(o) && Number(o) <= 255)
+  );
 }
 
-function requiredString(name: string, value: unknown): string {
-  if (typeof value !== 'string' || value.length === 0) {
-    throw invalidArgument(`Option ${name} is required and must be a non-empty string`);
-  }
-  return value;
-}
+const OPTION_KEYS: Record<string, readonly string[]> = {
+  '': [
+    'baseUrl',
+    'mailboxId',
+    'mailboxPassword',
+    'sharedKey',
+    'tls',
+    'proxy',
+    'timeoutMs',
+    'totalTimeoutMs',
+    'reconcileGraceMs',
+    'retry',
+    'chunkSizeBytes',
+    'compress',
+    'applicationName',
+    'logger',
+    'logLevel',
+    'spoolDirectory',
+    'fetch',
+    'hooks',
+    'allowInsecureHttp',
+  ],
+  tls: ['cert', 'key', 'passphrase', 'ca', 'servername'],
+  retry: ['limit', 'delayMs', 'backoffLimitMs', 'jitter'],
+  hooks: HOOK_NAMES,
+};
 
-/** @internal */
-export function resolveOptions(options: MeshClientOptions): ResolvedOptions {
-  if (typeof options !== 'object' || options === null)
-    throw invalidArgument('MeshClient options are required');
-  const baseUrl = requiredString('baseUrl', options.baseUrl).replace(/\/+$/, '');
-  let url: URL;
-  try {
-    url = new URL(baseUrl);
-  } catch (cause) {
-    throw invalidArgument('Option baseUrl is not a valid URL', cause);
-  }
-  if (url.protocol !== 'https:' && url.protocol !== 'http:') {
-    throw invalidArgument('Option baseUrl must be an http: or https: URL');
-  }
-  const mailboxId = requiredString('mailboxId', options.mailboxId).toUpperCase();
-  if (!/^[A-Z0-9_-]{1,100}$/.test(mailboxId)) {
-    throw invalidArgument('Option mailboxId must contain only letters, digits, "-" or "_"');
-  }
-  const mailboxPassword = requiredString('mailboxPassword', options.mailboxPassword);
-  const sharedKey = requiredString('sharedKey', options.sharedKey);
-  if (mailboxPassword.includes(':')) throw invalidArgument('Option mailboxPassword must not contain ":"');
-  const chunkSizeBytes = positiveInt('chunkSizeBytes', options.chunkSizeBytes, CHUNK_LIMITS.defaultBytes);
-  if (chunkSizeBytes < CHUNK_LIMITS.minBytes || chunkSizeBytes > CHUNK_LIMITS.maxBytes) {
-    throw invalidArgument(
-      `Option chunkSizeBytes must be between ${CHUNK_LIMITS.minBytes} and ${CHUNK_LIMITS.maxBytes} bytes`,
-    );
-  }
-  const retry = options.retry ?? {};
-  const logLevel = options.logLevel ?? (options.logger ? 'info' : 'none');
-  if (!['none', 'error', 'warn', 'info', 'debug'].includes(logLevel)) {
-    throw invalidArgument('Option logLevel must be one of none, error, warn, info, debug');
-  }
-  if (options.proxy !== undefined) {
-    try {
-      new URL(options.proxy);
-    } catch (cause) {
-      throw invalidArgument('Option proxy is not a valid URL', cause);
+/** Edit distance, for "did you mean" suggestions (names are short). */
+function distance(a: string, b: string): number {
+  const row = Array.from({ length: b.length + 1 }, (_, i) => i);
+  for (let i = 1; i <= a.length; i++) {
+    let previous = row[0] as number;
+    row[0] = i;
+    for (let j = 1; j <= b.length; j++) {
+      const current = row[j] as number;
+      row[j] = Math.min(current + 1, (row[j - 1] as number) + 1, previous + (a[i - 1] === b[j - 1] ? 0 : 1));
+      previous = current;
     }
   }
-  if (options.tls && typeof options.tls !== 'object') throw invalidArgument('Option tls must be an object');
-  if (options.tls && (options.tls.cert === undefined) !== (options.tls.key === undefined)) {
-    throw invalidArgument('Options tls.cert and tls.key must be given together');
+  return row[b.length] as number;
+}
+
+/** @internal The closest known name, if one is close enough to be a likely typo. */
+export function suggestName(name: string, known: readonly string[]): string | undefined {
+  let best: string | undefined;
+  let bestScore = Number.POSITIVE_INFINITY;
+  for (const candidate of known) {
+    const score = distance(name.toLowerCase(), candidate.toLowerCase());
+    if (score < bestScore) {
+      best = candidate;
+      bestScore = score;
+    }
   }
-  if (options.fetch !== undefined && typeof options.fetch !== 'function') {
-    throw invalidArgument('Option fetch must be a function');
+  return best !== undefined && bestScore <= Math.max(2, Math.floor(best.length / 3)) ? best : undefined;
+}
+
+/** @internal Collects option problems so that all are reported at once. */
+class Issues {
+  readonly list: MeshOptionIssue[] = [];
+  add(path: string, message: string): void {
+    this.list.push({ path, message });
   }
-  if (options.applicationName !== undefined && hasControlCharacters(options.applicationName)) {
-    throw invalidArgument('Option applicationName must not contain control characters');
+  unknownKeys(value: object, section: keyof typeof OPTION_KEYS): void {
+    const known = OPTION_KEYS[section] ?? [];
+    for (const key of Object.keys(value)) {
+      if (known.includes(key)) continue;
+      const path = section === '' ? key : `${section}.${key}`;
+      const suggestion = suggestName(key, known);
+      this.add(
+        path,
+        `unknown option${suggestion ? ` (did you mean ${section === '' ? '' : `${section}.`}${suggestion}?)` : ''}`,
+      );
+    }
   }
+}
+
+function integer(issues: Issues, path: string, value: unknown, fallback: number, min = 1): number {
+  if (value === undefined) return fallback;
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < min) {
+    issues.add(path, `must be an integer >= ${min}`);
+    return fallback;
+  }
+  return value;
+}
+
+function requiredString(issues: Issues, path: string, value: unknown): string {
+  if (typeof value !== 'string' || value.length === 0) {
+    issues.add(path, 'is required and must be a non-empty string');
+    return '';
+  }
+  return value;
+}
+
+function optionalString(issues: Issues, path: string, value: unknown): string | undefined {
+  if (value === undefined) return undefined;
+  if (typeof value !== 'string') {
+    issues.add(path, 'must be a string');
+    return undefined;
+  }
+  return value;
+}
+
+function isPem(value: unknown): boolean {
+  return typeof value === 'string' || Buffer.isBuffer(value);
+}
+
+function checkTls(issues: Issues, tls: unknown): MeshTlsOptions | undefined {
+  if (tls === undefined) return undefined;
+  if (typeof tls !== 'object' || tls === null || Array.isArray(tls)) {
+    issues.add('tls', 'must be an object');
+    return undefined;
+  }
+  issues.unknownKeys(tls, 'tls');
+  const t = tls as MeshTlsOptions;
+  if ((t.cert === undefined) !== (t.key === undefined)) {
+    issues.add(t.cert === undefined ? 'tls.cert' : 'tls.key', 'tls.cert and tls.key must be given together');
+  }
+  for (const key of ['cert', 'key'] as const) {
+    if (t[key] !== undefined && !isPem(t[key])) issues.add(`tls.${key}`, 'must be a string or Buffer (PEM)');
+  }
+  if (t.ca !== undefined && !(isPem(t.ca) || (Array.isArray(t.ca) && t.ca.every(isPem)))) {
+    issues.add('tls.ca', 'must be a string, a Buffer or an array of them (PEM)');
+  }
+  optionalString(issues, 'tls.passphrase', t.passphrase);
+  optionalString(issues, 'tls.servername', t.servername);
+  return t;
+}
+
+function checkHooks(issues: Issues, hooks: unknown): MeshClientHooks | undefined {
+  if (hooks === undefined) return undefined;
+  if (typeof hooks !== 'object' || hooks === null || Array.isArray(hooks)) {
+    issues.add('hooks', 'must be an object of hook lists');
+    return undefined;
+  }
+  issues.unknownKeys(hooks, 'hooks');
+  for (const name of HOOK_NAMES) {
+    const list = (hooks as Record<string, unknown>)[name];
+    if (list === undefined) continue;
+    if (!Array.isArray(list)) issues.add(`hooks.${name}`, 'must be an array of functions');
+    else
+      list.forEach((fn, i) => {
+        if (typeof fn !== 'function') issues.add(`hooks.${name}[${i}]`, 'must be a function');
+      });
+  }
+  return hooks as MeshClientHooks;
+}
+
+/** @internal Validates every option and reports all problems at once. */
+export function resolveOptions(options: MeshClientOptions): ResolvedOptions {
+  if (typeof options !== 'object' || options === null) {
+    throw new MeshError('MeshClient options are required', {
+      code: 'INVALID_ARGUMENT',
+      issues: [{ path: '', message: 'options are required' }],
+    });
+  }
+  const issues = new Issues();
+  issues.unknownKeys(options, '');
+  const o = options as MeshClientOptions & Record<string, unknown>;
+
+  const allowInsecureHttp = o.allowInsecureHttp ?? false;
+  if (typeof allowInsecureHttp !== 'boolean') issues.add('allowInsecureHttp', 'must be a boolean');
+  const baseUrl = requiredString(issues, 'baseUrl', o.baseUrl).replace(/\/+$/, '');
+  if (baseUrl !== '') {
+    let url: URL | undefined;
+    try {
+      url = new URL(baseUrl);
+    } catch {
+      issues.add('baseUrl', 'is not a valid URL');
+    }
+    if (url && url.protocol !== 'https:' && url.protocol !== 'http:') {
+      issues.add('baseUrl', 'must be an https: URL');
+    } else if (url?.protocol === 'http:' && !isLoopbackHost(url.hostname) && allowInsecureHttp !== true) {
+      issues.add(
+        'baseUrl',
+        'must be https: (plain http is allowed only to a loopback host, or with allowInsecureHttp: true)',
+      );
+    }
+  }
+  const mailboxId = requiredString(issues, 'mailboxId', o.mailboxId).toUpperCase();
+  if (mailboxId !== '' && !/^[A-Z0-9_-]{1,100}$/.test(mailboxId)) {
+    issues.add('mailboxId', 'must contain only letters, digits, "-" or "_"');
+  }
+  const mailboxPassword = requiredString(issues, 'mailboxPassword', o.mailboxPassword);
+  if (mailboxPassword.includes(':')) issues.add('mailboxPassword', 'must not contain ":"');
+  const sharedKey = requiredString(issues, 'sharedKey', o.sharedKey);
+
+  const chunkSizeBytes = integer(issues, 'chunkSizeBytes', o.chunkSizeBytes, CHUNK_LIMITS.defaultBytes);
+  if (chunkSizeBytes < CHUNK_LIMITS.minBytes || chunkSizeBytes > CHUNK_LIMITS.maxBytes) {
+    issues.add(
+      'chunkSizeBytes',
+      `must be between ${CHUNK_LIMITS.minBytes} and ${CHUNK_LIMITS.maxBytes} bytes`,
+    );
+  }
+  let retry: MeshRetryOptions = {};
+  if (o.retry !== undefined) {
+    if (typeof o.retry !== 'object' || o.retry === null || Array.isArray(o.retry)) {
+      issues.add('retry', 'must be an object');
+    } else {
+      issues.unknownKeys(o.retry, 'retry');
+      retry = o.retry;
+    }
+  }
+  if (retry.jitter !== undefined && typeof retry.jitter !== 'boolean') {
+    issues.add('retry.jitter', 'must be a boolean');
+  }
+  const logLevel = o.logLevel ?? (o.logger ? 'info' : 'none');
+  if (!['none', 'error', 'warn', 'info', 'debug'].includes(logLevel)) {
+    issues.add('logLevel', 'must be one of none, error, warn, info, debug');
+  }
+  if (o.logger !== undefined) {
+    const l = o.logger as unknown as Record<string, unknown> | null;
+    if (
+      typeof l !== 'object' ||
+      l === null ||
+      !['debug', 'info', 'warn', 'error'].every((m) => typeof l[m] === 'function')
+    ) {
+      issues.add('logger', 'must have debug, info, warn and error methods (pino-compatible)');
+    }
+  }
+  const proxy = optionalString(issues, 'proxy', o.proxy);
+  if (proxy !== undefined) {
+    try {
+      new URL(proxy);
+    } catch {
+      issues.add('proxy', 'is not a valid URL');
+    }
+  }
+  const tls = checkTls(issues, o.tls);
+  const hooks = checkHooks(issues, o.hooks);
+  if (o.fetch !== undefined && typeof o.fetch !== 'function') issues.add('fetch', 'must be a function');
+  const applicationName = optionalString(issues, 'applicationName', o.applicationName);
+  if (applicationName !== undefined && hasControlCharacters(applicationName)) {
+    issues.add('applicationName', 'must not contain control characters');
+  }
+  if (o.compress !== undefined && typeof o.compress !== 'boolean')
+    issues.add('compress', 'must be a boolean');
+  const spoolDirectory = optionalString(issues, 'spoolDirectory', o.spoolDirectory);
+  const timeoutMs = integer(issues, 'timeoutMs', o.timeoutMs, 120_000);
+  const totalTimeoutMs = integer(issues, 'totalTimeoutMs', o.totalTimeoutMs, 600_000);
+  const reconcileGraceMs = integer(issues, 'reconcileGraceMs', o.reconcileGraceMs, 60_000, 0);
+  const resolvedRetry = {
+    limit: integer(issues, 'retry.limit', retry.limit, 3, 0),
+    delayMs: integer(issues, 'retry.delayMs', retry.delayMs, 500, 0),
+    backoffLimitMs: integer(issues, 'retry.backoffLimitMs', retry.backoffLimitMs, 10_000, 0),
+    jitter: retry.jitter ?? true,
+  };
+  if (issues.list.length > 0) throw optionsError(issues.list);
   return {
     baseUrl,
     mailboxId,
     mailboxPassword,
     sharedKey,
-    tls: options.tls,
-    proxy: options.proxy,
-    timeoutMs: positiveInt('timeoutMs', options.timeoutMs, 120_000),
-    totalTimeoutMs: positiveInt('totalTimeoutMs', options.totalTimeoutMs, 600_000),
-    reconcileGraceMs: positiveInt('reconcileGraceMs', options.reconcileGraceMs, 60_000, 0),
-    retry: {
-      limit: positiveInt('retry.limit', retry.limit, 3, 0),
-      delayMs: positiveInt('retry.delayMs', retry.delayMs, 500, 0),
-      backoffLimitMs: positiveInt('retry.backoffLimitMs', retry.backoffLimitMs, 10_000, 0),
-      jitter: retry.jitter ?? true,
-    },
+    tls,
+    proxy,
+    timeoutMs,
+    totalTimeoutMs,
+    reconcileGraceMs,
+    retry: resolvedRetry,
     chunkSizeBytes,
-    compress: options.compress ?? false,
-    applicationName: options.applicationName,
-    logger: options.logger,
+    compress: o.compress ?? false,
+    applicationName,
+    logger: o.logger,
     logLevel,
-    spoolDirectory: options.spoolDirectory,
-    fetch: options.fetch,
+    spoolDirectory,
+    fetch: o.fetch,
+    hooks: hooks ?? {},
   };
+}
+
+/** @internal One INVALID_ARGUMENT error listing every problem, one per line, each with its path. */
+export function optionsError(issues: readonly MeshOptionIssue[], subject = 'MeshClient options'): MeshError {
+  const lines = issues.map((i) => `  - ${i.path}: ${i.message}`).join('\n');
+  return new MeshError(
+    `Invalid ${subject} (${issues.length} problem${issues.length === 1 ? '' : 's'}):\n${lines}`,
+    { code: 'INVALID_ARGUMENT', issues: [...issues] },
+  );
 }

@@ -1,6 +1,7 @@
 import { createMeshAuthorization } from '../auth.js';
 import { MeshError } from '../errors.js';
 import { MESH_ACCEPT_V2 } from '../headers.js';
+import { type MeshClientHooks, routeTemplate, runHooks } from '../hooks.js';
 import { type LevelLogger, redactHeaders } from '../logger.js';
 import type { ResolvedOptions } from '../options.js';
 import type { Transport } from './http.js';
@@ -157,6 +158,8 @@ export class RequestExecutor {
         return closed;
       };
       const started = Date.now();
+      const observed = { ...routeTemplate(spec.route), attempt, requestBytes: spec.body?.length ?? 0 };
+      this.hook('beforeRequest', observed);
       let error: MeshError;
       let connectFailure = false;
       try {
@@ -174,12 +177,24 @@ export class RequestExecutor {
             attempt,
             durationMs: Date.now() - started,
             requestHeaders: redactHeaders(headers),
+            responseHeaders: redactHeaders(response.headers),
           },
           'MESH request',
         );
-        if (spec.ok.includes(response.status)) {
-          // An upload's answer is read inside the attempt: the exchange is complete before its connection goes.
-          const text = spec.readText || exclusive ? await response.text() : undefined;
+        const ok = spec.ok.includes(response.status);
+        const length = Number(response.headers.get('content-length') ?? Number.NaN);
+        // An upload's answer is read inside the attempt: the exchange is complete before its connection goes.
+        const text = ok && (spec.readText || exclusive) ? await response.text() : undefined;
+        this.hook('afterResponse', {
+          ...observed,
+          status: response.status,
+          ok,
+          durationMs: Date.now() - started,
+          ...(text !== undefined
+            ? { responseBytes: Buffer.byteLength(text) }
+            : Number.isFinite(length) && { responseBytes: length }),
+        });
+        if (ok) {
           await teardown();
           if (!spec.stream) release();
           return {
@@ -222,6 +237,9 @@ export class RequestExecutor {
             cause,
           });
         }
+        if (error.status === undefined) {
+          this.hook('afterError', { ...observed, code: error.code, durationMs: Date.now() - started });
+        }
       }
       const provablyUnsent = connectFailure || error.status === 429;
       const ambiguous =
@@ -251,6 +269,12 @@ export class RequestExecutor {
         { request: spec.route, code: error.code, status: error.status, attempt: attempt + 1, delayMs: delay },
         'MESH request retry',
       );
+      this.hook('beforeRetry', {
+        ...observed,
+        code: error.code,
+        ...(error.status !== undefined && { status: error.status }),
+        delayMs: delay,
+      });
       await sleep(delay, userSignal);
     }
   }
@@ -288,7 +312,31 @@ export class RequestExecutor {
       { request: error.request, code: error.code, attempt: attempt + 1, delayMs: delay },
       'MESH retry',
     );
+    if (error.request !== undefined) {
+      this.hook('beforeRetry', {
+        ...routeTemplate(error.request),
+        attempt,
+        requestBytes: 0,
+        code: error.code,
+        ...(error.status !== undefined && { status: error.status }),
+        delayMs: delay,
+      });
+    }
     await sleep(delay, signal);
+  }
+
+  /** Runs the caller's observers; a throwing hook is logged and otherwise ignored. */
+  private hook<K extends keyof MeshClientHooks>(
+    name: K,
+    event: Parameters<NonNullable<MeshClientHooks[K]>[number]>[0],
+  ): void {
+    const list = this.options.hooks[name] as ReadonlyArray<(e: typeof event) => void> | undefined;
+    runHooks(list, event, (error) =>
+      this.log.warn(
+        { hook: name, error: error instanceof Error ? error.name : typeof error },
+        'MESH client hook threw',
+      ),
+    );
   }
 }
 
