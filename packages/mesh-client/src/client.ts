@@ -401,9 +401,10 @@ export class MeshClient {
    * Finds what MESH holds for a local id after `SEND_OUTCOME_UNKNOWN` (or an aborted or interrupted send),
    * through tracking by local id.
    *
-   * The rule: a message found is reported at once. "Not found" is answered only once every earlier attempt of
-   * the send is known to be closed and the grace period (`reconcileGraceMs`, default 60 s) has passed since, so
-   * that a request MESH received in full but had not yet stored cannot appear after the answer. The client
+   * The rule: a complete message found is reported at once. "Not found", and "incomplete" (`complete: false`), are
+   * answered only once every earlier attempt of the send is known to be closed and the grace period
+   * (`reconcileGraceMs`, default 60 s) has passed since, so that a request (first POST or last chunk) MESH received
+   * in full but had not yet stored cannot change the answer afterwards. The client
    * remembers when its own attempts closed; pass `attemptClosedAt` (from the error) when reconciling in another
    * client or process. When neither is known, the grace period counts from now. While it runs, this call
    * waits (abortable with `signal`) and then tracks again.
@@ -416,18 +417,17 @@ export class MeshClient {
     options: ReconcileSendOptions = {},
   ): Promise<ReconcileResult | undefined> {
     const found = await this.#findByLocalId(localId, options);
-    if (found) return found;
+    if (found?.complete) return found;
     const given = options.attemptClosedAt?.getTime();
     const known = this.#closedAttempts.get(localId);
     const closedAt = Math.max(given ?? 0, known ?? 0) || Date.now();
     const waitMs = closedAt + this.#options.reconcileGraceMs - Date.now();
     if (waitMs > 0) {
-      this.#log.info({ waitMs }, 'MESH reconcile: waiting out the grace period before answering "not sent"');
+      this.#log.info({ waitMs }, 'MESH reconcile: waiting out the grace period before answering');
       await sleep(waitMs, options.signal);
-      const late = await this.#findByLocalId(localId, options);
-      if (late) return late;
+      return this.#findByLocalId(localId, options);
     }
-    return undefined;
+    return found;
   }
 
   async #findByLocalId(localId: string, options: OperationOptions): Promise<ReconcileResult | undefined> {
