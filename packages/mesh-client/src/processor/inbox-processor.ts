@@ -1,5 +1,5 @@
 import type { MeshClient } from '../client.js';
-import { invalidArgument } from '../errors.js';
+import { invalidArgument, isMeshError, type MeshErrorCode } from '../errors.js';
 import type { MeshRetrievedMessage } from '../messages.js';
 import { sleep } from '../transport/retry.js';
 
@@ -37,10 +37,81 @@ export interface InboxProcessorOptions {
   onError?: (error: unknown, context: { messageId?: string; stage: InboxStage }) => void;
   /** First delay before a failed message is tried again; doubles per failure up to `pollIntervalMs * 4`. @default 30000 */
   failureBackoffMs?: number;
+  /** Told after each message was handled and acknowledged. Never throws into the loop. */
+  onMessageHandled?: (event: InboxMessageHandledEvent) => void;
+  /** Told after each message whose download, handler or acknowledgement failed (it stays in the inbox). */
+  onMessageFailed?: (event: InboxMessageFailedEvent) => void;
+  /** Told at the end of every pass, with its counts. */
+  onPassFinished?: (event: InboxPassFinishedEvent) => void;
+  /**
+   * Perform MESH's handshake (`client.handshake()`) before the first pass and then every `handshakeIntervalMs`
+   * (MESH asks for one at start-up and then daily). A failed handshake is reported (stage `handshake`) and tried
+   * again before the next pass; the pass itself goes ahead. @default false
+   */
+  handshake?: boolean;
+  /** Interval between handshakes when `handshake` is on. @default 86400000 (24 hours) */
+  handshakeIntervalMs?: number;
 }
 
 /** Where a failure happened. */
-export type InboxStage = 'list' | 'retrieve' | 'handler' | 'acknowledge';
+export type InboxStage = 'handshake' | 'list' | 'retrieve' | 'handler' | 'acknowledge';
+
+/** A message was handled and acknowledged. */
+export interface InboxMessageHandledEvent {
+  readonly messageId: string;
+  readonly messageType: 'DATA' | 'REPORT';
+  /** `mex-WorkflowID`, when MESH gave one. */
+  readonly workflowId?: string;
+  /** Earlier failed attempts of this message in this processor. */
+  readonly attempt: number;
+  /** From the start of the download to the end of the acknowledgement. */
+  readonly durationMs: number;
+}
+
+/** A message could not be handled; it stays in the inbox and is tried again after `retryAt`. */
+export interface InboxMessageFailedEvent {
+  readonly messageId: string;
+  readonly stage: Exclude<InboxStage, 'handshake' | 'list'>;
+  /** The error as thrown (a `MeshError`, or whatever the handler threw). Do not log it wholesale. */
+  readonly error: unknown;
+  /** Failures of this message so far, including this one. */
+  readonly failures: number;
+  /** Not retried before this time. */
+  readonly retryAt: Date;
+}
+
+/** A pass over the inbox finished. */
+export interface InboxPassFinishedEvent extends InboxRunSummary {
+  readonly startedAt: Date;
+  readonly durationMs: number;
+  /** Whether the inbox listing completed (false when it failed or the processor was stopped mid-listing). */
+  readonly polled: boolean;
+}
+
+/** The last error the processor met, for health checks. */
+export interface InboxProcessorError {
+  readonly at: Date;
+  readonly stage: InboxStage;
+  readonly messageId?: string;
+  /** The `MeshError` code, when it was one. */
+  readonly code?: MeshErrorCode;
+  /** The error as thrown. Do not expose it wholesale (a handler's error may carry anything). */
+  readonly error: unknown;
+}
+
+/** What a health check needs: is the processor polling, and when did it last succeed? */
+export interface InboxProcessorHealth {
+  /** Whether `start()` is running. */
+  readonly running: boolean;
+  /** When an inbox listing last completed. Alert if this is older than a few poll intervals. */
+  readonly lastSuccessfulPollAt?: Date;
+  /** When the last pass finished, and its counts. */
+  readonly lastPass?: InboxPassFinishedEvent;
+  /** The most recent failure of any stage (kept after later successes; compare `at`). */
+  readonly lastError?: InboxProcessorError;
+  /** When the last successful handshake happened (with `handshake: true`). */
+  readonly lastHandshakeAt?: Date;
+}
 
 /** Outcome of one pass over the inbox. */
 export interface InboxRunSummary {
@@ -60,6 +131,8 @@ export interface InboxProcessor {
   drain(): Promise<InboxRunSummary>;
   /** Polls until the signal aborts; resolves after in-flight handlers finish. */
   start(): Promise<void>;
+  /** A snapshot for health checks: last successful poll, last pass, last error. */
+  health(): InboxProcessorHealth;
 }
 
 interface FailureState {
@@ -88,6 +161,13 @@ export function createInboxProcessor(options: InboxProcessorOptions): InboxProce
   if (!Number.isInteger(failureBackoffMs) || failureBackoffMs < 0) {
     throw invalidArgument('failureBackoffMs must be a non-negative integer');
   }
+  const handshakeIntervalMs = options.handshakeIntervalMs ?? 86_400_000;
+  if (!Number.isInteger(handshakeIntervalMs) || handshakeIntervalMs < 1) {
+    throw invalidArgument('handshakeIntervalMs must be a positive integer');
+  }
+  if (options.handshake !== undefined && typeof options.handshake !== 'boolean') {
+    throw invalidArgument('handshake must be a boolean');
+  }
   const workflowIds = options.workflowIds;
   if (workflowIds !== undefined && (!Array.isArray(workflowIds) || workflowIds.length === 0)) {
     throw invalidArgument('workflowIds must be a non-empty array when given');
@@ -95,13 +175,44 @@ export function createInboxProcessor(options: InboxProcessorOptions): InboxProce
   const stopSignal = signal ?? new AbortController().signal;
   // Per processor, not per module: backoff state for messages whose handling failed.
   const failures = new Map<string, FailureState>();
+  let running = false;
+  let lastSuccessfulPollAt: Date | undefined;
+  let lastPass: InboxPassFinishedEvent | undefined;
+  let lastError: InboxProcessorError | undefined;
+  let lastHandshakeAt: Date | undefined;
+  /** Calls a caller's callback; a faulty one must not stop message processing. */
+  const notify = <E>(callback: ((event: E) => void) | undefined, event: E) => {
+    try {
+      callback?.(event);
+    } catch {
+      // Ignored on purpose.
+    }
+  };
   const report = (error: unknown, context: { messageId?: string; stage: InboxStage }) => {
+    lastError = {
+      at: new Date(),
+      stage: context.stage,
+      ...(context.messageId !== undefined && { messageId: context.messageId }),
+      ...(isMeshError(error) && { code: error.code }),
+      error,
+    };
     try {
       onError?.(error, context);
     } catch {
       // A faulty onError must not stop message processing.
     }
   };
+
+  async function handshakeIfDue(): Promise<void> {
+    if (options.handshake !== true) return;
+    if (lastHandshakeAt && Date.now() - lastHandshakeAt.getTime() < handshakeIntervalMs) return;
+    try {
+      await client.handshake({ signal: stopSignal });
+      lastHandshakeAt = new Date();
+    } catch (error) {
+      if (!stopSignal.aborted) report(error, { stage: 'handshake' });
+    }
+  }
 
   async function* messageIds(): AsyncGenerator<string> {
     const seen = new Set<string>();
@@ -121,7 +232,8 @@ export function createInboxProcessor(options: InboxProcessorOptions): InboxProce
 
   async function handleOne(messageId: string, summary: InboxRunSummary): Promise<void> {
     const state = failures.get(messageId);
-    let stage: InboxStage = 'retrieve';
+    const started = Date.now();
+    let stage: InboxMessageFailedEvent['stage'] = 'retrieve';
     try {
       const message = await client.retrieveMessage(messageId, { signal: stopSignal });
       stage = 'handler';
@@ -135,6 +247,13 @@ export function createInboxProcessor(options: InboxProcessorOptions): InboxProce
       await client.acknowledgeMessage(messageId, { signal: stopSignal });
       failures.delete(messageId);
       summary.processed++;
+      notify(options.onMessageHandled, {
+        messageId,
+        messageType: message.messageType,
+        ...(message.workflowId !== undefined && { workflowId: message.workflowId }),
+        attempt: state?.failures ?? 0,
+        durationMs: Date.now() - started,
+      });
     } catch (error) {
       summary.failed++;
       const count = (state?.failures ?? 0) + 1;
@@ -142,15 +261,26 @@ export function createInboxProcessor(options: InboxProcessorOptions): InboxProce
         failureBackoffMs * 2 ** (count - 1),
         Math.max(failureBackoffMs, pollIntervalMs * 4),
       );
-      failures.set(messageId, { failures: count, retryAt: Date.now() + delay });
+      const retryAt = Date.now() + delay;
+      failures.set(messageId, { failures: count, retryAt });
       report(error, { messageId, stage });
+      notify(options.onMessageFailed, {
+        messageId,
+        stage,
+        error,
+        failures: count,
+        retryAt: new Date(retryAt),
+      });
     }
   }
 
   async function runOnce(): Promise<InboxRunSummary> {
     const summary: InboxRunSummary = { processed: 0, failed: 0, deferred: 0 };
     if (stopSignal.aborted) return summary;
-    const running = new Set<Promise<void>>();
+    const startedAt = new Date();
+    await handshakeIfDue();
+    const inFlight = new Set<Promise<void>>();
+    let polled = false;
     try {
       for await (const id of messageIds()) {
         if (stopSignal.aborted) break;
@@ -159,15 +289,21 @@ export function createInboxProcessor(options: InboxProcessorOptions): InboxProce
           summary.deferred++;
           continue;
         }
-        const task: Promise<void> = handleOne(id, summary).finally(() => running.delete(task));
-        running.add(task);
-        if (running.size >= concurrency) await Promise.race(running);
+        const task: Promise<void> = handleOne(id, summary).finally(() => inFlight.delete(task));
+        inFlight.add(task);
+        if (inFlight.size >= concurrency) await Promise.race(inFlight);
+      }
+      if (!stopSignal.aborted) {
+        polled = true;
+        lastSuccessfulPollAt = new Date();
       }
     } catch (error) {
       if (!stopSignal.aborted) report(error, { stage: 'list' });
     } finally {
-      await Promise.allSettled(running);
+      await Promise.allSettled(inFlight);
     }
+    lastPass = { ...summary, startedAt, durationMs: Date.now() - startedAt.getTime(), polled };
+    notify(options.onPassFinished, lastPass);
     return summary;
   }
 
@@ -183,6 +319,15 @@ export function createInboxProcessor(options: InboxProcessorOptions): InboxProce
   }
 
   async function start(): Promise<void> {
+    running = true;
+    try {
+      await loop();
+    } finally {
+      running = false;
+    }
+  }
+
+  async function loop(): Promise<void> {
     while (!stopSignal.aborted) {
       const run = await runOnce();
       if (stopSignal.aborted) break;
@@ -196,5 +341,15 @@ export function createInboxProcessor(options: InboxProcessorOptions): InboxProce
     }
   }
 
-  return { runOnce, drain, start };
+  function health(): InboxProcessorHealth {
+    return {
+      running,
+      ...(lastSuccessfulPollAt !== undefined && { lastSuccessfulPollAt }),
+      ...(lastPass !== undefined && { lastPass }),
+      ...(lastError !== undefined && { lastError }),
+      ...(lastHandshakeAt !== undefined && { lastHandshakeAt }),
+    };
+  }
+
+  return { runOnce, drain, start, health };
 }
