@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { FaultHook, FaultPoint } from './service/hooks.js';
+import { FileStateStore } from './state/store.js';
 import { GP, Harness, JOURNAL_QUERY_ID, JOURNAL_SQI, writeJournalSpec } from './test-support/harness.js';
 
 /** A simulated process death: what the fault hook throws. */
@@ -139,6 +140,36 @@ describe('extraction service crash and restart', () => {
     const responses = harness.mesh.messages.filter((m) => m.workflowId === 'GPDC_NOTIFICATION_RESPONSE');
     expect(responses).toHaveLength(1 + 2); // Stage 1 (both practices in one message) + Stage 2 per practice
     expectCleanFinish(harness, ['A81001', 'A81002']);
+  });
+
+  it('while handling a QRA that rejects a duplicate QR (00011): the earlier Accepted stands', async () => {
+    // Dies before acknowledging the second QRA (the duplicate's rejection), after its durable write.
+    let qras = 0;
+    const kills: string[] = [];
+    const hook: FaultHook = (point, context) => {
+      if (point !== 'before-acknowledge' || context.workflowId !== 'GPDC_QUERY_RESULTS_ACK') return;
+      if (++qras === 2) {
+        kills.push('duplicate-qra');
+        throw new Killed(point);
+      }
+    };
+    harness = await Harness.start({ practices: { A81001: 200 }, service: { faults: hook } });
+    await harness.simulator.start();
+    await harness.runToCompletion(20, { faults: hook });
+    const [qr] = harness.deliveredQueryResults();
+    await harness.deliverDuplicateQueryResults(qr?.messageId ?? '');
+    await harness.simulator.runOnce();
+    const crash = await harness.service.runOnce().catch((error: unknown) => error);
+    expect(crash).toBeInstanceOf(Killed);
+    await harness.restart({ faults: hook });
+    await harness.service.runOnce(); // the QRA is delivered again
+    expect(kills).toEqual(['duplicate-qra']);
+    const s = (await FileStateStore.open(harness.stateDir)).state;
+    const practice = Object.values(s.requests)[0]?.practices.A81001;
+    expect(practice?.status).toBe('acknowledged');
+    expect(practice?.ack?.status).toBe('Accepted');
+    expect(s.alerts.map((a) => a.code)).not.toContain('QR_REJECTED');
+    expect(harness.unacknowledgedAtGp()).toBe(0);
   });
 
   it('after MESH accepted a Query Results message, before its id was recorded', async () => {

@@ -146,6 +146,26 @@ describe('extraction service flows', () => {
     expect(harness.deliveredQueryResults()).toHaveLength(1);
   });
 
+  it('keeps an Accepted Query Results acknowledged when GPES rejects a duplicate copy with 00011', async () => {
+    harness = await Harness.start({ practices: { A81001: 200 } });
+    await harness.simulator.start();
+    await harness.runToCompletion(20);
+    const [qr] = harness.deliveredQueryResults();
+    await harness.deliverDuplicateQueryResults(qr?.messageId ?? '');
+    await harness.simulator.runOnce(); // answers the copy: QRA Rejected, 00011 Uniqueness Check Failure
+    await harness.service.runOnce();
+    const s = await state(harness);
+    const practice = Object.values(s.requests)[0]?.practices.A81001;
+    expect(practice?.status).toBe('acknowledged');
+    expect(practice?.ack?.status).toBe('Accepted');
+    expect(practice?.duplicateRejections).toBe(1);
+    expect(s.alerts.map((a) => a.code)).not.toContain('QR_REJECTED');
+    expect(Object.values(s.handled).map((h) => h.outcome)).toContain(
+      'QRA Rejected as a duplicate (00011): the earlier QR stands',
+    );
+    expect(harness.unacknowledgedAtGp()).toBe(0);
+  });
+
   it('answers 00003 after the Cut-off date and 00002 for a practice that declined at Stage 1', async () => {
     harness = await Harness.start({
       practices: { A81001: 100, A81002: 100 },

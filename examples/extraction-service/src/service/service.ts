@@ -50,6 +50,9 @@ import type {
 } from './ports.js';
 import { buildReportRows } from './report.js';
 
+/** GPES-I error code of the uniqueness check: a QR with this QR-UUID (or for this practice and SQI) already arrived. */
+const DUPLICATE_QR = '00011';
+
 /** Options of {@link ExtractionService}. */
 export interface ExtractionServiceOptions {
   /** A client for this system's own mailbox. */
@@ -599,14 +602,30 @@ export class ExtractionService {
         if (practice.qrUuid === ack.qrUuid) found = { request, practice };
       }
     }
+    // GPES's uniqueness check (00011) rejects a second copy of a QR it already has: that says nothing against the
+    // copy it received first, so it never overwrites that copy's acknowledgement (an Accepted stays Accepted).
+    const duplicate =
+      ack.status === 'Rejected' &&
+      ack.errors.some((e) => e.code === DUPLICATE_QR) &&
+      (found?.practice.ack?.status === 'Accepted' || ack.errors.every((e) => e.code === DUPLICATE_QR));
     await this.#o.store.update((draft) => {
-      draft.handled[messageId] = { workflowId, at: this.#now().toISOString(), outcome: `QRA ${ack.status}` };
+      draft.handled[messageId] = {
+        workflowId,
+        at: this.#now().toISOString(),
+        outcome: duplicate
+          ? 'QRA Rejected as a duplicate (00011): the earlier QR stands'
+          : `QRA ${ack.status}`,
+      };
       if (!found) {
         this.#alert(draft, { code: 'BAD_MESSAGE', message: `QRA ${ack.qraUuid} names an unknown QR-UUID` });
         return;
       }
       const practice = draft.requests[found.request.rtpUuid]?.practices[found.practice.practiceId];
       if (!practice) return;
+      if (duplicate) {
+        practice.duplicateRejections = (practice.duplicateRejections ?? 0) + 1;
+        return;
+      }
       practice.ack = {
         status: ack.status,
         at: this.#now().toISOString(),
@@ -623,7 +642,7 @@ export class ExtractionService {
       }
     });
     return found
-      ? `QRA ${ack.status} for ${found.practice.practiceId} (${found.request.sqi})`
+      ? `QRA ${duplicate ? 'Rejected (duplicate, ignored)' : ack.status} for ${found.practice.practiceId} (${found.request.sqi})`
       : `QRA for an unknown QR`;
   }
 

@@ -50,6 +50,11 @@ export interface PracticeProgress {
   executionStart?: string;
   executionEnd?: string;
   ack?: { status: 'Accepted' | 'Rejected'; at: string; errors: { code: string; title: string }[] };
+  /**
+   * QRAs that rejected a second copy of this practice's QR as a duplicate (00011). They never replace `ack`: the
+   * copy GPES received first keeps its outcome.
+   */
+  duplicateRejections?: number;
   /** Short reason, free of patient data. */
   detail?: string;
 }

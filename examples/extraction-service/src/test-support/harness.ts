@@ -232,6 +232,25 @@ export class Harness {
       .map((m) => ({ practice: m.subject?.split(' ')[1], messageId: m.messageId }));
   }
 
+  /**
+   * Puts a second copy of a Query Results message MESH delivered to GPES into GPES's inbox, as a duplicated send
+   * would (the issue #9 scenario): GPES's uniqueness check then rejects it with 00011.
+   */
+  async deliverDuplicateQueryResults(messageId: string): Promise<void> {
+    const original = this.mesh.message(messageId);
+    if (!original) throw new Error(`no message ${messageId}`);
+    await this.mesh.deliver({
+      to: GPES,
+      from: GP,
+      workflowId: original.workflowId,
+      body: await this.mesh.readMessageBody(messageId),
+      ...(original.localId !== undefined ? { localId: original.localId } : {}),
+      ...(original.subject !== undefined ? { subject: original.subject } : {}),
+      ...(original.fileName !== undefined ? { fileName: original.fileName } : {}),
+      ...(original.compressed !== undefined ? { compressed: original.compressed } : {}),
+    });
+  }
+
   /** Messages addressed to the GP system that were never acknowledged. */
   unacknowledgedAtGp(): number {
     return this.mesh.messages.filter((m) => m.recipient === GP && m.status !== 'acknowledged').length;
