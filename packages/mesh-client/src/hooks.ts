@@ -42,7 +42,7 @@ export interface MeshErrorEvent extends MeshRequestEvent {
   readonly durationMs: number;
 }
 
-/** The client is about to wait and try again. */
+/** The client is about to wait and try again; `attempt` is the attempt that failed (the next is `attempt + 1`). */
 export interface MeshRetryEvent extends MeshRequestEvent {
   /** Why the previous attempt failed. */
   readonly code: MeshErrorCode;

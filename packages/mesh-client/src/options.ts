@@ -146,8 +146,19 @@ export function isLoopbackHost(hostname: string): boolean {
   );
 }
 
+/**
+ * @internal The names of every key of `T`, checked at compile time: a key added to the interface but not to the
+ * list is a type error (so that a new option is never rejected as unknown).
+ */
+export function keysOf<T>() {
+  return <const K extends readonly (keyof T)[]>(
+    keys: K &
+      ([Exclude<keyof T, K[number]>] extends [never] ? unknown : { missing: Exclude<keyof T, K[number]> }),
+  ): readonly string[] => keys as readonly string[];
+}
+
 const OPTION_KEYS: Record<string, readonly string[]> = {
-  '': [
+  '': keysOf<MeshClientOptions>()([
     'baseUrl',
     'mailboxId',
     'mailboxPassword',
@@ -167,9 +178,9 @@ const OPTION_KEYS: Record<string, readonly string[]> = {
     'fetch',
     'hooks',
     'allowInsecureHttp',
-  ],
-  tls: ['cert', 'key', 'passphrase', 'ca', 'servername'],
-  retry: ['limit', 'delayMs', 'backoffLimitMs', 'jitter'],
+  ]),
+  tls: keysOf<MeshTlsOptions>()(['cert', 'key', 'passphrase', 'ca', 'servername']),
+  retry: keysOf<MeshRetryOptions>()(['limit', 'delayMs', 'backoffLimitMs', 'jitter']),
   hooks: HOOK_NAMES,
 };
 
@@ -203,13 +214,13 @@ export function suggestName(name: string, known: readonly string[]): string | un
 }
 
 /** @internal Collects option problems so that all are reported at once. */
-class Issues {
+export class OptionIssues {
   readonly list: MeshOptionIssue[] = [];
   add(path: string, message: string): void {
     this.list.push({ path, message });
   }
-  unknownKeys(value: object, section: keyof typeof OPTION_KEYS): void {
-    const known = OPTION_KEYS[section] ?? [];
+  /** Reports every key of `value` not in `known` (or, by default, the client's option names of `section`). */
+  unknownKeys(value: object, section: string, known: readonly string[] = OPTION_KEYS[section] ?? []): void {
     for (const key of Object.keys(value)) {
       if (known.includes(key)) continue;
       const path = section === '' ? key : `${section}.${key}`;
@@ -222,7 +233,14 @@ class Issues {
   }
 }
 
-function integer(issues: Issues, path: string, value: unknown, fallback: number, min = 1): number {
+/** @internal An optional integer option >= `min`, or `fallback` when absent. */
+export function integer(
+  issues: OptionIssues,
+  path: string,
+  value: unknown,
+  fallback: number,
+  min = 1,
+): number {
   if (value === undefined) return fallback;
   if (typeof value !== 'number' || !Number.isInteger(value) || value < min) {
     issues.add(path, `must be an integer >= ${min}`);
@@ -231,7 +249,7 @@ function integer(issues: Issues, path: string, value: unknown, fallback: number,
   return value;
 }
 
-function requiredString(issues: Issues, path: string, value: unknown): string {
+function requiredString(issues: OptionIssues, path: string, value: unknown): string {
   if (typeof value !== 'string' || value.length === 0) {
     issues.add(path, 'is required and must be a non-empty string');
     return '';
@@ -239,7 +257,7 @@ function requiredString(issues: Issues, path: string, value: unknown): string {
   return value;
 }
 
-function optionalString(issues: Issues, path: string, value: unknown): string | undefined {
+function optionalString(issues: OptionIssues, path: string, value: unknown): string | undefined {
   if (value === undefined) return undefined;
   if (typeof value !== 'string') {
     issues.add(path, 'must be a string');
@@ -252,7 +270,7 @@ function isPem(value: unknown): boolean {
   return typeof value === 'string' || Buffer.isBuffer(value);
 }
 
-function checkTls(issues: Issues, tls: unknown): MeshTlsOptions | undefined {
+function checkTls(issues: OptionIssues, tls: unknown): MeshTlsOptions | undefined {
   if (tls === undefined) return undefined;
   if (typeof tls !== 'object' || tls === null || Array.isArray(tls)) {
     issues.add('tls', 'must be an object');
@@ -274,7 +292,7 @@ function checkTls(issues: Issues, tls: unknown): MeshTlsOptions | undefined {
   return t;
 }
 
-function checkHooks(issues: Issues, hooks: unknown): MeshClientHooks | undefined {
+function checkHooks(issues: OptionIssues, hooks: unknown): MeshClientHooks | undefined {
   if (hooks === undefined) return undefined;
   if (typeof hooks !== 'object' || hooks === null || Array.isArray(hooks)) {
     issues.add('hooks', 'must be an object of hook lists');
@@ -301,7 +319,7 @@ export function resolveOptions(options: MeshClientOptions): ResolvedOptions {
       issues: [{ path: '', message: 'options are required' }],
     });
   }
-  const issues = new Issues();
+  const issues = new OptionIssues();
   issues.unknownKeys(options, '');
   const o = options as MeshClientOptions & Record<string, unknown>;
 

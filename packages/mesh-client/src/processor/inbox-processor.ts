@@ -1,7 +1,24 @@
 import type { MeshClient } from '../client.js';
 import { invalidArgument, isMeshError, type MeshErrorCode } from '../errors.js';
 import type { MeshRetrievedMessage } from '../messages.js';
+import { integer, keysOf, OptionIssues, optionsError } from '../options.js';
 import { sleep } from '../transport/retry.js';
+
+const PROCESSOR_OPTION_KEYS = keysOf<InboxProcessorOptions>()([
+  'client',
+  'handler',
+  'concurrency',
+  'pollIntervalMs',
+  'workflowIds',
+  'signal',
+  'onError',
+  'failureBackoffMs',
+  'onMessageHandled',
+  'onMessageFailed',
+  'onPassFinished',
+  'handshake',
+  'handshakeIntervalMs',
+]);
 
 /** What the handler receives besides the message. */
 export interface InboxHandlerContext {
@@ -143,35 +160,36 @@ interface FailureState {
 /**
  * Creates an at-least-once inbox processor: poll → download → `handler` → acknowledge. A message is acknowledged
  * only after its handler resolves, so a handler error or a crash leaves it in the inbox for the next run.
- * @throws {MeshError} `INVALID_ARGUMENT` for bad options.
+ * @throws {MeshError} `INVALID_ARGUMENT` for bad or unknown options, listing every problem in `issues`.
  */
 export function createInboxProcessor(options: InboxProcessorOptions): InboxProcessor {
+  if (typeof options !== 'object' || options === null)
+    throw invalidArgument('Inbox processor options are required');
   const { client, handler, signal, onError } = options;
-  if (!client || typeof client.listMessages !== 'function') throw invalidArgument('client is required');
-  if (typeof handler !== 'function') throw invalidArgument('handler must be a function');
-  const concurrency = options.concurrency ?? 1;
-  if (!Number.isInteger(concurrency) || concurrency < 1 || concurrency > 64) {
-    throw invalidArgument('concurrency must be an integer between 1 and 64');
-  }
-  const pollIntervalMs = options.pollIntervalMs ?? 300_000;
-  if (!Number.isInteger(pollIntervalMs) || pollIntervalMs < 0) {
-    throw invalidArgument('pollIntervalMs must be a non-negative integer');
-  }
-  const failureBackoffMs = options.failureBackoffMs ?? 30_000;
-  if (!Number.isInteger(failureBackoffMs) || failureBackoffMs < 0) {
-    throw invalidArgument('failureBackoffMs must be a non-negative integer');
-  }
-  const handshakeIntervalMs = options.handshakeIntervalMs ?? 86_400_000;
-  if (!Number.isInteger(handshakeIntervalMs) || handshakeIntervalMs < 1) {
-    throw invalidArgument('handshakeIntervalMs must be a positive integer');
-  }
+  const issues = new OptionIssues();
+  issues.unknownKeys(options, '', PROCESSOR_OPTION_KEYS);
+  if (!client || typeof client.listMessages !== 'function')
+    issues.add('client', 'is required (a MeshClient)');
+  if (typeof handler !== 'function') issues.add('handler', 'must be a function');
+  const concurrency = integer(issues, 'concurrency', options.concurrency, 1);
+  if (concurrency > 64) issues.add('concurrency', 'must be an integer between 1 and 64');
+  const pollIntervalMs = integer(issues, 'pollIntervalMs', options.pollIntervalMs, 300_000, 0);
+  const failureBackoffMs = integer(issues, 'failureBackoffMs', options.failureBackoffMs, 30_000, 0);
+  const handshakeIntervalMs = integer(issues, 'handshakeIntervalMs', options.handshakeIntervalMs, 86_400_000);
   if (options.handshake !== undefined && typeof options.handshake !== 'boolean') {
-    throw invalidArgument('handshake must be a boolean');
+    issues.add('handshake', 'must be a boolean');
   }
   const workflowIds = options.workflowIds;
   if (workflowIds !== undefined && (!Array.isArray(workflowIds) || workflowIds.length === 0)) {
-    throw invalidArgument('workflowIds must be a non-empty array when given');
+    issues.add('workflowIds', 'must be a non-empty array when given');
   }
+  for (const name of ['onError', 'onMessageHandled', 'onMessageFailed', 'onPassFinished'] as const) {
+    if (options[name] !== undefined && typeof options[name] !== 'function')
+      issues.add(name, 'must be a function');
+  }
+  if (signal !== undefined && !(signal instanceof AbortSignal))
+    issues.add('signal', 'must be an AbortSignal');
+  if (issues.list.length > 0) throw optionsError(issues.list, 'inbox processor options');
   const stopSignal = signal ?? new AbortController().signal;
   // Per processor, not per module: backoff state for messages whose handling failed.
   const failures = new Map<string, FailureState>();

@@ -184,9 +184,29 @@ describe('inbox processor events and health', () => {
     expect(fake.inbox('X26ABC2')).toHaveLength(0);
   });
 
-  it('rejects bad handshake options', () => {
+  it('rejects bad and unknown options, listing every problem with its path', () => {
     expect(() => createInboxProcessor({ client, handler: async () => {}, handshakeIntervalMs: 0 })).toThrow(
       /handshakeIntervalMs/,
     );
+    let caught: unknown;
+    try {
+      createInboxProcessor({
+        client,
+        handler: async () => {},
+        pollIntervalMS: 1_000,
+        concurrency: 0,
+        onPassFinished: 'log',
+      } as never);
+    } catch (error) {
+      caught = error;
+    }
+    expect(caught).toMatchObject({
+      code: 'INVALID_ARGUMENT',
+      issues: [
+        { path: 'pollIntervalMS', message: 'unknown option (did you mean pollIntervalMs?)' },
+        { path: 'concurrency', message: 'must be an integer >= 1' },
+        { path: 'onPassFinished', message: 'must be a function' },
+      ],
+    });
   });
 });
