@@ -15,13 +15,19 @@ if (!task || !(task in tasks)) {
   process.exit(2);
 }
 
-const [major] = process.versions.node.split('.').map(Number);
-if (major < 20) {
-  console.error(`Node ${process.versions.node} is too old: this project needs Node 20 or newer.`);
+const { packageManager, engines } = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
+// The root's engines range (a plain `>=X.Y[.Z]`) is the one place the floor is written; this only reads it.
+const floor = /^>=(\d+)\.(\d+)(?:\.(\d+))?$/.exec(engines.node);
+if (!floor) throw new Error(`package.json engines.node must be a plain ">=X.Y.Z" range, not ${engines.node}`);
+const need = floor.slice(1).map((n) => Number(n ?? 0));
+const have = process.versions.node.split('.').map(Number);
+const differs = need.findIndex((n, i) => have[i] !== n);
+const tooOld = differs !== -1 && have[differs] < need[differs];
+if (tooOld) {
+  console.error(`Node ${process.versions.node} is too old: this project needs Node ${engines.node}.`);
   process.exit(1);
 }
 
-const { packageManager } = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
 const npx = process.platform === 'win32' ? 'npx.cmd' : 'npx';
 
 function run(cmd, args) {
