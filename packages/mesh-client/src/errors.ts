@@ -36,6 +36,8 @@ export const MeshErrorCode = {
   INVALID_ARGUMENT: 'INVALID_ARGUMENT',
   /** The payload or a chunk is over MESH's size limits (client-side check, or 413). */
   PAYLOAD_TOO_LARGE: 'PAYLOAD_TOO_LARGE',
+  /** A testing helper needs an optional peer dependency that is not installed (`selfsigned` for test certificates). */
+  MISSING_DEPENDENCY: 'MISSING_DEPENDENCY',
   /**
    * A request of a send (the first, or a later chunk once its retries are spent) failed in a way that leaves it
    * unknown whether MESH accepted it. Raised only after the attempt's connection was destroyed and closed

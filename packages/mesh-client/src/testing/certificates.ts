@@ -1,4 +1,19 @@
-import { generate } from 'selfsigned';
+import { MeshError } from '../errors.js';
+
+type Generate = typeof import('selfsigned').generate;
+
+// `selfsigned` is an optional peer: only tests of mutual TLS need it, so a supplier's production install of the
+// client does not carry its twenty packages. Loaded on first use.
+async function loadGenerate(): Promise<Generate> {
+  try {
+    return (await import('selfsigned')).generate;
+  } catch (cause) {
+    throw new MeshError(
+      'createTestCertificates needs the optional peer dependency `selfsigned` (5.x): install it as a dev dependency',
+      { code: 'MISSING_DEPENDENCY', cause },
+    );
+  }
+}
 
 /** PEM certificate and private key. */
 export interface PemPair {
@@ -26,6 +41,7 @@ const DAY_MS = 24 * 60 * 60 * 1000;
 export async function createTestCertificates(
   options: { clientCommonName?: string } = {},
 ): Promise<TestCertificates> {
+  const generate = await loadGenerate();
   const notBeforeDate = new Date(Date.now() - 60_000);
   const notAfterDate = new Date(Date.now() + DAY_MS);
   const common = {
