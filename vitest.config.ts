@@ -7,6 +7,7 @@ const src = (path: string) => fileURLToPath(new URL(path, import.meta.url));
 const alias = [
   { find: /^@gpes\/mesh-client\/testing$/, replacement: src('./packages/mesh-client/src/testing/index.ts') },
   { find: /^@gpes\/mesh-client$/, replacement: src('./packages/mesh-client/src/index.ts') },
+  { find: /^@gpes\/messages\/testing$/, replacement: src('./packages/messages/src/testing/index.ts') },
   { find: /^@gpes\/messages\/experimental$/, replacement: src('./packages/messages/src/experimental.ts') },
   { find: /^@gpes\/messages$/, replacement: src('./packages/messages/src/index.ts') },
   {

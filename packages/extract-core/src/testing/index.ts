@@ -9,6 +9,7 @@ export {
   TYPE1_DISSENT_CODE,
   TYPE1_DISSENT_WITHDRAWN_CODE,
 } from './codes.js';
+export { dm017SpecPath, loadDm017Spec } from './dm017.js';
 export {
   type GeneratePopulationOptions,
   generatePopulation,
