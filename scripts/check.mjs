@@ -27,7 +27,13 @@ step('type-check packages and examples', bin('pnpm'), [
   'typecheck',
 ]);
 step('build packages', bin('pnpm'), ['run', 'build']);
-step('package checks (publint, attw)', process.execPath, [join(root, 'scripts', 'check-packages.mjs')]);
+step('release dry run (publint, attw, pack, npm publish --dry-run)', process.execPath, [
+  join(root, 'scripts', 'release.mjs'),
+  '--ci',
+]);
+step('consumer test (packed tarballs outside the workspace, ESM and CommonJS)', process.execPath, [
+  join(root, 'test', 'consumer', 'run.mjs'),
+]);
 
 console.log('\n=== tests (vitest: unit, integration, packaging, examples)');
 rmSync(report, { force: true });

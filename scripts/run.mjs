@@ -9,7 +9,7 @@ import { fileURLToPath } from 'node:url';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const task = process.argv[2];
-const tasks = { demo: 'demo:run', check: 'check', bench: 'bench:run' };
+const tasks = { demo: 'demo:run', check: 'check', bench: 'bench:run', release: 'release:run' };
 if (!task || !(task in tasks)) {
   console.error(`usage: node scripts/run.mjs <${Object.keys(tasks).join('|')}> [args...]`);
   process.exit(2);
