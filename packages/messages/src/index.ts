@@ -26,7 +26,7 @@ export {
 export type { DecodeXmlOptions } from './core/decode-reader.js';
 export type { EncodeOptions } from './core/encode-writer.js';
 export type { DecodeIssue, DecodeIssueCode, DecodeOptions, DecodeResult } from './core/issues.js';
-export { isMessageDecodeError, MessageDecodeError } from './core/issues.js';
+export { DEFAULT_MAX_ISSUES, isMessageDecodeError, MessageDecodeError } from './core/issues.js';
 export { ukLocalDateTime } from './core/uk-time.js';
 export { DEFAULT_XML_LIMITS, type XmlLimits } from './core/xml/limits.js';
 export { type DetectedMessage, detectMessage } from './detect.js';

@@ -145,16 +145,31 @@ const xsBoolean = enumType('xs:boolean', 'collapse', ['true', 'false', '1', '0']
 function nonNegativeIntegerType(name: string, max?: number): DataType {
   const expected = max === undefined ? 'a non-negative integer' : `an integer from 0 to ${max}`;
   const failure: DataTypeFailure = { code: 'INVALID_NUMBER', expected };
-  const limit = max ?? Number.MAX_SAFE_INTEGER;
+  const tooLarge: DataTypeFailure = {
+    code: 'NUMBER_TOO_LARGE',
+    expected: `at most ${Number.MAX_SAFE_INTEGER}: the schema allows larger, the model holds it as a number`,
+  };
   return {
     name,
     whiteSpace: 'collapse',
     check(value) {
-      // XSD allows a leading '+' and leading zeros; values beyond 2^53 are refused because the model uses numbers.
-      if (!/^\+?[0-9]{1,16}$/.test(value) && !/^-0+$/.test(value)) return failure;
-      return Number(value) <= limit ? undefined : failure;
+      // XSD's lexical space: an optional sign, then any number of digits; leading zeros carry no value.
+      const m = /^([+-]?)0*([0-9]*)$/.exec(value);
+      if (!m || value === '' || value === '+' || value === '-') return failure;
+      const digits = m[2] as string;
+      if (m[1] === '-' && digits !== '') return failure;
+      if (max !== undefined) return digits.length <= 16 && Number(digits) <= max ? undefined : failure;
+      return digits.length < 16 || Number(digits) <= Number.MAX_SAFE_INTEGER ? undefined : tooLarge;
     },
   };
+}
+
+/**
+ * The value of a lexically valid `xs:nonNegativeInteger` (signs and leading zeros allowed). `-0` is 0; a value
+ * beyond 2^53 never reaches here (the data type's check refuses it with `NUMBER_TOO_LARGE`).
+ */
+export function nonNegativeIntegerValue(text: string): number {
+  return Math.abs(Number(text.trim()));
 }
 
 const UUID_UPPER = /^[0-9A-F]{8}-[0-9A-F]{4}-[0-9A-F]{4}-[0-9A-F]{4}-[0-9A-F]{12}$/;

@@ -2,7 +2,7 @@
  * Reading an element tree against a schema sequence, collecting issues instead of throwing. Each message decoder
  * walks its tree with an {@link ElementReader} in schema order; whatever it did not consume becomes an issue.
  */
-import { checkValue, type DataTypeName, parseXsBoolean } from './data-types.js';
+import { checkValue, type DataTypeName, nonNegativeIntegerValue, parseXsBoolean } from './data-types.js';
 import { type DecodeOptions, type DecodeResult, IssueCollector } from './issues.js';
 import type { XmlLimits } from './xml/limits.js';
 import { parseXmlDocument, type XmlElement } from './xml/tree.js';
@@ -78,7 +78,7 @@ export class ElementReader {
   /** A number-typed attribute (`xs:nonNegativeInteger` and restrictions). */
   numberAttr(name: string, type: DataTypeName, required: boolean): number | undefined {
     const v = required ? this.attr(name, type, true) : this.attr(name, type);
-    return v === undefined ? undefined : Number(v);
+    return v === undefined ? undefined : nonNegativeIntegerValue(v);
   }
 
   /** Y/N attribute as a boolean. */
@@ -103,7 +103,7 @@ export class ElementReader {
   /** Simple content as a number. */
   numberText(type: DataTypeName): number | undefined {
     const v = this.text(type);
-    return v === undefined ? undefined : Number(v);
+    return v === undefined ? undefined : nonNegativeIntegerValue(v);
   }
 
   private matches(el: XmlElement | undefined, name: string): el is XmlElement {
@@ -237,7 +237,7 @@ export function decodeDocument<T>(
 ): DecodeResult<T> {
   const parsed = parseXmlDocument(input, { limits: options?.limits });
   if (!parsed.ok) return parsed;
-  const ctx = new DecodeContext(options?.includeValues === true);
+  const ctx = new DecodeContext(options?.includeValues === true, options?.maxIssues);
   const el = parsed.value;
   if (el.name !== root.name) {
     ctx.add(`/${el.name}`, 'WRONG_ROOT', `The root element is not ${root.name}`, root.name);

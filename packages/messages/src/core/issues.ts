@@ -51,13 +51,18 @@ export type DecodeIssueCode =
   | 'INVALID_DATE'
   | 'INVALID_DATETIME'
   | 'INVALID_NUMBER'
+  | 'NUMBER_TOO_LARGE'
   | 'INVALID_UUID'
   | 'INVALID_FIXED'
   | 'CSV_MALFORMED'
   | 'CSV_HEADER'
   | 'CSV_COLUMN_COUNT'
   | 'MISSING_VALUE'
-  | 'INCONSISTENT';
+  | 'INCONSISTENT'
+  | 'TOO_MANY_ISSUES';
+
+/** Issues listed per document before the rest are counted in one `TOO_MANY_ISSUES` issue. */
+export const DEFAULT_MAX_ISSUES = 1000;
 
 /** Options every decoder takes. */
 export interface DecodeOptions {
@@ -67,6 +72,12 @@ export interface DecodeOptions {
    * @default false
    */
   readonly includeValues?: boolean;
+  /**
+   * Issues listed per document. Past it, one final `TOO_MANY_ISSUES` issue says how many more there were, so a
+   * megabyte of junk cannot become hundreds of thousands of issue objects.
+   * @default 1000
+   */
+  readonly maxIssues?: number;
 }
 
 /**
@@ -94,10 +105,27 @@ export function makeIssue(
  */
 export class IssueCollector {
   readonly issues: DecodeIssue[] = [];
-  constructor(readonly includeValues: boolean) {}
+  private readonly maxIssues: number;
+  private suppressed = 0;
+  constructor(
+    readonly includeValues: boolean,
+    maxIssues: number = DEFAULT_MAX_ISSUES,
+  ) {
+    this.maxIssues = Number.isSafeInteger(maxIssues) && maxIssues > 0 ? maxIssues : DEFAULT_MAX_ISSUES;
+  }
 
   add(path: string, code: DecodeIssueCode, message: string, expected?: string, value?: string): void {
-    this.issues.push(makeIssue(path, code, message, this, expected, value));
+    if (this.issues.length < this.maxIssues) {
+      this.issues.push(makeIssue(path, code, message, this, expected, value));
+      return;
+    }
+    // The summary is rewritten in place: one object however many issues follow.
+    this.suppressed++;
+    this.issues[this.maxIssues] = {
+      path,
+      code: 'TOO_MANY_ISSUES',
+      message: `${this.suppressed} more issue(s) not listed (maxIssues is ${this.maxIssues}); the last at this path`,
+    };
   }
 
   /** Throws when any issue was collected. */

@@ -114,7 +114,7 @@ function readNotification(r: ElementReader): EQNotification {
   const responses = payloadEl
     .many('Notification-Response', 1, Number.POSITIVE_INFINITY)
     .map((n): NotificationResponse => {
-      const text = n.text('Notification-Response-Type');
+      const text = n.text('xs:string');
       const notificationQuestionId = n.attr('Notification-Question-ID', 'xs:normalizedString', true);
       const answerId = n.attr('Answer-ID', 'xs:normalizedString', true);
       const containsFreeText = n.yesNoAttr('Contains-Free-Text', true);
@@ -313,7 +313,7 @@ function encodeNotification(ctx: EncodeContext, path: string, n: EQNotification)
                 ),
               ],
             ),
-            text: ctx.value(rPath, 'Notification-Response-Type', r?.text, true, 'text') ?? '',
+            text: ctx.value(rPath, 'xs:string', r?.text, true, 'text') ?? '',
           };
         }),
       });

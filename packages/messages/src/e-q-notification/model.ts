@@ -12,7 +12,7 @@ export interface NotificationResponse {
   readonly notificationQuestionId: string;
   readonly answerId: string;
   readonly containsFreeText: boolean;
-  /** The answer text (at most 200 characters); empty for closed answers. */
+  /** The answer text (any length: the element is a plain `xs:string`); empty for closed answers. */
   readonly text: string;
 }
 

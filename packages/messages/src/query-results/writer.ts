@@ -7,6 +7,7 @@
 import { escapeAttribute as attr, escapeText as text } from '../core/encode-writer.js';
 import type { DecodeIssue } from '../core/issues.js';
 import { MessageDecodeError, makeIssue } from '../core/issues.js';
+import { DEFAULT_XML_LIMITS } from '../core/xml/limits.js';
 import type { QrRecord, QrTableRow, QueryResultsHeader } from './model.js';
 import {
   AGGREGATE_RECORD,
@@ -40,8 +41,10 @@ export interface EncodeQueryResultsOptions {
    */
   readonly allowDateSentinels?: boolean;
   /**
-   * Longest value accepted for a column or aggregate value without a schema type of its own.
-   * @default 65536
+   * Longest value accepted for a column or aggregate value without a schema type of its own, and for
+   * `xsi:schemaLocation`. The default is the decoder's `limits.maxTextLength`, so whatever decodes with default
+   * options re-encodes with default options.
+   * @default 1048576
    */
   readonly maxTextLength?: number;
   /**
@@ -52,7 +55,7 @@ export interface EncodeQueryResultsOptions {
   readonly chunkSizeBytes?: number;
 }
 
-export const DEFAULT_MAX_TEXT_LENGTH = 65_536;
+export const DEFAULT_MAX_TEXT_LENGTH = DEFAULT_XML_LIMITS.maxTextLength;
 
 export function encodeContext(options: EncodeQueryResultsOptions | undefined): ValidationContext {
   return {

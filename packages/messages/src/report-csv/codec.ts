@@ -99,7 +99,7 @@ export function decodeReportCsv(
   input: string | Uint8Array,
   options?: DecodeReportCsvOptions,
 ): DecodeResult<ReportRow[]> {
-  const collector = new IssueCollector(options?.includeValues === true);
+  const collector = new IssueCollector(options?.includeValues === true, options?.maxIssues);
   if (typeof input !== 'string' && !(input instanceof Uint8Array)) {
     collector.add('row 1', 'CSV_MALFORMED', 'The input is neither a string nor a Uint8Array');
     return { ok: false, issues: collector.issues };
