@@ -1,0 +1,294 @@
+/**
+ * One declarative description per XML message (issue #14, ADR 0008): elements and attributes in schema order, their
+ * cardinality, XSD data type, the TypeScript property each maps to and, where it matters, the proposal status. The
+ * decoder, the encoder and the schema-order checks are derived from it here; `describe.test.ts` holds each published
+ * description against its XSD.
+ *
+ * Mapping rules (the shapes the GPES-I models use):
+ *   - `flat` (default): the element's text and attributes land in the parent's object (a wrapper element such as
+ *     `Run-Time-Parameters-Response`, or a leaf such as `Execution-Date` → `executionDate`);
+ *   - `object`: the element becomes its own object under `prop`;
+ *   - `list`: each occurrence becomes one object of the array under `prop`.
+ */
+import type { MessageKind } from '../registry.js';
+import type { DataTypeName } from './data-types.js';
+import { compact, type DecodeXmlOptions, type ElementReader } from './decode-reader.js';
+import { attrs, type EncodeContext, type EncodeOptions, indexed, type OutElement } from './encode-writer.js';
+import type { DecodeResult } from './issues.js';
+import { defineXmlMessage } from './xml-message.js';
+
+/** How a lexical value maps to the model: string (default), number (`xs:nonNegativeInteger`…), boolean (Y/N…). */
+export type ValueKind = 'string' | 'number' | 'boolean';
+
+/** Proposal status of an item: [S]tandard, [I]nferred from the sample, [P]roposed by this project. */
+export type ItemStatus = 'S' | 'I' | 'P';
+
+export interface AttributeDescription {
+  readonly name: string;
+  readonly type: DataTypeName;
+  readonly prop: string;
+  readonly required: boolean;
+  readonly as: ValueKind;
+  readonly status?: ItemStatus;
+}
+
+export interface ElementDescription {
+  readonly name: string;
+  readonly min: number;
+  /** `Infinity` for `unbounded`. */
+  readonly max: number;
+  readonly map: { readonly kind: 'flat' } | { readonly kind: 'object' | 'list'; readonly prop: string };
+  /** Simple content: its XSD type and the property that holds it. */
+  readonly text?: { readonly type: DataTypeName; readonly prop: string; readonly as: ValueKind };
+  readonly attributes: readonly AttributeDescription[];
+  readonly children: readonly ElementDescription[];
+  readonly status?: ItemStatus;
+}
+
+/** A whole message: its registry kind and the root's children (root attributes are the frame's). */
+export interface MessageDescription {
+  readonly kind: MessageKind;
+  /** How errors name the message. */
+  readonly label: string;
+  /** `true` when no XSD is published (proposals): the XSD comparison test skips it and says so. */
+  readonly proposal: boolean;
+  readonly children: readonly ElementDescription[];
+}
+
+/** Keys of `T` whose values may hold a string, number or boolean (what an attribute or text can map to). */
+type Prop<T> = Extract<keyof T, string>;
+
+interface ElementOptions {
+  readonly min?: number;
+  readonly max?: number;
+  readonly status?: ItemStatus;
+}
+
+/**
+ * Builders, typed by the model so that every `prop` is checked against it at compile time: `d.attr<RtprPractice>(…)`
+ * refuses a property the model does not have.
+ */
+export const d = {
+  attr<T>(
+    name: string,
+    type: DataTypeName,
+    prop: Prop<T>,
+    opts: { readonly required?: boolean; readonly as?: ValueKind; readonly status?: ItemStatus } = {},
+  ): AttributeDescription {
+    return { name, type, prop, required: opts.required === true, as: opts.as ?? 'string', ...status(opts) };
+  },
+  /** A leaf element whose text is the property `prop` of the parent's object. */
+  leaf<T>(
+    name: string,
+    type: DataTypeName,
+    prop: Prop<T>,
+    opts: ElementOptions & { readonly as?: ValueKind } = {},
+  ): ElementDescription {
+    return element(name, { kind: 'flat' }, opts, [], [], { type, prop, as: opts.as ?? 'string' });
+  },
+  /** An element whose text, attributes and children land in the parent's object. */
+  flat<T>(name: string, body: Body<T>, opts: ElementOptions = {}): ElementDescription {
+    return element(name, { kind: 'flat' }, opts, body.attributes ?? [], body.children ?? [], textOf(body));
+  },
+  /** An element that becomes the object under `prop`. */
+  object<T, I>(name: string, prop: Prop<T>, body: Body<I>, opts: ElementOptions = {}): ElementDescription {
+    return element(
+      name,
+      { kind: 'object', prop },
+      opts,
+      body.attributes ?? [],
+      body.children ?? [],
+      textOf(body),
+    );
+  },
+  /** A repeated element: each occurrence one object of the array under `prop`. */
+  list<T, I>(name: string, prop: Prop<T>, body: Body<I>, opts: ElementOptions = {}): ElementDescription {
+    return element(
+      name,
+      { kind: 'list', prop },
+      { min: opts.min ?? 1, max: opts.max ?? Number.POSITIVE_INFINITY, ...status(opts) },
+      body.attributes ?? [],
+      body.children ?? [],
+      textOf(body),
+    );
+  },
+};
+
+/** The content of an element: optional simple content (`text: [type, prop]`), attributes, children. */
+export interface Body<T> {
+  readonly text?: readonly [DataTypeName, Prop<T>] | readonly [DataTypeName, Prop<T>, ValueKind];
+  readonly attributes?: readonly AttributeDescription[];
+  readonly children?: readonly ElementDescription[];
+}
+
+function textOf<T>(body: Body<T>): ElementDescription['text'] {
+  if (!body.text) return undefined;
+  const [type, prop, as = 'string'] = body.text;
+  return { type, prop, as };
+}
+
+function status(opts: { readonly status?: ItemStatus }): { status?: ItemStatus } {
+  return opts.status === undefined ? {} : { status: opts.status };
+}
+
+function element(
+  name: string,
+  map: ElementDescription['map'],
+  opts: ElementOptions,
+  attributes: readonly AttributeDescription[],
+  children: readonly ElementDescription[],
+  text: ElementDescription['text'],
+): ElementDescription {
+  return {
+    name,
+    min: opts.min ?? 1,
+    max: opts.max ?? 1,
+    map,
+    ...(text ? { text } : {}),
+    attributes,
+    children,
+    ...status(opts),
+  };
+}
+
+/** The three functions every XML message exports, derived from its description. */
+export interface DerivedCodec<T> {
+  decode(input: string | Uint8Array, options?: DecodeXmlOptions): DecodeResult<T>;
+  decodeOrThrow(input: string | Uint8Array, options?: DecodeXmlOptions): T;
+  encode(value: T, options?: EncodeOptions): string;
+}
+
+/** Derives decoder and encoder from a description. `T` is the model the description was checked against. */
+export function deriveCodec<T extends { readonly gpesIVersion: string }>(
+  description: MessageDescription,
+): DerivedCodec<T> {
+  const frame = defineXmlMessage(description.kind, description.label);
+  const rootPath = `/${frame.root.name}`;
+  const decode = (input: string | Uint8Array, options?: DecodeXmlOptions): DecodeResult<T> =>
+    frame.decode(input, options, (root, gpesIVersion) => {
+      const out: Record<string, unknown> = { gpesIVersion };
+      for (const c of description.children) readChild(root, c, out);
+      return compact(out) as unknown as T;
+    });
+  return {
+    decode,
+    decodeOrThrow: (input, options) => frame.orThrow(decode(input, options)),
+    encode: (value, options) =>
+      frame.encode(value, options, (ctx, v) =>
+        writeChildren(ctx, description.children, rootPath, v as Record<string, unknown>),
+      ),
+  };
+}
+
+type Bag = Record<string, unknown>;
+
+function readChild(r: ElementReader, c: ElementDescription, out: Bag): void {
+  if (c.map.kind === 'list') {
+    out[c.map.prop] = r.many(c.name, c.min, c.max).map((x) => {
+      const item: Bag = {};
+      readElement(x, c, item);
+      return compact(item);
+    });
+    return;
+  }
+  const x = c.min >= 1 ? r.child(c.name) : r.optional(c.name);
+  if (!x) return;
+  if (c.map.kind === 'object') {
+    const item: Bag = {};
+    readElement(x, c, item);
+    out[c.map.prop] = compact(item);
+  } else {
+    readElement(x, c, out);
+  }
+}
+
+function readElement(r: ElementReader, c: ElementDescription, out: Bag): void {
+  if (c.text) {
+    const t = c.text;
+    out[t.prop] =
+      t.as === 'number'
+        ? r.numberText(t.type)
+        : t.as === 'boolean'
+          ? r.booleanText(t.type as 'YesNo-Type' | 'xs:boolean')
+          : r.text(t.type);
+  }
+  for (const a of c.attributes) {
+    out[a.prop] =
+      a.as === 'number'
+        ? r.numberAttr(a.name, a.type, a.required)
+        : a.as === 'boolean'
+          ? r.yesNoAttr(a.name, a.required)
+          : a.required
+            ? r.attr(a.name, a.type, true)
+            : r.attr(a.name, a.type);
+  }
+  for (const child of c.children) readChild(r, child, out);
+  r.end();
+}
+
+function writeChildren(
+  ctx: EncodeContext,
+  children: readonly ElementDescription[],
+  path: string,
+  v: Bag,
+): OutElement[] {
+  const out: OutElement[] = [];
+  for (const c of children) {
+    const cPath = `${path}/${c.name}`;
+    if (c.map.kind === 'list') {
+      const raw = v[c.map.prop] as readonly Bag[] | undefined;
+      const items =
+        c.min >= 1
+          ? ctx.atLeastOne(raw, cPath, `${c.map.prop} needs at least one ${c.name}`)
+          : Array.isArray(raw)
+            ? raw
+            : [];
+      items.forEach((item, i) => {
+        out.push(writeElement(ctx, c, indexed(path, c.name, i, items.length), item ?? {}));
+      });
+    } else if (c.map.kind === 'object') {
+      const item = v[c.map.prop] as Bag | undefined;
+      if (item === undefined || item === null) {
+        if (c.min >= 1) ctx.add(cPath, 'MISSING_ELEMENT', `${c.map.prop} is required`);
+        continue;
+      }
+      out.push(writeElement(ctx, c, cPath, item));
+    } else {
+      if (c.min === 0 && !holdsAny(c, v)) continue;
+      out.push(writeElement(ctx, c, cPath, v));
+    }
+  }
+  return out;
+}
+
+function writeElement(ctx: EncodeContext, c: ElementDescription, path: string, v: Bag): OutElement {
+  const attributes = attrs(
+    ...c.attributes.map((a): [string, string | undefined] =>
+      a.as === 'boolean'
+        ? [
+            a.name,
+            v[a.prop] === undefined && !a.required
+              ? undefined
+              : ctx.boolean(`${path}/@${a.name}`, 'YesNo-Type', v[a.prop], a.prop),
+          ]
+        : ctx.attribute(path, a.name, a.type, v[a.prop], a.required, a.prop),
+    ),
+  );
+  const children = writeChildren(ctx, c.children, path, v);
+  if (!c.text) return { name: c.name, attributes, children };
+  const t = c.text;
+  const text =
+    t.as === 'boolean'
+      ? ctx.boolean(path, t.type as 'YesNo-Type' | 'xs:boolean', v[t.prop], t.prop)
+      : ctx.value(path, t.type, v[t.prop], true, t.prop);
+  return { name: c.name, attributes, children, text: text ?? '' };
+}
+
+/** Whether `v` holds any property an optional flat element maps (absent → the element is not written). */
+function holdsAny(c: ElementDescription, v: Bag): boolean {
+  if (c.text && v[c.text.prop] !== undefined) return true;
+  if (c.attributes.some((a) => v[a.prop] !== undefined)) return true;
+  return c.children.some((child) =>
+    child.map.kind === 'flat' ? holdsAny(child, v) : v[child.map.prop] !== undefined,
+  );
+}
