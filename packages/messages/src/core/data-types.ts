@@ -29,6 +29,16 @@ export interface DataType {
   readonly whiteSpace: WhiteSpace;
   /** Returns `undefined` when `value` (already normalised) is valid. */
   check(value: string): DataTypeFailure | undefined;
+  /** The schema facets the check implements, for the XSD comparison test (`describe.test.ts`). */
+  readonly facets?: DataTypeFacets;
+}
+
+/** XSD facets as written in the schema (pattern unanchored, as XSD writes it). */
+export interface DataTypeFacets {
+  readonly pattern?: string;
+  readonly minLength?: number;
+  readonly maxLength?: number;
+  readonly enumeration?: readonly string[];
 }
 
 const WS_REPLACE = /[\t\n\r]/g;
@@ -66,15 +76,26 @@ interface PatternSpec {
   expected: string;
   minLength?: number;
   maxLength?: number;
+  /** An XSD `length` facet the pattern already implies: recorded for the XSD comparison, not checked twice. */
+  impliedLength?: number;
 }
 
 function patternType(spec: PatternSpec): DataType {
   const { pattern, code, expected, minLength, maxLength } = spec;
   const lengthFailure: DataTypeFailure = { code: 'INVALID_LENGTH', expected };
   const patternFailure: DataTypeFailure = { code, expected };
+  const facets: DataTypeFacets = {
+    pattern: pattern.source.replace(/^\^/, '').replace(/\$$/, ''),
+    ...(minLength === undefined ? {} : { minLength }),
+    ...(maxLength === undefined ? {} : { maxLength }),
+    ...(spec.impliedLength === undefined
+      ? {}
+      : { minLength: spec.impliedLength, maxLength: spec.impliedLength }),
+  };
   return {
     name: spec.name,
     whiteSpace: spec.whiteSpace,
+    facets,
     check(value) {
       if (minLength !== undefined || maxLength !== undefined) {
         const len = codePointLength(value);
@@ -95,6 +116,7 @@ function lengthType(name: string, whiteSpace: WhiteSpace, minLength: number, max
   return {
     name,
     whiteSpace,
+    facets: maxLength === Number.MAX_SAFE_INTEGER ? {} : { minLength, maxLength },
     check(value) {
       // Fast path: UTF-16 length bounds the code-point length from above.
       if (value.length <= maxLength && value.length >= minLength) return undefined;
@@ -107,7 +129,12 @@ function lengthType(name: string, whiteSpace: WhiteSpace, minLength: number, max
 function enumType(name: string, whiteSpace: WhiteSpace, values: readonly string[]): DataType {
   const set = new Set(values);
   const failure: DataTypeFailure = { code: 'INVALID_ENUM', expected: `one of ${values.join(', ')}` };
-  return { name, whiteSpace, check: (value) => (set.has(value) ? undefined : failure) };
+  return {
+    name,
+    whiteSpace,
+    facets: { enumeration: values },
+    check: (value) => (set.has(value) ? undefined : failure),
+  };
 }
 
 const DAYS_IN_MONTH = [31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
@@ -182,6 +209,7 @@ const UUID_ANY_CASE = /^[0-9A-Fa-f]{8}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]
  */
 export const dataTypes = {
   'Scheduled-Query-Instance-ID-Type': patternType({
+    impliedLength: 21,
     name: 'Scheduled-Query-Instance-ID-Type',
     whiteSpace: 'replace',
     pattern: /^[0-9A-F]{6}-[0-9]{12}-[RA]$/,
@@ -193,12 +221,14 @@ export const dataTypes = {
   'Date-Time-Type': patternType({
     name: 'Date-Time-Type',
     whiteSpace: 'preserve',
-    pattern: /^[0-3][0-9]{3}-(0[0-9]|10|11|12)-([0-2][0-9]|30|31)T([0-1][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9]$/,
+    pattern:
+      /^[0-3][0-9]{3}-(0[0-9]|10|11|12)-([0-2][0-9]|30|31)[T]([0-1][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9]$/,
     code: 'INVALID_DATETIME',
     expected: 'YYYY-MM-DDThh:mm:ss, without fractional seconds or time zone',
   }),
   'YesNo-Type': enumType('YesNo-Type', 'preserve', ['Y', 'N']),
   'UUID-Type': patternType({
+    impliedLength: 36,
     name: 'UUID-Type',
     whiteSpace: 'collapse',
     pattern: UUID_UPPER,
@@ -233,6 +263,7 @@ export const dataTypes = {
   }),
   'Query-Priority-Type': nonNegativeIntegerType('Query-Priority-Type', 9999),
   'UC5-Digit-Hexidecimal-Type': patternType({
+    impliedLength: 5,
     name: 'UC5-Digit-Hexidecimal-Type',
     whiteSpace: 'replace',
     pattern: /^[0-9A-F]{5}$/,
