@@ -8,7 +8,8 @@
  *   - `flat` (default): the element's text and attributes land in the parent's object (a wrapper element such as
  *     `Run-Time-Parameters-Response`, or a leaf such as `Execution-Date` → `executionDate`);
  *   - `object`: the element becomes its own object under `prop`;
- *   - `list`: each occurrence becomes one object of the array under `prop`.
+ *   - `list`: each occurrence becomes one object of the array under `prop`;
+ *   - `values`: each occurrence's text becomes one item of the array under `prop` (a list of leaves).
  */
 import type { MessageKind } from '../registry.js';
 import type { DataTypeName } from './data-types.js';
@@ -37,7 +38,9 @@ export interface ElementDescription {
   readonly min: number;
   /** `Infinity` for `unbounded`. */
   readonly max: number;
-  readonly map: { readonly kind: 'flat' } | { readonly kind: 'object' | 'list'; readonly prop: string };
+  readonly map:
+    | { readonly kind: 'flat' }
+    | { readonly kind: 'object' | 'list' | 'values'; readonly prop: string };
   /** Simple content: its XSD type and the property that holds it. */
   readonly text?: { readonly type: DataTypeName; readonly prop: string; readonly as: ValueKind };
   readonly attributes: readonly AttributeDescription[];
@@ -114,6 +117,23 @@ export const d = {
   },
 };
 
+/** Extends {@link d}: a repeated leaf whose texts are the array under `prop`. */
+export function values<T>(
+  name: string,
+  type: DataTypeName,
+  prop: Prop<T>,
+  opts: ElementOptions & { readonly as?: ValueKind; readonly item?: string } = {},
+): ElementDescription {
+  return element(
+    name,
+    { kind: 'values', prop },
+    { min: opts.min ?? 1, max: opts.max ?? Number.POSITIVE_INFINITY, ...status(opts) },
+    [],
+    [],
+    { type, prop: opts.item ?? prop, as: opts.as ?? 'string' },
+  );
+}
+
 /** The content of an element: optional simple content (`text: [type, prop]`), attributes, children. */
 export interface Body<T> {
   readonly text?: readonly [DataTypeName, Prop<T>] | readonly [DataTypeName, Prop<T>, ValueKind];
@@ -183,6 +203,14 @@ export function deriveCodec<T extends { readonly gpesIVersion: string }>(
 type Bag = Record<string, unknown>;
 
 function readChild(r: ElementReader, c: ElementDescription, out: Bag): void {
+  if (c.map.kind === 'values') {
+    out[c.map.prop] = r.many(c.name, c.min, c.max).map((x) => {
+      const item: Bag = {};
+      readElement(x, c, item);
+      return item[c.text?.prop ?? ''];
+    });
+    return;
+  }
   if (c.map.kind === 'list') {
     out[c.map.prop] = r.many(c.name, c.min, c.max).map((x) => {
       const item: Bag = {};
@@ -235,7 +263,7 @@ function writeChildren(
   const out: OutElement[] = [];
   for (const c of children) {
     const cPath = `${path}/${c.name}`;
-    if (c.map.kind === 'list') {
+    if (c.map.kind === 'list' || c.map.kind === 'values') {
       const raw = v[c.map.prop] as readonly Bag[] | undefined;
       const items =
         c.min >= 1
@@ -243,8 +271,11 @@ function writeChildren(
           : Array.isArray(raw)
             ? raw
             : [];
+      const wrap =
+        c.map.kind === 'values' ? (item: unknown): Bag => ({ [c.text?.prop ?? '']: item }) : undefined;
       items.forEach((item, i) => {
-        out.push(writeElement(ctx, c, indexed(path, c.name, i, items.length), item ?? {}));
+        const itemPath = indexed(path, c.name, i, items.length);
+        out.push(writeElement(ctx, c, itemPath, wrap ? wrap(item) : (item ?? {})));
       });
     } else if (c.map.kind === 'object') {
       const item = v[c.map.prop] as Bag | undefined;
