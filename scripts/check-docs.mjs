@@ -80,6 +80,8 @@ try {
     symlinkSync(join(root, 'packages', dir), join(modules, name), 'dir');
   }
   symlinkSync(join(root, 'node_modules', '@types', 'node'), join(modules, '@types', 'node'), 'dir');
+  // Test examples import vitest, the test runner the docs show.
+  symlinkSync(join(root, 'node_modules', 'vitest'), join(modules, 'vitest'), 'dir');
   writeFileSync(
     join(work, 'package.json'),
     JSON.stringify({ name: 'snippets', private: true, type: 'module' }),
