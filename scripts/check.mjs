@@ -27,6 +27,9 @@ step('type-check packages and examples', bin('pnpm'), [
   'typecheck',
 ]);
 step('build packages', bin('pnpm'), ['run', 'build']);
+step('docs: every TypeScript snippet compiles, every relative link resolves', process.execPath, [
+  join(root, 'scripts', 'check-docs.mjs'),
+]);
 step('release dry run (publint, attw, pack, npm publish --dry-run)', process.execPath, [
   join(root, 'scripts', 'release.mjs'),
   '--ci',
