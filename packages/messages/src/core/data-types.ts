@@ -126,13 +126,22 @@ function lengthType(name: string, whiteSpace: WhiteSpace, minLength: number, max
   };
 }
 
-function enumType(name: string, whiteSpace: WhiteSpace, values: readonly string[]): DataType {
+/** @param impliedLength an XSD `length` facet the values already imply: recorded for the XSD comparison only */
+function enumType(
+  name: string,
+  whiteSpace: WhiteSpace,
+  values: readonly string[],
+  impliedLength?: number,
+): DataType {
   const set = new Set(values);
   const failure: DataTypeFailure = { code: 'INVALID_ENUM', expected: `one of ${values.join(', ')}` };
   return {
     name,
     whiteSpace,
-    facets: { enumeration: values },
+    facets: {
+      ...(impliedLength === undefined ? {} : { minLength: impliedLength, maxLength: impliedLength }),
+      enumeration: values,
+    },
     check: (value) => (set.has(value) ? undefined : failure),
   };
 }
@@ -226,7 +235,7 @@ export const dataTypes = {
     code: 'INVALID_DATETIME',
     expected: 'YYYY-MM-DDThh:mm:ss, without fractional seconds or time zone',
   }),
-  'YesNo-Type': enumType('YesNo-Type', 'preserve', ['Y', 'N']),
+  'YesNo-Type': enumType('YesNo-Type', 'preserve', ['Y', 'N'], 1),
   'UUID-Type': patternType({
     impliedLength: 36,
     name: 'UUID-Type',

@@ -12,14 +12,28 @@
  *   - `values`: each occurrence's text becomes one item of the array under `prop` (a list of leaves).
  */
 import type { MessageKind } from '../registry.js';
-import type { DataTypeName } from './data-types.js';
+import { type DataTypeName, joinMultiValue, splitMultiValue } from './data-types.js';
 import { compact, type DecodeXmlOptions, type ElementReader } from './decode-reader.js';
 import { attrs, type EncodeContext, type EncodeOptions, indexed, type OutElement } from './encode-writer.js';
 import type { DecodeResult } from './issues.js';
 import { defineXmlMessage } from './xml-message.js';
 
-/** How a lexical value maps to the model: string (default), number (`xs:nonNegativeInteger`…), boolean (Y/N…). */
-export type ValueKind = 'string' | 'number' | 'boolean';
+/**
+ * How a lexical value maps to the model: string (default), number (`xs:nonNegativeInteger`…), boolean (Y/N,
+ * true/false), or `multi`: a GPES-I multi-value string (`a§b`) as `string[]`.
+ */
+export type ValueKind = 'string' | 'number' | 'boolean' | 'multi';
+
+/** A rule across fields of one element that the schema cannot state (reported as `INCONSISTENT`). */
+export interface CrossFieldRule {
+  /** After the element's text and attributes are read; `present` tells which attributes the document carried. */
+  decode(out: Readonly<Record<string, unknown>>, present: (attribute: string) => boolean): boolean;
+  /** The same rule on the value to encode. */
+  encode(value: Readonly<Record<string, unknown>>): boolean;
+  /** Where the issue goes, relative to the element (`@Test-Pack-ID`), and its message. */
+  readonly at: string;
+  readonly message: string;
+}
 
 /** Proposal status of an item: [S]tandard, [I]nferred from the sample, [P]roposed by this project. */
 export type ItemStatus = 'S' | 'I' | 'P';
@@ -46,6 +60,8 @@ export interface ElementDescription {
   readonly attributes: readonly AttributeDescription[];
   readonly children: readonly ElementDescription[];
   readonly status?: ItemStatus;
+  /** Cross-field rules checked after the element's own text and attributes (decode) or on its value (encode). */
+  readonly rules?: readonly CrossFieldRule[];
 }
 
 /** A whole message: its registry kind and the root's children (root attributes are the frame's). */
@@ -65,6 +81,7 @@ interface ElementOptions {
   readonly min?: number;
   readonly max?: number;
   readonly status?: ItemStatus;
+  readonly rules?: readonly CrossFieldRule[];
 }
 
 /**
@@ -168,6 +185,7 @@ function element(
     attributes,
     children,
     ...status(opts),
+    ...(opts.rules ? { rules: opts.rules } : {}),
   };
 }
 
@@ -233,12 +251,17 @@ function readChild(r: ElementReader, c: ElementDescription, out: Bag): void {
 function readElement(r: ElementReader, c: ElementDescription, out: Bag): void {
   if (c.text) {
     const t = c.text;
-    out[t.prop] =
-      t.as === 'number'
-        ? r.numberText(t.type)
-        : t.as === 'boolean'
-          ? r.booleanText(t.type as 'YesNo-Type' | 'xs:boolean')
-          : r.text(t.type);
+    if (t.as === 'multi') {
+      const text = r.text(t.type);
+      out[t.prop] = text === undefined ? [] : splitMultiValue(text);
+    } else {
+      out[t.prop] =
+        t.as === 'number'
+          ? r.numberText(t.type)
+          : t.as === 'boolean'
+            ? r.booleanText(t.type as 'YesNo-Type' | 'xs:boolean')
+            : r.text(t.type);
+    }
   }
   for (const a of c.attributes) {
     out[a.prop] =
@@ -249,6 +272,11 @@ function readElement(r: ElementReader, c: ElementDescription, out: Bag): void {
           : a.required
             ? r.attr(a.name, a.type, true)
             : r.attr(a.name, a.type);
+  }
+  for (const rule of c.rules ?? []) {
+    if (!rule.decode(out, (a) => r.el.attributes[a] !== undefined)) {
+      r.ctx.add(`${r.path}/${rule.at}`, 'INCONSISTENT', rule.message);
+    }
   }
   for (const child of c.children) readChild(r, child, out);
   r.end();
@@ -305,14 +333,33 @@ function writeElement(ctx: EncodeContext, c: ElementDescription, path: string, v
         : ctx.attribute(path, a.name, a.type, v[a.prop], a.required, a.prop),
     ),
   );
+  for (const rule of c.rules ?? []) {
+    if (!rule.encode(v)) ctx.add(`${path}/${rule.at}`, 'INCONSISTENT', rule.message);
+  }
   const children = writeChildren(ctx, c.children, path, v);
   if (!c.text) return { name: c.name, attributes, children };
-  const t = c.text;
-  const text =
-    t.as === 'boolean'
-      ? ctx.boolean(path, t.type as 'YesNo-Type' | 'xs:boolean', v[t.prop], t.prop)
-      : ctx.value(path, t.type, v[t.prop], true, t.prop);
-  return { name: c.name, attributes, children, text: text ?? '' };
+  return { name: c.name, attributes, children, text: writeText(ctx, c.text, path, v[c.text.prop]) ?? '' };
+}
+
+function writeText(
+  ctx: EncodeContext,
+  t: NonNullable<ElementDescription['text']>,
+  path: string,
+  raw: unknown,
+): string | undefined {
+  if (t.as === 'boolean') return ctx.boolean(path, t.type as 'YesNo-Type' | 'xs:boolean', raw, t.prop);
+  if (t.as !== 'multi') return ctx.value(path, t.type, raw, true, t.prop);
+  const list = Array.isArray(raw) ? (raw as string[]) : [];
+  if (list.length === 0) {
+    ctx.add(path, 'MISSING_ELEMENT', `${t.prop} needs at least one value`);
+    return undefined;
+  }
+  const text = joinMultiValue(list);
+  if (text === undefined) {
+    ctx.add(path, 'INVALID_VALUE', 'A multi-value item contains the § delimiter');
+    return undefined;
+  }
+  return ctx.value(path, t.type, text, true, t.prop);
 }
 
 /** Whether `v` holds any property an optional flat element maps (absent → the element is not written). */
