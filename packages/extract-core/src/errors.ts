@@ -44,6 +44,8 @@ export type SpecIssueCode =
   | 'INVALID_STRUCTURE'
   /** A `Members` list could not be read or parsed by `loadSpec`. Project code. */
   | 'MEMBERS_UNREADABLE'
+  /** `compileSpecToSql`: a construct or run setting that cannot run as SQL (it names the construct). Project code. */
+  | 'NOT_COMPILABLE_TO_SQL'
   /** Warning: AND and OR mixed without parentheses. */
   | 'MIXED_AND_OR'
   /** Warning: NOT over a comparison whose operands can be null (P4). */
@@ -105,7 +107,9 @@ export type ExtractConfigErrorCode =
   /** NCRS-Detailed-Care-Record-Sharing is true and no `detailedCareRecordSharing` hook is configured (P19e). */
   | 'CARE_RECORD_SHARING_HOOK_REQUIRED'
   /** The run context is malformed (e.g. `participation` missing or not booleans). */
-  | 'INVALID_RUN_CONTEXT';
+  | 'INVALID_RUN_CONTEXT'
+  /** The SQL runner needs `@electric-sql/pglite` or `pg` (and `pg-cursor`), which are optional peers: install one. */
+  | 'SQL_DRIVER_MISSING';
 
 /** The run context cannot be honoured: the run refuses to start rather than guess. */
 export class ExtractConfigError extends Error {

@@ -90,4 +90,5 @@ export type {
 export { QUERY_SPEC_NAMESPACE } from './spec/model.js';
 export { type ReadSpecXmlResult, readSpecXml } from './spec/xml-read.js';
 export { type WriteSpecXmlOptions, writeSpecXml } from './spec/xml-write.js';
+export * from './sql/index.js';
 export { VERSION } from './version.js';

@@ -48,54 +48,64 @@ export function createTally(spec: BoundSpec): Tally {
         }
       }
     },
-    aggregates() {
-      const out: AggregateResult[] = [];
-      for (const o of outputs) {
-        switch (o.type) {
-          case 'indicator':
-            if (o.kind === 'register') {
-              out.push({
-                aid: o.aid,
-                ...description(o.description),
-                value: String(counts.get(`i:${o.id}`) ?? 0),
-                source: { output: o.id },
-              });
-              break;
-            }
-            out.push({
-              aid: o.denominator.aid,
-              ...description(o.denominator.description),
-              value: String(counts.get(`d:${o.id}`) ?? 0),
-              source: { output: o.id, part: 'denominator' },
-            });
-            out.push({
-              aid: o.numerator.aid,
-              ...description(o.numerator.description),
-              value: String(counts.get(`n:${o.id}`) ?? 0),
-              source: { output: o.id, part: 'numerator' },
-            });
-            break;
-          case 'count':
-            out.push({
-              aid: o.aid,
-              ...description(o.description),
-              value: String(counts.get(`c:${o.name}`) ?? 0),
-              source: { output: o.name },
-            });
-            break;
-          case 'parameterValue':
-            out.push({
-              aid: o.aid,
-              ...description(o.description),
-              value: String(spec.parameterValues[o.parameter] ?? ''),
-              source: { output: o.parameter },
-            });
-            break;
-          default:
-            break;
-        }
-      }
-      return out;
-    },
+    aggregates: () => aggregatesFromCounts(spec, counts),
   };
+}
+
+/**
+ * The aggregate records of a spec from counts keyed `i:<id>` (register), `d:<id>`/`n:<id>` (proportion) and
+ * `c:<name>` (count): shared by the tally and the SQL runner. @internal
+ */
+export function aggregatesFromCounts(
+  spec: BoundSpec,
+  counts: ReadonlyMap<string, number>,
+): AggregateResult[] {
+  const outputs = spec.spec.document.outputs;
+  const out: AggregateResult[] = [];
+  for (const o of outputs) {
+    switch (o.type) {
+      case 'indicator':
+        if (o.kind === 'register') {
+          out.push({
+            aid: o.aid,
+            ...description(o.description),
+            value: String(counts.get(`i:${o.id}`) ?? 0),
+            source: { output: o.id },
+          });
+          break;
+        }
+        out.push({
+          aid: o.denominator.aid,
+          ...description(o.denominator.description),
+          value: String(counts.get(`d:${o.id}`) ?? 0),
+          source: { output: o.id, part: 'denominator' },
+        });
+        out.push({
+          aid: o.numerator.aid,
+          ...description(o.numerator.description),
+          value: String(counts.get(`n:${o.id}`) ?? 0),
+          source: { output: o.id, part: 'numerator' },
+        });
+        break;
+      case 'count':
+        out.push({
+          aid: o.aid,
+          ...description(o.description),
+          value: String(counts.get(`c:${o.name}`) ?? 0),
+          source: { output: o.name },
+        });
+        break;
+      case 'parameterValue':
+        out.push({
+          aid: o.aid,
+          ...description(o.description),
+          value: String(spec.parameterValues[o.parameter] ?? ''),
+          source: { output: o.parameter },
+        });
+        break;
+      default:
+        break;
+    }
+  }
+  return out;
 }

@@ -69,7 +69,8 @@ function text(x: unknown): string {
   return typeof x === 'string' ? x : '';
 }
 
-function patientColumns(columns: readonly string[], s: PatientState): Record<string, string> {
+/** @internal */
+export function patientColumns(columns: readonly string[], s: PatientState): Record<string, string> {
   const p = s.patient;
   const out: Record<string, string> = {};
   for (const col of columns) {
@@ -139,7 +140,8 @@ function value(x: unknown, entry: JournalEntry, diag: (d: Diagnostic) => void): 
   return s;
 }
 
-function journalColumns(
+/** @internal */
+export function journalColumns(
   columns: readonly string[],
   e: JournalEntry,
   date: number,

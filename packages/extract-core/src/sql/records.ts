@@ -1,0 +1,236 @@
+import type { BoundSpec } from '../compile/types.js';
+import { formatDate, parseDatePart, parseIsoDate } from '../dates/calendar.js';
+import { numOrNull } from '../evaluate/context.js';
+import { explain, type PatientExplanation } from '../explain/explain.js';
+import type { JournalEntry, Patient, PatientRecord, Registration } from '../record.js';
+import type { SqlConnection } from './connection.js';
+
+const IDENT = /^[A-Za-z_][A-Za-z0-9_]{0,62}$/;
+const LOCAL_DATE_TIME = /^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}:\d{2}$/;
+
+function checkSchema(schema: string): string {
+  if (!IDENT.test(schema)) throw new TypeError('schema must be letters, digits and _ (at most 63)');
+  return schema;
+}
+
+/** Options of {@link loadPatientRecords}. */
+export interface LoadPatientRecordsOptions {
+  /** @default 'gpes' */
+  readonly schema?: string;
+  /** Patients per INSERT statement. @default 2000 */
+  readonly batchSize?: number;
+}
+
+function isoOrNull(x: unknown): string | null {
+  const d = parseIsoDate(x);
+  return d === null ? null : formatDate(d);
+}
+
+function textOrNull(x: unknown): string | null {
+  return typeof x === 'string' ? x : null;
+}
+
+class Columns {
+  readonly cols: unknown[][];
+  constructor(n: number) {
+    this.cols = Array.from({ length: n }, () => []);
+  }
+  push(...values: unknown[]): void {
+    values.forEach((v, i) => {
+      (this.cols[i] as unknown[]).push(v);
+    });
+  }
+  get size(): number {
+    return (this.cols[0] as unknown[]).length;
+  }
+}
+
+/**
+ * Writes patient records into the input model tables (tests, demos, small loads; bulk loads should use COPY).
+ * Values the record model treats as absent or invalid are stored as NULL or left out as the evaluator ignores
+ * them: invalid dates become NULL, a registration with an invalid date is skipped (P17), a later record with a
+ * patient id already loaded for the practice is skipped (P3).
+ * @throws RangeError when an entry's `recordedAt` is not a `YYYY-MM-DDThh:mm:ss` local date-time (the input model
+ *   requires one).
+ */
+export async function loadPatientRecords(
+  db: SqlConnection,
+  records: Iterable<PatientRecord> | AsyncIterable<PatientRecord>,
+  options: LoadPatientRecordsOptions = {},
+): Promise<{ readonly patients: number; readonly entries: number }> {
+  const s = checkSchema(options.schema ?? 'gpes');
+  const batchSize = options.batchSize ?? 2000;
+  const seen = new Set<string>();
+  let pats = new Columns(9);
+  let regs = new Columns(5);
+  let jour = new Columns(13);
+  let patients = 0;
+  let entries = 0;
+  const flush = async () => {
+    if (pats.size > 0) {
+      await db.query(
+        `INSERT INTO ${s}.patient (practice_id, patient_id, nhs_number, date_of_birth, sex, date_of_death, postcode, pds_sensitive, record_sealed)
+         SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::date[], $5::text[], $6::date[], $7::text[], $8::boolean[], $9::boolean[])`,
+        pats.cols,
+      );
+    }
+    if (regs.size > 0) {
+      await db.query(
+        `INSERT INTO ${s}.registration (practice_id, patient_id, registration_type, start_date, end_date)
+         SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::date[], $5::date[])`,
+        regs.cols,
+      );
+    }
+    if (jour.size > 0) {
+      await db.query(
+        `INSERT INTO ${s}.journal (practice_id, patient_id, entry_id, code_system, code, effective_date, recorded_at, kind, value1, value2, episode, links, sealed)
+         SELECT t.practice_id, t.patient_id, t.entry_id, t.code_system, t.code, t.effective_date, t.recorded_at, t.kind, t.value1, t.value2, t.episode,
+           CASE WHEN t.links IS NULL THEN NULL ELSE string_to_array(t.links, chr(31)) END, t.sealed
+         FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::date[], $7::timestamp[], $8::text[], $9::float8[], $10::float8[], $11::text[], $12::text[], $13::boolean[])
+           AS t(practice_id, patient_id, entry_id, code_system, code, effective_date, recorded_at, kind, value1, value2, episode, links, sealed)`,
+        jour.cols,
+      );
+    }
+    pats = new Columns(9);
+    regs = new Columns(5);
+    jour = new Columns(13);
+  };
+  for await (const record of records) {
+    const p = (record?.patient ?? {}) as Partial<Patient>;
+    const practice = String(p.practiceId ?? '');
+    const id = String(p.patientId ?? '');
+    const key = `${practice}\u0000${id}`;
+    if (seen.has(key)) continue;
+    seen.add(key);
+    patients++;
+    pats.push(
+      practice,
+      id,
+      textOrNull(p.nhsNumber),
+      isoOrNull(p.dateOfBirth),
+      textOrNull(p.sex),
+      isoOrNull(p.dateOfDeath),
+      textOrNull(p.postcode),
+      p.pdsSensitive === true,
+      p.recordSealed === true,
+    );
+    for (const r of record.registrations ?? []) {
+      if (typeof r !== 'object' || r === null) continue;
+      const start = isoOrNull(r.startDate);
+      const end = r.endDate === undefined ? null : isoOrNull(r.endDate);
+      if (start === null || (r.endDate !== undefined && end === null)) continue;
+      const type = ['GMS', 'TEMPORARY', 'PRIVATE'].includes(r.type) ? r.type : 'OTHER';
+      regs.push(practice, id, type, start, end);
+    }
+    for (const e of record.journal ?? []) {
+      if (typeof e !== 'object' || e === null) continue;
+      if (
+        typeof e.recordedAt !== 'string' ||
+        !LOCAL_DATE_TIME.test(e.recordedAt) ||
+        parseDatePart(e.recordedAt) === null
+      ) {
+        throw new RangeError('a journal entry has no valid recordedAt; the input model needs one');
+      }
+      entries++;
+      const links = Array.isArray(e.links) ? e.links.filter((l) => typeof l === 'string') : null;
+      jour.push(
+        practice,
+        id,
+        typeof e.entryId === 'string' ? e.entryId : '',
+        String(e.codeSystem),
+        String(e.code),
+        isoOrNull(e.effectiveDate),
+        e.recordedAt,
+        e.kind === 'condition' || e.kind === 'prescription' ? e.kind : null,
+        numOrNull(e.value1),
+        numOrNull(e.value2),
+        textOrNull(e.episode),
+        links === null ? null : links.join('\u001f'),
+        e.sealed === true,
+      );
+    }
+    if (pats.size >= batchSize) await flush();
+  }
+  await flush();
+  return { patients, entries };
+}
+
+/**
+ * Reads one patient's record from the input model, shaped as the in-memory record model (for `explain`).
+ * @returns the record, or undefined when the practice has no such patient.
+ */
+export async function readPatientRecord(
+  db: SqlConnection,
+  practiceId: string,
+  patientId: string,
+  options: { readonly schema?: string } = {},
+): Promise<PatientRecord | undefined> {
+  const s = checkSchema(options.schema ?? 'gpes');
+  const key = [practiceId, patientId];
+  const [p] = await db.query(
+    `SELECT practice_id, patient_id, nhs_number, to_char(date_of_birth, 'YYYY-MM-DD') AS dob, sex,
+       to_char(date_of_death, 'YYYY-MM-DD') AS dod, postcode, pds_sensitive, record_sealed
+     FROM ${s}.patient WHERE practice_id = $1::text AND patient_id = $2::text`,
+    key,
+  );
+  if (!p) return undefined;
+  const regs = await db.query(
+    `SELECT registration_type, to_char(start_date, 'YYYY-MM-DD') AS s, to_char(end_date, 'YYYY-MM-DD') AS e
+     FROM ${s}.registration WHERE practice_id = $1::text AND patient_id = $2::text ORDER BY start_date, end_date`,
+    key,
+  );
+  const journal = await db.query(
+    `SELECT entry_id, code_system, code, to_char(effective_date, 'YYYY-MM-DD') AS d,
+       to_char(recorded_at, 'YYYY-MM-DD"T"HH24:MI:SS') AS r, kind, value1, value2, episode, links, sealed
+     FROM ${s}.journal WHERE practice_id = $1::text AND patient_id = $2::text ORDER BY entry_id COLLATE "C"`,
+    key,
+  );
+  const opt = <K extends string>(k: K, v: unknown) => (v === null || v === undefined ? {} : { [k]: v });
+  const patient = {
+    patientId: String(p.patient_id),
+    practiceId: String(p.practice_id),
+    ...opt('nhsNumber', p.nhs_number),
+    ...opt('dateOfBirth', p.dob),
+    ...opt('sex', p.sex),
+    ...opt('dateOfDeath', p.dod),
+    ...opt('postcode', p.postcode),
+    ...(p.pds_sensitive === true ? { pdsSensitive: true } : {}),
+    ...(p.record_sealed === true ? { recordSealed: true } : {}),
+  } as Patient;
+  const registrations = regs.map(
+    (r) => ({ type: r.registration_type, startDate: r.s, ...opt('endDate', r.e) }) as Registration,
+  );
+  const entries = journal.map(
+    (e) =>
+      ({
+        entryId: String(e.entry_id),
+        codeSystem: String(e.code_system),
+        code: String(e.code),
+        ...opt('effectiveDate', e.d),
+        recordedAt: String(e.r),
+        ...opt('kind', e.kind),
+        ...opt('value1', e.value1 === null ? null : Number(e.value1)),
+        ...opt('value2', e.value2 === null ? null : Number(e.value2)),
+        ...opt('episode', e.episode),
+        ...opt('links', e.links),
+        ...(e.sealed === true ? { sealed: true } : {}),
+      }) as JournalEntry,
+  );
+  return { patient, registrations, journal: entries };
+}
+
+/**
+ * Explains one patient from the database: reads the patient's rows and explains them exactly as `explain` does
+ * for the in-memory record.
+ * @returns the explanation, or undefined when the practice has no such patient.
+ */
+export async function explainFromDatabase(
+  bound: BoundSpec,
+  db: SqlConnection,
+  practiceId: string,
+  patientId: string,
+  options: { readonly schema?: string } = {},
+): Promise<PatientExplanation | undefined> {
+  const record = await readPatientRecord(db, practiceId, patientId, options);
+  return record === undefined ? undefined : explain(bound, record);
+}
