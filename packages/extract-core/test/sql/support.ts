@@ -81,9 +81,12 @@ export async function compare(
   bound: BoundSpec,
   records: Iterable<PatientRecord>,
   practiceId: string,
+  options: { readonly load?: boolean } = {},
 ): Promise<Comparison> {
-  await db.exec(`TRUNCATE ${schema}.patient, ${schema}.registration, ${schema}.journal`);
-  await loadPatientRecords(db, records, { schema });
+  if (options.load !== false) {
+    await db.exec(`TRUNCATE ${schema}.patient, ${schema}.registration, ${schema}.journal`);
+    await loadPatientRecords(db, records, { schema });
+  }
   const program = compileSpecToSql(bound, { schema });
   const js = jsSide(bound, records);
   const differences: string[] = [];
