@@ -215,7 +215,8 @@ describe('the first POST of a send is never retried blindly', () => {
     const found = await quick.reconcileSend('slow-first');
     // Sent again with the default timeout: only the first attempt is meant to be slow, and a loaded machine can take
     // longer than 100 ms to upload 24 MiB even when the server answers at once.
-    if (!found) await sender.sendMessage({ to: 'X26ABC2', workflowId: WORKFLOW, body, localId: 'slow-first' });
+    if (!found)
+      await sender.sendMessage({ to: 'X26ABC2', workflowId: WORKFLOW, body, localId: 'slow-first' });
     // Wait until the fake has finished with every request, then count what MESH holds.
     const expected = found ? 1 : 2;
     while (fake.requests.filter((r) => r.route === 'send').length < expected) {
