@@ -8,6 +8,7 @@ import { describe, expect, it } from 'vitest';
 import { dataTypes } from './core/data-types.js';
 import type { ElementDescription, MessageDescription } from './core/describe.js';
 import { parseXmlDocument, type XmlElement } from './core/xml/tree.js';
+import { eqntDescription } from './e-q-notification/description.js';
 import { MESSAGES } from './registry.js';
 import { rtpcDescription } from './rtp-cancellation/description.js';
 import { rtpDescription } from './run-time-parameters/description.js';
@@ -16,6 +17,7 @@ import { rtprDescription } from './run-time-parameters-response/description.js';
 /** Every description, with the XSD it is held to (`undefined`: a proposal, exempt). */
 export const DESCRIPTIONS: ReadonlyArray<readonly [MessageDescription, string | undefined]> = [
   [rtpDescription, 'GPES-Q-E-RTP.xsd'],
+  [eqntDescription, 'GPES-E-Q-NT.xsd'],
   [rtprDescription, 'GPES-E-Q-RTPR.xsd'],
   [rtpcDescription, undefined],
 ];
@@ -67,9 +69,21 @@ function occurs(particle: XmlElement): [number, number] {
 
 function shapeOf(s: Schema, particle: XmlElement): Shape {
   const [min, max] = occurs(particle);
+  if (particle.name === 'choice') {
+    // A choice is described as one pseudo-element `A|B|C` whose children are the alternatives.
+    return { min, max, attributes: [], children: kids(particle, 'element').map((p) => [p, ...occurs(p)]) };
+  }
   const decl = particle.attributes.ref ? s.elements.get(particle.attributes.ref) : particle;
   if (!decl) throw new Error(`unresolved element ref ${particle.attributes.ref}`);
   const shape: Shape = { min, max, attributes: [], children: [] };
+  const inline = kids(decl, 'simpleType')[0];
+  if (inline) {
+    // An anonymous simple type: the data types name it after its element.
+    const name = decl.attributes.name ?? '';
+    s.simpleTypes.set(name, inline);
+    shape.text = name;
+    return shape;
+  }
   const typeName = decl.attributes.type;
   if (typeName !== undefined && !s.complexTypes.has(typeName)) {
     shape.text = typeName;
@@ -85,7 +99,7 @@ function readComplex(s: Schema, complex: XmlElement, shape: Shape): void {
     if (c.name === 'sequence') {
       // A repeated sequence repeats its particles: occurrences multiply.
       const [smin, smax] = occurs(c);
-      for (const p of kids(c, 'element')) {
+      for (const p of c.children.filter((k) => k.name === 'element' || k.name === 'choice')) {
         const [pmin, pmax] = occurs(p);
         shape.children.push([p, pmin * smin, pmax * smax]);
       }
@@ -100,8 +114,6 @@ function readComplex(s: Schema, complex: XmlElement, shape: Shape): void {
         if (baseType) readComplex(s, baseType, shape);
       }
       readComplex(s, ext, shape);
-    } else if (c.name === 'choice') {
-      throw new Error('xs:choice: not yet described by the comparison test');
     }
   }
 }
@@ -129,7 +141,8 @@ function xsdFacets(s: Schema, type: string): Record<string, unknown> {
     out.maxLength = Number(length);
   }
   const minLength = kids(r, 'minLength')[0]?.attributes.value;
-  if (minLength !== undefined) out.minLength = Number(minLength);
+  // minLength 0 states the default: the same as no facet.
+  if (minLength !== undefined && Number(minLength) !== 0) out.minLength = Number(minLength);
   const maxLength = kids(r, 'maxLength')[0]?.attributes.value;
   if (maxLength !== undefined) out.maxLength = Number(maxLength);
   const enumeration = kids(r, 'enumeration').map((e) => e.attributes.value);
@@ -172,7 +185,11 @@ function compareChildren(
   types: Set<string>,
 ): void {
   const names = (list: string[]) => list.join(', ');
-  const want = particles.map(([p]) => p.attributes.ref ?? p.attributes.name ?? '');
+  const nameOf = (p: XmlElement): string =>
+    p.name === 'choice'
+      ? kids(p, 'element').map(nameOf).join('|')
+      : (p.attributes.ref ?? p.attributes.name ?? '');
+  const want = particles.map(([p]) => nameOf(p));
   const got = described.map((e) => e.name);
   if (names(got) !== names(want)) {
     diffs.push(`${path}: child elements in order (description [${names(got)}] ≠ XSD [${names(want)}])`);

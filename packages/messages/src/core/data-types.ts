@@ -116,7 +116,10 @@ function lengthType(name: string, whiteSpace: WhiteSpace, minLength: number, max
   return {
     name,
     whiteSpace,
-    facets: maxLength === Number.MAX_SAFE_INTEGER ? {} : { minLength, maxLength },
+    facets: {
+      ...(minLength === 0 ? {} : { minLength }),
+      ...(maxLength === Number.MAX_SAFE_INTEGER ? {} : { maxLength }),
+    },
     check(value) {
       // Fast path: UTF-16 length bounds the code-point length from above.
       if (value.length <= maxLength && value.length >= minLength) return undefined;
@@ -335,7 +338,7 @@ export const dataTypes = {
   'Data-Model-Reference-ID-Type': patternType({
     name: 'Data-Model-Reference-ID-Type',
     whiteSpace: 'replace',
-    pattern: /^T[1,2,3,4]A[0-9]?[0-9]$/,
+    pattern: /^[T][1,2,3,4][A][0-9]?[0-9]$/,
     code: 'INVALID_PATTERN',
     expected: 'T[1-4]A followed by one or two digits',
   }),

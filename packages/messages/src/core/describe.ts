@@ -54,7 +54,13 @@ export interface ElementDescription {
   readonly max: number;
   readonly map:
     | { readonly kind: 'flat' }
-    | { readonly kind: 'object' | 'list' | 'values'; readonly prop: string };
+    | { readonly kind: 'object' | 'list' | 'values'; readonly prop: string }
+    /** An `xs:choice` among `children`: the chosen element's name is the value of `prop`, its content flat. */
+    | { readonly kind: 'choice'; readonly prop: string; readonly mismatch: string };
+  /** Encoder: a required `object` whose value is absent is written from `{}` (issues at its leaves). */
+  readonly missingAsEmpty?: boolean;
+  /** Decoder: read the attributes before the simple content (the order in which their issues are listed). */
+  readonly attributesFirst?: boolean;
   /** Simple content: its XSD type and the property that holds it. */
   readonly text?: { readonly type: DataTypeName; readonly prop: string; readonly as: ValueKind };
   readonly attributes: readonly AttributeDescription[];
@@ -78,6 +84,8 @@ export interface MessageDescription {
 type Prop<T> = Extract<keyof T, string>;
 
 interface ElementOptions {
+  readonly missingAsEmpty?: boolean;
+  readonly attributesFirst?: boolean;
   readonly min?: number;
   readonly max?: number;
   readonly status?: ItemStatus;
@@ -126,7 +134,7 @@ export const d = {
     return element(
       name,
       { kind: 'list', prop },
-      { min: opts.min ?? 1, max: opts.max ?? Number.POSITIVE_INFINITY, ...status(opts) },
+      { ...opts, min: opts.min ?? 1, max: opts.max ?? Number.POSITIVE_INFINITY },
       body.attributes ?? [],
       body.children ?? [],
       textOf(body),
@@ -144,7 +152,7 @@ export function values<T>(
   return element(
     name,
     { kind: 'values', prop },
-    { min: opts.min ?? 1, max: opts.max ?? Number.POSITIVE_INFINITY, ...status(opts) },
+    { ...opts, min: opts.min ?? 1, max: opts.max ?? Number.POSITIVE_INFINITY },
     [],
     [],
     { type, prop: opts.item ?? prop, as: opts.as ?? 'string' },
@@ -186,7 +194,28 @@ function element(
     children,
     ...status(opts),
     ...(opts.rules ? { rules: opts.rules } : {}),
+    ...(opts.missingAsEmpty ? { missingAsEmpty: true } : {}),
+    ...(opts.attributesFirst ? { attributesFirst: true } : {}),
   };
+}
+
+/**
+ * Extends {@link d}: an `xs:choice` among `alternatives`, whose chosen element's name is the discriminant `prop`.
+ * When an earlier field already set `prop` to another name, the choice is `INCONSISTENT` (message `mismatch`).
+ */
+export function choice<T>(
+  prop: Prop<T>,
+  mismatch: string,
+  alternatives: readonly ElementDescription[],
+): ElementDescription {
+  return element(
+    alternatives.map((a) => a.name).join('|'),
+    { kind: 'choice', prop, mismatch },
+    {},
+    [],
+    alternatives,
+    undefined,
+  );
 }
 
 /** The three functions every XML message exports, derived from its description. */
@@ -221,6 +250,18 @@ export function deriveCodec<T extends { readonly gpesIVersion: string }>(
 type Bag = Record<string, unknown>;
 
 function readChild(r: ElementReader, c: ElementDescription, out: Bag): void {
+  if (c.map.kind === 'choice') {
+    const x = r.choice(c.children.map((a) => a.name));
+    if (!x) return;
+    const named = out[c.map.prop];
+    if (named !== undefined && named !== x.el.name) {
+      r.ctx.add(x.path, 'INCONSISTENT', c.map.mismatch, String(named));
+    }
+    out[c.map.prop] = x.el.name;
+    const alternative = c.children.find((a) => a.name === x.el.name);
+    if (alternative) readElement(x, alternative, out);
+    return;
+  }
   if (c.map.kind === 'values') {
     out[c.map.prop] = r.many(c.name, c.min, c.max).map((x) => {
       const item: Bag = {};
@@ -249,6 +290,7 @@ function readChild(r: ElementReader, c: ElementDescription, out: Bag): void {
 }
 
 function readElement(r: ElementReader, c: ElementDescription, out: Bag): void {
+  if (c.attributesFirst) readAttributes(r, c, out);
   if (c.text) {
     const t = c.text;
     if (t.as === 'multi') {
@@ -263,6 +305,17 @@ function readElement(r: ElementReader, c: ElementDescription, out: Bag): void {
             : r.text(t.type);
     }
   }
+  if (!c.attributesFirst) readAttributes(r, c, out);
+  for (const rule of c.rules ?? []) {
+    if (!rule.decode(out, (a) => r.el.attributes[a] !== undefined)) {
+      r.ctx.add(`${r.path}/${rule.at}`, 'INCONSISTENT', rule.message);
+    }
+  }
+  for (const child of c.children) readChild(r, child, out);
+  r.end();
+}
+
+function readAttributes(r: ElementReader, c: ElementDescription, out: Bag): void {
   for (const a of c.attributes) {
     out[a.prop] =
       a.as === 'number'
@@ -273,13 +326,6 @@ function readElement(r: ElementReader, c: ElementDescription, out: Bag): void {
             ? r.attr(a.name, a.type, true)
             : r.attr(a.name, a.type);
   }
-  for (const rule of c.rules ?? []) {
-    if (!rule.decode(out, (a) => r.el.attributes[a] !== undefined)) {
-      r.ctx.add(`${r.path}/${rule.at}`, 'INCONSISTENT', rule.message);
-    }
-  }
-  for (const child of c.children) readChild(r, child, out);
-  r.end();
 }
 
 function writeChildren(
@@ -291,7 +337,11 @@ function writeChildren(
   const out: OutElement[] = [];
   for (const c of children) {
     const cPath = `${path}/${c.name}`;
-    if (c.map.kind === 'list' || c.map.kind === 'values') {
+    if (c.map.kind === 'choice') {
+      const name = v[c.map.prop];
+      const alternative = c.children.find((a) => a.name === name);
+      if (alternative) out.push(writeElement(ctx, alternative, `${path}/${alternative.name}`, v));
+    } else if (c.map.kind === 'list' || c.map.kind === 'values') {
       const raw = v[c.map.prop] as readonly Bag[] | undefined;
       const items =
         c.min >= 1
@@ -307,11 +357,11 @@ function writeChildren(
       });
     } else if (c.map.kind === 'object') {
       const item = v[c.map.prop] as Bag | undefined;
-      if (item === undefined || item === null) {
+      if ((item === undefined || item === null) && !(c.missingAsEmpty && c.min >= 1)) {
         if (c.min >= 1) ctx.add(cPath, 'MISSING_ELEMENT', `${c.map.prop} is required`);
         continue;
       }
-      out.push(writeElement(ctx, c, cPath, item));
+      out.push(writeElement(ctx, c, cPath, item ?? {}));
     } else {
       if (c.min === 0 && !holdsAny(c, v)) continue;
       out.push(writeElement(ctx, c, cPath, v));
