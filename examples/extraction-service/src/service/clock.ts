@@ -1,32 +1,15 @@
 /** GPES-I dates and date-times are UK local time without a zone (gpes-i §6); these helpers produce them. */
 
-const UK_PARTS = new Intl.DateTimeFormat('en-GB', {
-  timeZone: 'Europe/London',
-  year: 'numeric',
-  month: '2-digit',
-  day: '2-digit',
-  hour: '2-digit',
-  minute: '2-digit',
-  second: '2-digit',
-  hourCycle: 'h23',
-});
-
-function parts(instant: Date): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const part of UK_PARTS.formatToParts(instant)) out[part.type] = part.value;
-  return out;
-}
+import { ukLocalDateTime } from '@gpes/messages';
 
 /** `YYYY-MM-DD` of `instant` in England. */
 export function ukDate(instant: Date): string {
-  const p = parts(instant);
-  return `${p.year}-${p.month}-${p.day}`;
+  return ukLocalDateTime(instant).slice(0, 10);
 }
 
 /** `YYYY-MM-DDThh:mm:ss` of `instant` in England (GPES-I Date-Time-Type: no fraction, no zone). */
 export function ukDateTime(instant: Date): string {
-  const p = parts(instant);
-  return `${p.year}-${p.month}-${p.day}T${p.hour}:${p.minute}:${p.second}`;
+  return ukLocalDateTime(instant);
 }
 
 /**
