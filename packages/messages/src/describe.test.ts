@@ -9,6 +9,7 @@ import { dataTypes } from './core/data-types.js';
 import type { ElementDescription, MessageDescription } from './core/describe.js';
 import { parseXmlDocument, type XmlElement } from './core/xml/tree.js';
 import { eqntDescription } from './e-q-notification/description.js';
+import { qraDescription } from './query-results-acknowledgement/description.js';
 import { MESSAGES } from './registry.js';
 import { rtpcDescription } from './rtp-cancellation/description.js';
 import { rtpDescription } from './run-time-parameters/description.js';
@@ -20,6 +21,7 @@ export const DESCRIPTIONS: ReadonlyArray<readonly [MessageDescription, string | 
   [eqntDescription, 'GPES-E-Q-NT.xsd'],
   [rtprDescription, 'GPES-E-Q-RTPR.xsd'],
   [rtpcDescription, undefined],
+  [qraDescription, undefined],
 ];
 
 function loadSchema(file: string): XmlElement {

@@ -26,7 +26,7 @@ export type ValueKind = 'string' | 'number' | 'boolean' | 'multi';
 
 /** A rule across fields of one element that the schema cannot state (reported as `INCONSISTENT`). */
 export interface CrossFieldRule {
-  /** After the element's text and attributes are read; `present` tells which attributes the document carried. */
+  /** After the element's content is read; `present` tells which attributes the document carried. */
   decode(out: Readonly<Record<string, unknown>>, present: (attribute: string) => boolean): boolean;
   /** The same rule on the value to encode. */
   encode(value: Readonly<Record<string, unknown>>): boolean;
@@ -45,6 +45,8 @@ export interface AttributeDescription {
   readonly required: boolean;
   readonly as: ValueKind;
   readonly status?: ItemStatus;
+  /** Values allowed where the schema says only `xs:string` (a proposal's enumeration): else `INVALID_ENUM`. */
+  readonly oneOf?: readonly string[];
 }
 
 export interface ElementDescription {
@@ -101,9 +103,22 @@ export const d = {
     name: string,
     type: DataTypeName,
     prop: Prop<T>,
-    opts: { readonly required?: boolean; readonly as?: ValueKind; readonly status?: ItemStatus } = {},
+    opts: {
+      readonly required?: boolean;
+      readonly as?: ValueKind;
+      readonly status?: ItemStatus;
+      readonly oneOf?: readonly string[];
+    } = {},
   ): AttributeDescription {
-    return { name, type, prop, required: opts.required === true, as: opts.as ?? 'string', ...status(opts) };
+    return {
+      name,
+      type,
+      prop,
+      required: opts.required === true,
+      as: opts.as ?? 'string',
+      ...status(opts),
+      ...(opts.oneOf ? { oneOf: opts.oneOf } : {}),
+    };
   },
   /** A leaf element whose text is the property `prop` of the parent's object. */
   leaf<T>(
@@ -306,12 +321,12 @@ function readElement(r: ElementReader, c: ElementDescription, out: Bag): void {
     }
   }
   if (!c.attributesFirst) readAttributes(r, c, out);
+  for (const child of c.children) readChild(r, child, out);
   for (const rule of c.rules ?? []) {
     if (!rule.decode(out, (a) => r.el.attributes[a] !== undefined)) {
       r.ctx.add(`${r.path}/${rule.at}`, 'INCONSISTENT', rule.message);
     }
   }
-  for (const child of c.children) readChild(r, child, out);
   r.end();
 }
 
@@ -325,7 +340,43 @@ function readAttributes(r: ElementReader, c: ElementDescription, out: Bag): void
           : a.required
             ? r.attr(a.name, a.type, true)
             : r.attr(a.name, a.type);
+    const v = out[a.prop];
+    if (a.oneOf && typeof v === 'string' && !a.oneOf.includes(v)) {
+      r.ctx.add(
+        `${r.path}/@${a.name}`,
+        'INVALID_ENUM',
+        `Attribute ${a.name} is not valid`,
+        oneOfText(a.oneOf),
+        v,
+      );
+      out[a.prop] = undefined;
+    }
   }
+}
+
+const oneOfText = (values: readonly string[]) => `one of ${values.join(', ')}`;
+
+function writeAttribute(
+  ctx: EncodeContext,
+  path: string,
+  a: AttributeDescription,
+  raw: unknown,
+): string | undefined {
+  if (a.as === 'boolean') {
+    return raw === undefined && !a.required
+      ? undefined
+      : ctx.boolean(`${path}/@${a.name}`, 'YesNo-Type', raw, a.prop);
+  }
+  if (a.oneOf && raw !== undefined && !(typeof raw === 'string' && a.oneOf.includes(raw))) {
+    ctx.add(
+      `${path}/@${a.name}`,
+      'INVALID_ENUM',
+      `${a.prop} must be ${a.oneOf.join(' or ')}`,
+      oneOfText(a.oneOf),
+    );
+    return undefined;
+  }
+  return ctx.value(`${path}/@${a.name}`, a.type, raw, a.required, a.prop);
 }
 
 function writeChildren(
@@ -372,16 +423,10 @@ function writeChildren(
 
 function writeElement(ctx: EncodeContext, c: ElementDescription, path: string, v: Bag): OutElement {
   const attributes = attrs(
-    ...c.attributes.map((a): [string, string | undefined] =>
-      a.as === 'boolean'
-        ? [
-            a.name,
-            v[a.prop] === undefined && !a.required
-              ? undefined
-              : ctx.boolean(`${path}/@${a.name}`, 'YesNo-Type', v[a.prop], a.prop),
-          ]
-        : ctx.attribute(path, a.name, a.type, v[a.prop], a.required, a.prop),
-    ),
+    ...c.attributes.map((a): [string, string | undefined] => [
+      a.name,
+      writeAttribute(ctx, path, a, v[a.prop]),
+    ]),
   );
   for (const rule of c.rules ?? []) {
     if (!rule.encode(v)) ctx.add(`${path}/${rule.at}`, 'INCONSISTENT', rule.message);
