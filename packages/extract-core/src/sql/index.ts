@@ -21,6 +21,7 @@ export {
   type LoadPatientRecordsOptions,
   loadPatientRecords,
   readPatientRecord,
+  readPracticeRecords,
 } from './records.js';
 export {
   evaluateSql,

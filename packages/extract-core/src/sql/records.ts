@@ -3,7 +3,7 @@ import { formatDate, parseDatePart, parseIsoDate } from '../dates/calendar.js';
 import { numOrNull } from '../evaluate/context.js';
 import { explain, type PatientExplanation } from '../explain/explain.js';
 import type { JournalEntry, Patient, PatientRecord, Registration } from '../record.js';
-import type { SqlConnection } from './connection.js';
+import type { SqlConnection, SqlRow } from './connection.js';
 
 const IDENT = /^[A-Za-z_][A-Za-z0-9_]{0,62}$/;
 const LOCAL_DATE_TIME = /^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}:\d{2}$/;
@@ -155,38 +155,26 @@ export async function loadPatientRecords(
   return { patients, entries };
 }
 
-/**
- * Reads one patient's record from the input model, shaped as the in-memory record model (for `explain`).
- * @returns the record, or undefined when the practice has no such patient.
- */
-export async function readPatientRecord(
-  db: SqlConnection,
-  practiceId: string,
-  patientId: string,
-  options: { readonly schema?: string } = {},
-): Promise<PatientRecord | undefined> {
-  const s = checkSchema(options.schema ?? 'gpes');
-  const key = [practiceId, patientId];
-  const [p] = await db.query(
-    `SELECT practice_id, patient_id, nhs_number, to_char(date_of_birth, 'YYYY-MM-DD') AS dob, sex,
+const opt = <K extends string>(k: K, v: unknown) => (v === null || v === undefined ? {} : { [k]: v });
+
+/** The three selects of the input model, for one practice, optionally narrowed to one patient (`$2`). */
+function selects(s: string, onePatient: boolean) {
+  const where = `practice_id = $1::text${onePatient ? ' AND patient_id = $2::text' : ''}`;
+  return {
+    patients: `SELECT practice_id, patient_id, nhs_number, to_char(date_of_birth, 'YYYY-MM-DD') AS dob, sex,
        to_char(date_of_death, 'YYYY-MM-DD') AS dod, postcode, pds_sensitive, record_sealed
-     FROM ${s}.patient WHERE practice_id = $1::text AND patient_id = $2::text`,
-    key,
-  );
-  if (!p) return undefined;
-  const regs = await db.query(
-    `SELECT registration_type, to_char(start_date, 'YYYY-MM-DD') AS s, to_char(end_date, 'YYYY-MM-DD') AS e
-     FROM ${s}.registration WHERE practice_id = $1::text AND patient_id = $2::text ORDER BY start_date, end_date`,
-    key,
-  );
-  const journal = await db.query(
-    `SELECT entry_id, code_system, code, to_char(effective_date, 'YYYY-MM-DD') AS d,
+     FROM ${s}.patient WHERE ${where} ORDER BY patient_id COLLATE "C"`,
+    registrations: `SELECT patient_id, registration_type, to_char(start_date, 'YYYY-MM-DD') AS s,
+       to_char(end_date, 'YYYY-MM-DD') AS e
+     FROM ${s}.registration WHERE ${where} ORDER BY patient_id COLLATE "C", start_date, end_date`,
+    journal: `SELECT patient_id, entry_id, code_system, code, to_char(effective_date, 'YYYY-MM-DD') AS d,
        to_char(recorded_at, 'YYYY-MM-DD"T"HH24:MI:SS') AS r, kind, value1, value2, episode, links, sealed
-     FROM ${s}.journal WHERE practice_id = $1::text AND patient_id = $2::text ORDER BY entry_id COLLATE "C"`,
-    key,
-  );
-  const opt = <K extends string>(k: K, v: unknown) => (v === null || v === undefined ? {} : { [k]: v });
-  const patient = {
+     FROM ${s}.journal WHERE ${where} ORDER BY patient_id COLLATE "C", entry_id COLLATE "C"`,
+  };
+}
+
+function patientFromRow(p: SqlRow): Patient {
+  return {
     patientId: String(p.patient_id),
     practiceId: String(p.practice_id),
     ...opt('nhsNumber', p.nhs_number),
@@ -197,26 +185,80 @@ export async function readPatientRecord(
     ...(p.pds_sensitive === true ? { pdsSensitive: true } : {}),
     ...(p.record_sealed === true ? { recordSealed: true } : {}),
   } as Patient;
-  const registrations = regs.map(
-    (r) => ({ type: r.registration_type, startDate: r.s, ...opt('endDate', r.e) }) as Registration,
-  );
-  const entries = journal.map(
-    (e) =>
-      ({
-        entryId: String(e.entry_id),
-        codeSystem: String(e.code_system),
-        code: String(e.code),
-        ...opt('effectiveDate', e.d),
-        recordedAt: String(e.r),
-        ...opt('kind', e.kind),
-        ...opt('value1', e.value1 === null ? null : Number(e.value1)),
-        ...opt('value2', e.value2 === null ? null : Number(e.value2)),
-        ...opt('episode', e.episode),
-        ...opt('links', e.links),
-        ...(e.sealed === true ? { sealed: true } : {}),
-      }) as JournalEntry,
-  );
-  return { patient, registrations, journal: entries };
+}
+
+function registrationFromRow(r: SqlRow): Registration {
+  return { type: r.registration_type, startDate: r.s, ...opt('endDate', r.e) } as Registration;
+}
+
+function entryFromRow(e: SqlRow): JournalEntry {
+  return {
+    entryId: String(e.entry_id),
+    codeSystem: String(e.code_system),
+    code: String(e.code),
+    ...opt('effectiveDate', e.d),
+    recordedAt: String(e.r),
+    ...opt('kind', e.kind),
+    ...opt('value1', e.value1 === null ? null : Number(e.value1)),
+    ...opt('value2', e.value2 === null ? null : Number(e.value2)),
+    ...opt('episode', e.episode),
+    ...opt('links', e.links),
+    ...(e.sealed === true ? { sealed: true } : {}),
+  } as JournalEntry;
+}
+
+/** Groups rows that arrive ordered by `patient_id` into one list per patient. */
+function byPatient(rows: readonly SqlRow[]): Map<string, SqlRow[]> {
+  const out = new Map<string, SqlRow[]>();
+  for (const row of rows) {
+    const id = String(row.patient_id);
+    const list = out.get(id);
+    if (list) list.push(row);
+    else out.set(id, [row]);
+  }
+  return out;
+}
+
+/**
+ * Reads one patient's record from the input model, shaped as the in-memory record model (for `explain`).
+ * @returns the record, or undefined when the practice has no such patient.
+ */
+export async function readPatientRecord(
+  db: SqlConnection,
+  practiceId: string,
+  patientId: string,
+  options: { readonly schema?: string } = {},
+): Promise<PatientRecord | undefined> {
+  const sql = selects(checkSchema(options.schema ?? 'gpes'), true);
+  const key = [practiceId, patientId];
+  const [p] = await db.query(sql.patients, key);
+  if (!p) return undefined;
+  const registrations = (await db.query(sql.registrations, key)).map(registrationFromRow);
+  const journal = (await db.query(sql.journal, key)).map(entryFromRow);
+  return { patient: patientFromRow(p), registrations, journal };
+}
+
+/**
+ * Reads every record of one practice from the input model, in patient id order: the way to run the JavaScript
+ * evaluator over records kept in the database. Holds one practice's rows in memory at a time.
+ */
+export async function* readPracticeRecords(
+  db: SqlConnection,
+  practiceId: string,
+  options: { readonly schema?: string } = {},
+): AsyncIterable<PatientRecord> {
+  const sql = selects(checkSchema(options.schema ?? 'gpes'), false);
+  const key = [practiceId];
+  const registrations = byPatient(await db.query(sql.registrations, key));
+  const journal = byPatient(await db.query(sql.journal, key));
+  for (const p of await db.query(sql.patients, key)) {
+    const id = String(p.patient_id);
+    yield {
+      patient: patientFromRow(p),
+      registrations: (registrations.get(id) ?? []).map(registrationFromRow),
+      journal: (journal.get(id) ?? []).map(entryFromRow),
+    };
+  }
 }
 
 /**

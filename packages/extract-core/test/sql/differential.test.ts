@@ -15,6 +15,7 @@ import {
   explainFromDatabase,
   isSpecError,
   type RunContext,
+  readPracticeRecords,
   type SqlConnection,
 } from '@gpes/extract-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -324,6 +325,27 @@ describe.each(engines)('SQL runner against the evaluator on %s', (engine) => {
       expect(a.map(key).sort()).toEqual(b.map(key).sort());
     }
     expect(await explainFromDatabase(bound, db, PRACTICE, 'NOBODY', { schema })).toBeUndefined();
+  });
+
+  it('reads a whole practice back as records the evaluator scores exactly as the originals', {
+    timeout: 60_000,
+  }, async () => {
+    const bound = await bindFull(await fullSpec(), {});
+    const records = boundaryPopulation('read-practice', 300, '2022-03-31', PRACTICE);
+    await compare(db, schema, bound, records, PRACTICE);
+    const strip = ({ diagnostics: _d, ...rest }: ReturnType<typeof bound.evaluate>) => rest;
+    const firstOf = new Map<string, (typeof records)[number]>();
+    for (const r of records) if (!firstOf.has(r.patient.patientId)) firstOf.set(r.patient.patientId, r);
+    const read: string[] = [];
+    for await (const fromDb of readPracticeRecords(db, PRACTICE, { schema })) {
+      const original = firstOf.get(fromDb.patient.patientId);
+      expect(original).toBeDefined();
+      expect(strip(bound.evaluate(fromDb))).toEqual(
+        strip(bound.evaluate(original as (typeof records)[number])),
+      );
+      read.push(fromDb.patient.patientId);
+    }
+    expect(read).toEqual([...firstOf.keys()].sort((x, y) => (x < y ? -1 : x > y ? 1 : 0)));
   });
 });
 
