@@ -9,6 +9,7 @@ export { CONFIG_VARIABLES, loadConfig } from './config/load-config.js';
 export type { ExtractionServiceErrorCode } from './errors.js';
 export { ExtractionServiceError, isExtractionServiceError } from './errors.js';
 export { createExtractionService, type ExtractionServiceHooks, main } from './main.js';
+export type { PracticeDatabase } from './service/evaluate-practice.js';
 export type { FaultContext, FaultHook, FaultPoint, ServiceEvent } from './service/hooks.js';
 export type {
   LocalSpecification,

@@ -3,6 +3,7 @@ import { MeshClient } from '@gpes/mesh-client';
 import { fixedParticipationPolicy } from './adapters/fixed-policy.js';
 import { parseSyntheticPractices, syntheticRecordSource } from './adapters/synthetic-records.js';
 import { loadConfig, type ServiceConfig } from './config/load-config.js';
+import type { PracticeDatabase } from './service/evaluate-practice.js';
 import type { FaultHook, ServiceEvent } from './service/hooks.js';
 import type { ParticipationPolicy, PracticeRecordSource } from './service/ports.js';
 import { ExtractionService } from './service/service.js';
@@ -26,6 +27,8 @@ export interface ExtractionServiceHooks {
   readonly reconcileGraceMs?: number;
   /** Largest inbox message accepted. @default 16 MiB */
   readonly maxInboxMessageBytes?: number;
+  /** Evaluate in this database through the SQL runner (see `ExtractionServiceOptions.database`). @default none */
+  readonly database?: PracticeDatabase;
 }
 
 /** Builds the MESH client, opens the state directory and wires the service from a configuration. */
@@ -69,6 +72,7 @@ export async function createExtractionService(
     ...(hooks.compress ? { compress: hooks.compress } : {}),
     ...(hooks.chunkSizeBytes !== undefined ? { chunkSizeBytes: hooks.chunkSizeBytes } : {}),
     ...(hooks.maxInboxMessageBytes !== undefined ? { maxInboxMessageBytes: hooks.maxInboxMessageBytes } : {}),
+    ...(hooks.database ? { database: hooks.database } : {}),
   });
   return { service, client, store };
 }

@@ -1,7 +1,17 @@
 import { createReadStream } from 'node:fs';
 import { rm } from 'node:fs/promises';
 import { createGzip } from 'node:zlib';
-import { type BoundSpec, createTally, evaluatePopulation, type PatientRecord } from '@gpes/extract-core';
+import {
+  type AggregateResult,
+  type BoundSpec,
+  compileSpecToSql,
+  createTally,
+  evaluatePopulation,
+  type PatientRecord,
+  type SqlConnection,
+  sqlAggregates,
+  sqlPatientLevelRecords,
+} from '@gpes/extract-core';
 import {
   encodeQueryResults,
   type QrAggregateRecord,
@@ -23,10 +33,22 @@ export interface PracticeExtract {
   readonly patientRecords: number;
 }
 
+/** A database holding the practices' records in @gpes/extract-core's input model (tables or views). */
+export interface PracticeDatabase {
+  readonly connection: SqlConnection;
+  /** Schema of the input model. @default 'gpes' */
+  readonly schema?: string;
+}
+
 export interface EvaluatePracticeOptions {
   readonly store: FileStateStore;
   readonly bound: BoundSpec;
   readonly records: () => AsyncIterable<PatientRecord> | Iterable<PatientRecord>;
+  /**
+   * Evaluate inside this database instead (the SQL runner over the input model): `records` is then not read.
+   * `practiceId` is the practice's `practice_id` there.
+   */
+  readonly database?: PracticeDatabase & { readonly practiceId: string };
   /** Everything of the header except the execution statistics, which are measured here. */
   readonly header: (execution: { start: string; end: string }) => QueryResultsHeader;
   readonly fileBase: string;
@@ -50,36 +72,24 @@ export interface EvaluatePracticeOptions {
  * counted, and memory stays bounded by one patient whatever the practice size.
  */
 export async function evaluatePractice(options: EvaluatePracticeOptions): Promise<PracticeExtract> {
-  const { store, bound, signal } = options;
-  const every = options.progressEvery ?? 1000;
+  const { store, signal } = options;
   const start = options.now();
-  const tally = createTally(bound);
-  let patients = 0;
-  let patientRecords = 0;
-  for await (const result of evaluatePopulation(bound, options.records(), { signal })) {
-    tally.add(result);
-    if (result.patientLevel) patientRecords++;
-    patients++;
-    if (patients % every === 0) options.onProgress(patients);
-  }
-  const aggregates: QrAggregateRecord[] = tally.aggregates().map((a) => ({
+  const pass = options.database ? await sqlPass(options, options.database) : await jsPass(options);
+  const aggregates: QrAggregateRecord[] = pass.aggregates.map((a) => ({
     kind: 'aggregate',
     aid: a.aid,
     value: a.value,
     ...(options.showDescriptions && a.description !== undefined ? { description: a.description } : {}),
   }));
   const end = options.now();
+  const { patients } = pass;
+  let patientRecords = 0;
 
   async function* records(): AsyncGenerator<QrRecord> {
     yield* aggregates;
-    if (patientRecords === 0) return;
-    for await (const result of evaluatePopulation(bound, options.records(), { signal })) {
-      if (!result.patientLevel) continue;
-      const record: QrPatientLevelRecord = {
-        kind: 'patient-level',
-        patientTables: result.patientLevel.patientTables,
-        journalsTables: result.patientLevel.journalsTables,
-      };
+    if (!pass.hasPatientLevel) return;
+    for await (const record of pass.patientLevel()) {
+      patientRecords++;
       yield record;
     }
   }
@@ -99,6 +109,73 @@ export async function evaluatePractice(options: EvaluatePracticeOptions): Promis
   const compressedBytes = await store.writeSpool(gzipped, gzipFile(store.spoolPath(plain)), signal);
   await rm(store.spoolPath(plain), { force: true });
   return { file: gzipped, bytes: compressedBytes, compressed: true, patients, aggregates, patientRecords };
+}
+
+/** One evaluation pass: the aggregates and counts, and a way to stream the patient-level records afterwards. */
+interface Pass {
+  readonly aggregates: readonly AggregateResult[];
+  readonly patients: number;
+  /** False when no patient qualified for a patient-level record (the JS pass knows; SQL streams and sees). */
+  readonly hasPatientLevel: boolean;
+  patientLevel(): AsyncIterable<QrPatientLevelRecord>;
+}
+
+async function jsPass(options: EvaluatePracticeOptions): Promise<Pass> {
+  const { bound, signal } = options;
+  const every = options.progressEvery ?? 1000;
+  const tally = createTally(bound);
+  let patients = 0;
+  let patientRecords = 0;
+  for await (const result of evaluatePopulation(bound, options.records(), { signal })) {
+    tally.add(result);
+    if (result.patientLevel) patientRecords++;
+    patients++;
+    if (patients % every === 0) options.onProgress(patients);
+  }
+  return {
+    aggregates: tally.aggregates(),
+    patients,
+    hasPatientLevel: patientRecords > 0,
+    async *patientLevel() {
+      for await (const result of evaluatePopulation(bound, options.records(), { signal })) {
+        if (!result.patientLevel) continue;
+        yield {
+          kind: 'patient-level',
+          patientTables: result.patientLevel.patientTables,
+          journalsTables: result.patientLevel.journalsTables,
+        };
+      }
+    },
+  };
+}
+
+async function sqlPass(
+  options: EvaluatePracticeOptions,
+  database: PracticeDatabase & { practiceId: string },
+): Promise<Pass> {
+  const { connection: db, practiceId } = database;
+  const schema = database.schema ?? 'gpes';
+  const program = compileSpecToSql(options.bound, { schema });
+  const aggregates = await sqlAggregates(program, db, practiceId);
+  // The identifier is checked by compileSpecToSql; the practice is a bind parameter.
+  const [counted] = await db.query(
+    `SELECT count(*) AS n FROM ${program.schema}.patient WHERE practice_id = $1::text`,
+    [practiceId],
+  );
+  const patients = Number(counted?.n ?? 0);
+  options.onProgress(patients);
+  return {
+    aggregates,
+    patients,
+    hasPatientLevel: program.patientLevel !== undefined,
+    async *patientLevel() {
+      for await (const { record } of sqlPatientLevelRecords(program, db, practiceId, {
+        signal: options.signal,
+      })) {
+        yield record;
+      }
+    },
+  };
 }
 
 async function* gzipFile(path: string): AsyncGenerator<Uint8Array> {

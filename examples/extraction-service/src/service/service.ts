@@ -36,7 +36,7 @@ import type {
   ServiceState,
 } from '../state/types.js';
 import { ukDate, ukDateTime } from './clock.js';
-import { evaluatePractice } from './evaluate-practice.js';
+import { evaluatePractice, type PracticeDatabase } from './evaluate-practice.js';
 import type { FaultContext, FaultHook, FaultPoint, ServiceEvent } from './hooks.js';
 import { classifySendError, meshPort } from './mesh-port.js';
 import { DurableOutbox } from './outbox.js';
@@ -65,6 +65,11 @@ export interface ExtractionServiceOptions {
   readonly specifications: SpecificationCatalogue;
   /** The practices this system hosts and their records. */
   readonly records: PracticeRecordSource;
+  /**
+   * Evaluate inside this database through @gpes/extract-core's SQL runner (records in its input model, as tables or
+   * views over yours) instead of streaming `records.patients()` through the JavaScript evaluator. Same results.
+   */
+  readonly database?: PracticeDatabase;
   /** Answers Stage 1 and Stage 2 notifications on the practice's behalf. */
   readonly participation: ParticipationPolicy;
   /** GPSoC identifier of this system, written in notification responses, Query Results and the report. */
@@ -806,6 +811,7 @@ export class ExtractionService {
       store,
       bound,
       records: () => this.#o.records.patients(practice.practiceId),
+      ...(this.#o.database ? { database: { ...this.#o.database, practiceId: practice.practiceId } } : {}),
       fileBase: `qr-${qrUuid}`,
       showDescriptions: rtp.value.showDescriptions,
       now: () => ukDateTime(this.#now()),
