@@ -91,6 +91,11 @@ try {
   for (const md of markdownFiles()) {
     const text = readFileSync(join(root, md), 'utf8');
     problems.push(...badLinks(md, text));
+    // The design notes this repository was started from are not part of it: docs must point at their own pages.
+    for (const [i, line] of text.split('\n').entries()) {
+      if (/\/work\/shared|shared reference material/.test(line))
+        problems.push(`${md}:${i + 1}: refers to material outside the repository`);
+    }
     let chain = [];
     for (const fence of fences(text)) {
       chain = fence.continued ? [...chain, fence] : [fence];
