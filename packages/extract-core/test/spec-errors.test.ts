@@ -278,6 +278,24 @@ describe('compileSpec errors', () => {
     expect(codes(null)).toEqual(['INVALID_STRUCTURE']);
   });
 
+  it('reports no unused field while a condition cannot be read (the fields it names are unknown)', () => {
+    const spare = {
+      name: 'SPARE_DAT',
+      kind: 'date',
+      source: { cluster: 'A_COD' },
+      select: 'latest',
+    } as const;
+    const unread = codes(
+      withDoc({ fields: [...base.fields, spare], populations: sel('(SPARE_DAT > ACHV_DAT') }),
+    );
+    expect(unread).toContain('CONDITION_SYNTAX');
+    expect(unread).not.toContain('UNUSED_FIELD');
+    // With every condition readable, a field nothing uses is reported.
+    expect(codes(withDoc({ fields: [...base.fields, spare], populations: sel('PAT_AGE > 3') }))).toContain(
+      'UNUSED_FIELD',
+    );
+  });
+
   it('warnings: MIXED_AND_OR, NOT_OVER_NULLABLE, UNUSED_FIELD, EMPTY_CLUSTER, DISSENT_CLUSTER_WITHOUT_T1_CODE', () => {
     const doc = withDoc({
       clusters: [

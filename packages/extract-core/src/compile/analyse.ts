@@ -638,8 +638,10 @@ export function analyse(input: unknown, issues: SpecIssue[]): Program | undefine
     }
   }
 
+  // A condition that could not be read may be the one that uses a field: saying it is unused would mislead.
+  const unreadable = issues.some((i) => i.code === 'CONDITION_SYNTAX');
   for (const f of fields) {
-    if (!used.has(f.name))
+    if (!unreadable && !used.has(f.name))
       sink.add(
         'UNUSED_FIELD',
         fieldPath(f),

@@ -9,6 +9,14 @@ const canonical = (text: string) => {
 };
 
 describe('condition language (§3.3.1)', () => {
+  it('reads a grouped condition after If, as Business Rules documents write them', () => {
+    expect(canonical('If (A_DAT != null AND B_DAT = null) OR (C_DAT > ACHV_DAT)')).toBe(
+      '(A_DAT != null AND B_DAT = null) OR (C_DAT > ACHV_DAT)',
+    );
+    expect(canonical('If NOT (A_DAT = null)')).toBe('NOT (A_DAT = null)');
+    expect(canonical('If (A_DAT > (ACHV_DAT - 1 year))')).toBe('(A_DAT > (ACHV_DAT - 1 year))');
+  });
+
   it('accepts NHS typography pasted from the Word document and prints canonical ASCII', () => {
     expect(
       canonical(

@@ -102,7 +102,11 @@ class Parser {
       if (this.next().t !== 'rparen') this.fail("expected ')'", this.toks[this.pos - 1]);
       return { kind: 'paren', item: inner };
     }
-    if (keyword(this.peek(), 'IF')) this.next();
+    if (keyword(this.peek(), 'IF')) {
+      // `If` may lead anything a condition starts with: a comparison, NOT, or a parenthesised group.
+      this.next();
+      return this.negation();
+    }
     return this.comparison();
   }
 
