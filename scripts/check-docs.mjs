@@ -17,6 +17,7 @@ import {
 } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, relative, resolve } from 'node:path';
+import { strictConsumerCompilerOptions } from './steps.mjs';
 
 const root = join(import.meta.dirname, '..');
 
@@ -115,14 +116,8 @@ try {
     join(work, 'tsconfig.json'),
     JSON.stringify({
       compilerOptions: {
-        strict: true,
-        exactOptionalPropertyTypes: true,
-        noUncheckedIndexedAccess: true,
-        module: 'nodenext',
-        moduleResolution: 'nodenext',
-        target: 'es2022',
+        ...strictConsumerCompilerOptions,
         lib: ['es2023'],
-        types: ['node'],
         noEmit: true,
         skipLibCheck: true,
       },

@@ -4,19 +4,11 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
+import { step } from './steps.mjs';
 
 const root = join(import.meta.dirname, '..');
 const bin = (name) => join(root, 'node_modules', '.bin', name);
 const report = join(root, '.vitest-results.json');
-
-function step(title, cmd, args) {
-  console.log(`\n=== ${title}`);
-  const r = spawnSync(cmd, args, { cwd: root, stdio: 'inherit' });
-  if (r.status !== 0) {
-    console.error(`\n${title} failed (exit ${r.status ?? r.signal}).`);
-    process.exit(r.status || 1);
-  }
-}
 
 step('lint and format (biome)', bin('biome'), ['ci', '.']);
 step('type-check root', bin('tsc'), ['-p', 'tsconfig.json']);

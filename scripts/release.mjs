@@ -18,15 +18,6 @@ const ci = process.argv.includes('--ci');
 const bin = (name) => join(root, 'node_modules', '.bin', name);
 const npm = process.platform === 'win32' ? 'npm.cmd' : 'npm';
 
-function step(title, cmd, args) {
-  console.log(`\n=== ${title}`);
-  const r = spawnSync(cmd, args, { cwd: root, stdio: 'inherit' });
-  if (r.status !== 0) {
-    console.error(`\n${title} failed (exit ${r.status ?? r.signal}).`);
-    process.exit(r.status || 1);
-  }
-}
-
 /** Runs a command to its end without blocking the event loop; resolves with its exit status and output. */
 function run(cmd, args, cwd) {
   return new Promise((resolve, reject) => {
