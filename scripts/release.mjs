@@ -7,12 +7,13 @@
 //   4. `npm publish --dry-run` of each tarball against a loopback stand-in registry, so npm's own checks run
 //      without the network and without credentials.
 // Publishing itself stays a deliberate human step; the last lines print the command.
-import { spawn, spawnSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { packAll, root } from './pack.mjs';
+import { step } from './steps.mjs';
 
 const ci = process.argv.includes('--ci');
 const bin = (name) => join(root, 'node_modules', '.bin', name);
