@@ -13,7 +13,7 @@ import { createServer } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { packAll, root } from './pack.mjs';
-import { step } from './steps.mjs';
+import { npmEnv, step } from './steps.mjs';
 
 const ci = process.argv.includes('--ci');
 const bin = (name) => join(root, 'node_modules', '.bin', name);
@@ -22,7 +22,7 @@ const npm = process.platform === 'win32' ? 'npm.cmd' : 'npm';
 /** Runs a command to its end without blocking the event loop; resolves with its exit status and output. */
 function run(cmd, args, cwd) {
   return new Promise((resolve, reject) => {
-    const child = spawn(cmd, args, { cwd });
+    const child = spawn(cmd, args, { cwd, env: npmEnv() });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (d) => {

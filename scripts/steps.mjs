@@ -25,3 +25,11 @@ export const strictConsumerCompilerOptions = Object.freeze({
   target: 'es2022',
   types: ['node'],
 });
+
+/**
+ * The environment for a child `npm`: without the `npm_config_*` variables pnpm sets for its own settings
+ * (`minimum-release-age`, …), which npm does not know and warns about.
+ */
+export function npmEnv() {
+  return Object.fromEntries(Object.entries(process.env).filter(([key]) => !/^npm_config_/i.test(key)));
+}

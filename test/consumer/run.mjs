@@ -10,7 +10,7 @@ import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSy
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { packAll, root } from '../../scripts/pack.mjs';
-import { strictConsumerCompilerOptions } from '../../scripts/steps.mjs';
+import { npmEnv, strictConsumerCompilerOptions } from '../../scripts/steps.mjs';
 
 const npm = process.platform === 'win32' ? 'npm.cmd' : 'npm';
 const npx = process.platform === 'win32' ? 'npx.cmd' : 'npx';
@@ -19,7 +19,7 @@ const rootManifest = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')
 
 function run(title, cmd, args, cwd) {
   console.log(`--- ${title}`);
-  const r = spawnSync(cmd, args, { cwd, encoding: 'utf8' });
+  const r = spawnSync(cmd, args, { cwd, encoding: 'utf8', env: npmEnv() });
   const output = `${r.stdout ?? ''}${r.stderr ?? ''}`.trim();
   if (r.status !== 0) {
     console.error(output);
