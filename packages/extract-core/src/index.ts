@@ -59,7 +59,7 @@ export type {
   PatientRecord,
   Registration,
 } from './record.js';
-export { SNOMED_CT_OID } from './record.js';
+export { CODE_SYSTEMS, CTV3_OID, READ_V2_OID, SNOMED_CT_OID } from './record.js';
 export { rule, type SpecBuilder, type SpecHeader, specBuilder } from './spec/builder.js';
 export { type LoadSpecOptions, loadSpec } from './spec/load.js';
 export type {

@@ -12,6 +12,19 @@ export type LocalDateTime = string;
 /** CodeSchemeID of SNOMED CT as used in GPES-I (QR v6.0 sample, Terminology-Identifiers). */
 export const SNOMED_CT_OID = '2.16.840.1.113883.2.1.3.2.4.15';
 
+/** CodeSchemeID of Read codes version 2 (5-byte Read). Entries in this scheme never match a cluster (P16). */
+export const READ_V2_OID = '2.16.840.1.113883.2.1.6.2';
+
+/** CodeSchemeID of Clinical Terms Version 3 (CTV3). Entries in this scheme never match a cluster (P16). */
+export const CTV3_OID = '2.16.840.1.113883.2.1.3.2.4.14';
+
+/** The code-system identifiers a journal entry's `codeSystem` usually carries, by name. */
+export const CODE_SYSTEMS = {
+  snomedCt: SNOMED_CT_OID,
+  readV2: READ_V2_OID,
+  ctv3: CTV3_OID,
+} as const;
+
 /** One patient's record at one practice: the unit the evaluator consumes. */
 export interface PatientRecord {
   readonly patient: Patient;

@@ -1,5 +1,5 @@
 // Policies P1-P22 (business-rules §4): both sides of every boundary, both settings of every configurable policy.
-import { createTally, evaluatePopulation, type PatientResult } from '@gpes/extract-core';
+import { CODE_SYSTEMS, createTally, evaluatePopulation, type PatientResult } from '@gpes/extract-core';
 import { describe, expect, it } from 'vitest';
 import { A, A2, B, policySpec } from './policy-spec.js';
 import { entry, patient } from './support.js';
@@ -462,6 +462,17 @@ describe('P14 and P16 cluster membership', () => {
     const r = bound.evaluate(patient([local]));
     expect(r.fields.A_DAT).toBeNull();
     expect(r.diagnostics.map((d) => d.code)).toEqual(['NON_SNOMED_ENTRY_IGNORED']);
+  });
+
+  it('ignores Read v2 and CTV3 entries even when the code string is a member', async () => {
+    const bound = await policySpec({ fields: [latestA()] });
+    for (const codeSystem of [CODE_SYSTEMS.readV2, CODE_SYSTEMS.ctv3]) {
+      const r = bound.evaluate(patient([entry(A, '2020-01-01', { codeSystem })]));
+      expect(r.fields.A_DAT).toBeNull();
+      expect(r.diagnostics.map((d) => d.code)).toEqual(['NON_SNOMED_ENTRY_IGNORED']);
+    }
+    const snomed = bound.evaluate(patient([entry(A, '2020-01-01', { codeSystem: CODE_SYSTEMS.snomedCt })]));
+    expect(snomed.fields.A_DAT).toBe('2020-01-01');
   });
 });
 

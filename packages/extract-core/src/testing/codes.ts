@@ -142,4 +142,4 @@ export const OTHER_CODES: readonly ValuedCode[] = [
 ];
 
 /** CTV3's CodeSchemeID: entries in this scheme must never match a SNOMED CT cluster (P16). */
-export const CTV3_OID = '2.16.840.1.113883.2.1.3.2.4.14';
+export { CTV3_OID } from '../record.js';
