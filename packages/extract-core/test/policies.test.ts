@@ -142,6 +142,26 @@ describe('P2 scope of populations, indicators and counts', () => {
         .map((a) => a.value),
     ).toEqual(['0', '0', '0', '0', '2022-03-31']);
   });
+
+  it('reports a register indicator without an aid under its id, and one with an aid under the aid', async () => {
+    const register = (id: string, aid?: string) => ({
+      type: 'indicator' as const,
+      id,
+      population: 'CHILD',
+      kind: 'register' as const,
+      ...(aid === undefined ? {} : { aid }),
+    });
+    const bound = await policySpec({
+      ...parts,
+      outputs: [register('CHILD_REG'), register('CHILD_REG2', 'AID-R')],
+    });
+    const tally = createTally(bound);
+    for await (const r of evaluatePopulation(bound, [patient([entry(A, '2020-01-01')])])) tally.add(r);
+    expect(tally.aggregates().map((a) => [a.aid, a.value])).toEqual([
+      ['CHILD_REG', '1'],
+      ['AID-R', '1'],
+    ]);
+  });
 });
 
 describe('P3 a patient appears at most once', () => {

@@ -490,13 +490,17 @@ export function analyse(input: unknown, issues: SpecIssue[]): Program | undefine
       case 'indicator': {
         const population = needPopulation(o.population, `${path}/@population`);
         if (o.kind === 'register') {
-          if (!isStr(o.aid))
-            sink.add('INVALID_STRUCTURE', `${path}/@aid`, 'a register indicator needs an aid');
+          if (o.aid !== undefined && !isStr(o.aid))
+            sink.add(
+              'INVALID_STRUCTURE',
+              `${path}/@aid`,
+              'a register indicator aid, when given, is a string',
+            );
           programOutputs.push({
             type: 'registerIndicator',
             id: o.id,
             population,
-            aid: o.aid,
+            aid: o.aid ?? o.id,
             ...desc(o.description),
           });
         } else if (o.kind === 'proportion') {

@@ -67,7 +67,7 @@ export function aggregatesFromCounts(
       case 'indicator':
         if (o.kind === 'register') {
           out.push({
-            aid: o.aid,
+            aid: o.aid ?? o.id,
             ...description(o.description),
             value: String(counts.get(`i:${o.id}`) ?? 0),
             source: { output: o.id },

@@ -142,7 +142,8 @@ export interface RegisterIndicatorDecl {
   readonly id: string;
   readonly population: string;
   readonly kind: 'register';
-  readonly aid: string;
+  /** The QR aggregate's AID. Business Rules documents give none for a register; absent, the indicator `id` is used. */
+  readonly aid?: string;
   readonly description?: string;
   readonly version?: string;
 }

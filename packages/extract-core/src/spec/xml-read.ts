@@ -366,7 +366,7 @@ export function readSpecXml(xml: string): ReadSpecXmlResult {
         };
         if (kind === 'register') {
           r.kids(o, path, []);
-          outputs.push({ ...common, kind, aid: r.need(o, path, 'aid') });
+          outputs.push({ ...common, kind, ...opt('aid', o.attrs.aid) });
         } else {
           const kids = r.kids(o, path, ['Denominator', 'Numerator']);
           const part = (name: string) => {
