@@ -70,8 +70,12 @@ export interface JournalEntry {
   readonly code: string;
   /** The clinical date: Journals-Table `DATE` (P9). */
   readonly effectiveDate?: CalendarDate;
-  /** When the entry was made: used for ties (P11) and participation (P19) only. */
-  readonly recordedAt: LocalDateTime;
+  /**
+   * When the entry was made. Optional: evaluation needs it only to break same-day ties under `latestRecorded`
+   * (P11; an entry without it counts as recorded before every entry with it), for an undated entry's
+   * participation date (P19) and for a Journals-Table `RECORD-DATE` (empty without it).
+   */
+  readonly recordedAt?: LocalDateTime;
   /** Chooses `VALUEn-CONDITION` or `VALUEn-PRESCRIPTION` (§5.3). */
   readonly kind: 'condition' | 'prescription';
   /** First numeric value, as recorded (no unit conversion). */

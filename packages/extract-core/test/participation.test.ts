@@ -55,6 +55,14 @@ describe('P19(a) Type 1 opt-out', () => {
     expect(bound.evaluate(patient([undated, entry(T1W, '2019-06-01')])).excluded).toBe('TYPE1_OPT_OUT');
   });
 
+  it('fails closed on an entry with neither an effective date nor recordedAt', async () => {
+    const bound = await policySpec();
+    const { recordedAt: _d, ...dissent } = entry(T1, undefined);
+    const { recordedAt: _w, ...withdrawn } = entry(T1W, undefined);
+    expect(bound.evaluate(patient([dissent, entry(T1W, '2030-01-01')])).excluded).toBe('TYPE1_OPT_OUT');
+    expect(bound.evaluate(patient([entry(T1, '2019-01-01'), withdrawn])).excluded).toBe('TYPE1_OPT_OUT');
+  });
+
   it('does nothing when the spec declares type1OptOut="notApplied"', async () => {
     const bound = await policySpec({
       participation: { type1OptOut: 'notApplied', dissentCluster: 'T1DISSENT' },

@@ -1,5 +1,11 @@
 // Policies P1-P22 (business-rules §4): both sides of every boundary, both settings of every configurable policy.
-import { CODE_SYSTEMS, createTally, evaluatePopulation, type PatientResult } from '@gpes/extract-core';
+import {
+  CODE_SYSTEMS,
+  createTally,
+  evaluatePopulation,
+  type JournalEntry,
+  type PatientResult,
+} from '@gpes/extract-core';
 import { describe, expect, it } from 'vitest';
 import { A, A2, B, policySpec } from './policy-spec.js';
 import { entry, patient } from './support.js';
@@ -444,6 +450,19 @@ describe('P11 values recorded on a date: tie policies', () => {
       entry(A, '2021-05-05', { value1: 2, recordedAt: '2021-05-05T11:00:00', entryId: 'b10' }),
     ];
     expect((await spec('latestRecorded')).evaluate(patient(textIds)).fields.A_VAL).toBe(1);
+  });
+
+  it('needs no recordedAt: an entry without one counts as recorded before every entry with one', async () => {
+    const bare = (extra: Partial<JournalEntry>) => {
+      const { recordedAt: _r, ...e } = entry(A, '2021-05-05', extra);
+      return e;
+    };
+    const all = [bare({ value1: 7, entryId: '1' }), bare({ value1: 8, entryId: '2' })];
+    expect((await spec('latestRecorded')).evaluate(patient(all)).fields.A_VAL).toBe(8);
+    const mixed = [bare({ value1: 7, entryId: '9' }), entry(A, '2021-05-05', { value1: 3, entryId: '1' })];
+    const r = (await spec('latestRecorded')).evaluate(patient(mixed));
+    expect(r.fields.A_VAL).toBe(3);
+    expect(r.diagnostics).toEqual([]);
   });
 
   it('is null when no entry on the date has a value', async () => {

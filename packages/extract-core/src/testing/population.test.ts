@@ -76,7 +76,7 @@ describe('generatePopulation', () => {
       check(new Set(journal.map((e) => e.entryId)).size === journal.length, 'entryId', r);
       for (const e of journal) {
         check(e.effectiveDate === undefined || ISO.test(e.effectiveDate), 'effectiveDate', r);
-        check(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}$/.test(e.recordedAt), 'recordedAt', r);
+        check(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}$/.test(e.recordedAt ?? ''), 'recordedAt', r);
       }
     }
     expect(problems).toEqual([]);
