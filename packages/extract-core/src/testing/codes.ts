@@ -1,8 +1,8 @@
 /**
  * Codes the generator draws journal entries from. The diabetes codes are the members of the DM017 clusters
- * (business-rules/codelists, OpenCodelists snapshots of the PCD refsets), so generated records exercise the
- * diabetes register; every other code is illustrative only: chosen to look like SNOMED CT / dm+d identifiers,
- * never asserted to be a current concept or to mean anything clinically.
+ * (OpenCodelists snapshots of the PCD refsets, shipped in `fixtures/dm017/codelists`), so generated records
+ * exercise the diabetes register. Every other code is illustrative only: chosen to look like SNOMED CT / dm+d
+ * identifiers, never asserted to be a current concept or to mean anything clinically.
  */
 
 /** Members of DM_COD (refset ^999004691000230108), as in `codelists/dm_cod.csv`. */
@@ -100,7 +100,9 @@ export const TYPE1_DISSENT_CODE = '827241000000103';
  */
 export const TYPE1_DISSENT_WITHDRAWN_CODE = '827261000000102';
 
-/** A code that is recorded with a numeric value, and the value range the generator draws from. @internal */
+/**
+ * A code recorded with numeric values, and the value ranges the generator draws from (`[min, max, decimals]`).
+ */
 export interface ValuedCode {
   readonly code: string;
   readonly kind: 'condition' | 'prescription';
@@ -111,8 +113,37 @@ export interface ValuedCode {
 /** An HbA1c-like observation (mmol/mol) that diabetic patients have more often. @internal */
 export const HBA1C: ValuedCode = { code: '999791000000106', kind: 'condition', value1: [28, 120, 0] };
 
-/** Everyday journal content: observations with values, diagnoses, procedures and prescriptions. @internal */
-export const OTHER_CODES: readonly ValuedCode[] = [
+/**
+ * Illustrative hypertension register codes (HYP_COD-like). The project ships no hypertension code list: these
+ * look like SNOMED CT diagnosis concepts and are what the generator records, so a spec that lists them finds
+ * the generated hypertensive patients.
+ */
+export const HYP_COD_CODES: readonly string[] = ['38341003', '59621000', '1201005', '10725009'];
+/** Illustrative "hypertension resolved" codes (HYPRES_COD-like). */
+export const HYPRES_COD_CODES: readonly string[] = ['162659009'];
+/** Illustrative asthma register codes (AST_COD-like). */
+export const AST_COD_CODES: readonly string[] = ['195967001', '389145006', '233678006', '266361008'];
+/** Illustrative "asthma resolved" codes (ASTRES_COD-like). */
+export const ASTRES_COD_CODES: readonly string[] = ['162660004'];
+/** Illustrative atrial fibrillation register codes (AFIB_COD-like). */
+export const AFIB_COD_CODES: readonly string[] = ['49436004', '282825002', '440059007', '5370000'];
+/** Illustrative "atrial fibrillation resolved" codes (AFIBRES_COD-like). */
+export const AFIBRES_COD_CODES: readonly string[] = ['196371000000102'];
+/** Illustrative chronic kidney disease (stage 3 to 5) register codes (CKD_COD-like). */
+export const CKD_COD_CODES: readonly string[] = [
+  '433144002',
+  '700378005',
+  '700379002',
+  '431857002',
+  '433146000',
+];
+
+/**
+ * Everyday journal content that belongs to no register: observations with values, symptoms, minor illnesses,
+ * administrative codes and prescriptions. None is a member of a cluster of the default conditions or of the
+ * shipped DM017 code lists (the package's tests check this). @internal
+ */
+export const FILLER: readonly ValuedCode[] = [
   { code: '163020007', kind: 'condition', value1: [95, 190, 0], value2: [55, 110, 0] },
   { code: '27113001', kind: 'condition', value1: [3, 160, 1] },
   { code: '50373000', kind: 'condition', value1: [0.5, 2.05, 2] },
@@ -122,11 +153,11 @@ export const OTHER_CODES: readonly ValuedCode[] = [
   { code: '77176002', kind: 'condition' },
   { code: '8517006', kind: 'condition' },
   { code: '266919005', kind: 'condition' },
-  { code: '38341003', kind: 'condition' },
-  { code: '195967001', kind: 'condition' },
-  { code: '13645005', kind: 'condition' },
-  { code: '35489007', kind: 'condition' },
-  { code: '22298006', kind: 'condition' },
+  { code: '386661006', kind: 'condition' },
+  { code: '162397003', kind: 'condition' },
+  { code: '68566005', kind: 'condition' },
+  { code: '444814009', kind: 'condition' },
+  { code: '10509002', kind: 'condition' },
   { code: '185349003', kind: 'condition' },
   { code: '390906007', kind: 'condition' },
   { code: '268565007', kind: 'condition' },
@@ -140,6 +171,9 @@ export const OTHER_CODES: readonly ValuedCode[] = [
   { code: '325278007', kind: 'prescription', value1: [56, 168, 0] },
   { code: '317972000', kind: 'prescription', value1: [1, 2, 0] },
 ];
+
+/** The codes of the everyday journal content: they belong to no register cluster. */
+export const FILLER_CODES: readonly string[] = FILLER.map((c) => c.code);
 
 /** CTV3's CodeSchemeID: entries in this scheme must never match a SNOMED CT cluster (P16). */
 export { CTV3_OID } from '../record.js';

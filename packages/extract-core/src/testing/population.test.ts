@@ -1,13 +1,22 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { PatientRecord } from '../record.js';
 import { SNOMED_CT_OID } from '../record.js';
-import { DM_COD_CODES, TYPE1_DISSENT_CODE } from './codes.js';
+import { FILLER_CODES, TYPE1_DISSENT_CODE } from './codes.js';
+import { loadDm017Spec } from './dm017.js';
 import { checkDigit } from './nhs-number.js';
-import { generatePopulation } from './population.js';
+import { DEFAULT_CONDITIONS, generatePopulation } from './population.js';
 
 const REF = '2022-03-31';
 const ISO = /^\d{4}-\d{2}-\d{2}$/;
-const dmCodes = new Set(DM_COD_CODES);
+/** Born on or before this day: 18 or over on REF. */
+const ADULT_BORN_BY = '2004-03-31';
+const isAdult = (r: PatientRecord) => (r.patient.dateOfBirth ?? '9999') <= ADULT_BORN_BY;
+/** Share of adults with at least one of the codes. */
+const adultShare = (records: readonly PatientRecord[], codes: readonly string[]) => {
+  const set = new Set(codes);
+  const adults = records.filter(isAdult);
+  return adults.filter((r) => r.journal.some((e) => set.has(e.code))).length / adults.length;
+};
 
 function take(n: number, seed: number | string = 7): PatientRecord[] {
   return [...generatePopulation({ seed, size: n, referenceDate: REF })];
@@ -82,15 +91,17 @@ describe('generatePopulation', () => {
     expect(problems).toEqual([]);
   });
 
-  it('is realistic in aggregate: entries per patient, diabetes prevalence, age pyramid', () => {
+  it('is realistic in aggregate: entries per patient, condition prevalences, age pyramid', () => {
     const records = statsPopulation();
     const entries = records.reduce((n, r) => n + r.journal.length, 0) / records.length;
     expect(entries).toBeGreaterThan(36);
     expect(entries).toBeLessThan(44);
-    const diabetic =
-      records.filter((r) => r.journal.some((e) => dmCodes.has(e.code))).length / records.length;
-    expect(diabetic).toBeGreaterThan(0.055);
-    expect(diabetic).toBeLessThan(0.085);
+    // The default prevalences among adults, within a fifth of the target (about three standard errors for AF).
+    for (const c of DEFAULT_CONDITIONS) {
+      expect({ [c.cluster]: adultShare(records, c.codes) }).toEqual({
+        [c.cluster]: expect.closeTo(c.prevalence, -Math.log10(c.prevalence * 0.4)),
+      });
+    }
     const children = records.filter((r) => (r.patient.dateOfBirth ?? '0000') > '2005-03-31').length;
     expect(children / records.length).toBeGreaterThan(0.15);
     expect(children / records.length).toBeLessThan(0.27);
@@ -139,6 +150,53 @@ describe('generatePopulation', () => {
     expect(problems).toEqual([]);
   });
 
+  it('meets configured prevalences and records only the configured conditions', () => {
+    const records = [
+      ...generatePopulation({
+        seed: 'conditions',
+        size: 4000,
+        referenceDate: REF,
+        conditions: [
+          { cluster: 'A_COD', codes: ['1111000'], prevalence: 0.3 },
+          { cluster: 'B_COD', codes: ['2222000', '3333000'], prevalence: 0.05, ageProfile: [1, 1, 1, 1, 1] },
+        ],
+      }),
+    ];
+    expect(adultShare(records, ['1111000'])).toBeCloseTo(0.3, 1);
+    const b = adultShare(records, ['2222000', '3333000']);
+    expect(b).toBeGreaterThan(0.04);
+    expect(b).toBeLessThan(0.06);
+    // A flat age profile gives children the adult prevalence too.
+    const children = records.filter((r) => !isAdult(r) && r.patient.dateOfBirth !== undefined);
+    const bChildren = children.filter((r) =>
+      r.journal.some((e) => e.code === '2222000' || e.code === '3333000'),
+    );
+    expect(bChildren.length / children.length).toBeGreaterThan(0.03);
+    const registerCodes = new Set(
+      DEFAULT_CONDITIONS.flatMap((c) => [...c.codes, ...(c.resolvedCodes ?? [])]),
+    );
+    expect(records.filter((r) => r.journal.some((e) => registerCodes.has(e.code)))).toEqual([]);
+  });
+
+  it('draws the rest of the journal from filler codes that belong to no register cluster', async () => {
+    const dm017 = await loadDm017Spec();
+    const clusters = [
+      ...dm017.clusters.map((c) => ({ name: c.name, codes: c.members.map((m) => m.code) })),
+      ...DEFAULT_CONDITIONS.flatMap((c) => [
+        { name: c.cluster, codes: c.codes },
+        { name: `${c.cluster} resolved`, codes: c.resolvedCodes ?? [] },
+      ]),
+    ];
+    const registers = clusters;
+    expect(registers.map((c) => c.name)).toContain('DM_COD');
+    const clashes = registers.flatMap((c) => FILLER_CODES.filter((code) => c.codes.includes(code)));
+    expect(clashes).toEqual([]);
+    // With no conditions, no generated entry matches a register cluster.
+    const everyRegisterCode = new Set(registers.flatMap((c) => c.codes));
+    const none = [...generatePopulation({ seed: 'filler', size: 1000, referenceDate: REF, conditions: [] })];
+    expect(none.flatMap((r) => r.journal.filter((e) => everyRegisterCode.has(e.code)))).toEqual([]);
+  });
+
   it('rejects out-of-range options with a RangeError', () => {
     expect(() => generatePopulation({ seed: 1, size: -1, referenceDate: REF })).toThrow(RangeError);
     expect(() => generatePopulation({ seed: 1, size: 1.5, referenceDate: REF })).toThrow(RangeError);
@@ -149,6 +207,27 @@ describe('generatePopulation', () => {
     expect(() => generatePopulation({ seed: 1, size: 1, referenceDate: REF, diabetesPrevalence: 2 })).toThrow(
       RangeError,
     );
+    const conditions = (prevalence: number) => [{ cluster: 'X', codes: ['1'], prevalence }];
+    expect(() =>
+      generatePopulation({ seed: 1, size: 1, referenceDate: REF, conditions: conditions(0.7) }),
+    ).toThrow(RangeError);
+    expect(() =>
+      generatePopulation({
+        seed: 1,
+        size: 1,
+        referenceDate: REF,
+        conditions: [{ cluster: 'X', codes: [], prevalence: 0.1 }],
+      }),
+    ).toThrow(RangeError);
+    expect(() =>
+      generatePopulation({
+        seed: 1,
+        size: 1,
+        referenceDate: REF,
+        conditions: conditions(0.1),
+        diabetesPrevalence: 0.1,
+      }),
+    ).toThrow(RangeError);
     expect(() => generatePopulation({ seed: 1, size: 10, referenceDate: REF }).patient(10)).toThrow(
       RangeError,
     );

@@ -3,11 +3,18 @@ import type { CalendarDate, JournalEntry, Patient, PatientRecord, Registration }
 import { SNOMED_CT_OID } from '../record.js';
 import { DateFormatter } from './calendar.js';
 import {
+  AFIB_COD_CODES,
+  AFIBRES_COD_CODES,
+  AST_COD_CODES,
+  ASTRES_COD_CODES,
+  CKD_COD_CODES,
   CTV3_OID,
   DM_COD_CODES,
   DMRES_COD_CODES,
+  FILLER,
   HBA1C,
-  OTHER_CODES,
+  HYP_COD_CODES,
+  HYPRES_COD_CODES,
   TYPE1_DISSENT_CODE,
   TYPE1_DISSENT_WITHDRAWN_CODE,
   type ValuedCode,
@@ -39,9 +46,13 @@ export interface GeneratePopulationOptions {
    */
   readonly entriesPerPatient?: number;
   /**
-   * Target share of patients with a diabetes code, spread over ages as in primary care (rare in children,
-   * commonest over 65).
-   * @default 0.07
+   * The conditions patients have: each with its codes and its prevalence among adults.
+   * @default DEFAULT_CONDITIONS (diabetes 7%, hypertension 14%, asthma 6.5%, atrial fibrillation 2%, CKD 4%)
+   */
+  readonly conditions?: readonly ConditionPrevalence[];
+  /**
+   * Target share of **all** patients (children included) with a diabetes code, spread over ages as in primary care.
+   * Sets the prevalence of the `DM_COD` condition of {@link DEFAULT_CONDITIONS}; not allowed with `conditions`.
    */
   readonly diabetesPrevalence?: number;
   /**
@@ -65,6 +76,66 @@ export interface GeneratePopulationOptions {
 }
 
 /**
+ * A condition the generator gives patients: one of `codes` recorded one to four times from the diagnosis on,
+ * sometimes a resolved code afterwards, and a monitoring observation a few times.
+ */
+export interface ConditionPrevalence {
+  /** The register cluster the codes belong to, e.g. `'HYP_COD'`: a name for reports and errors. */
+  readonly cluster: string;
+  /** Codes recorded for the condition (SNOMED CT); at least one. */
+  readonly codes: readonly string[];
+  /** Share of adults (18 or over on the reference date) with the condition, between 0 and 0.5. */
+  readonly prevalence: number;
+  /**
+   * Relative risk in the age bands 0–17, 18–39, 40–64, 65–84 and 85+ (scaled to meet `prevalence`).
+   * @default [0.1, 0.3, 1, 2, 2] (rises with age)
+   */
+  readonly ageProfile?: readonly [number, number, number, number, number];
+  /** Codes that resolve the condition: recorded for 8% of the patients with it (and a few without). */
+  readonly resolvedCodes?: readonly string[];
+  /** An observation recorded zero to six times from the diagnosis on (e.g. HbA1c for diabetes). */
+  readonly monitoring?: ValuedCode;
+}
+
+/**
+ * Plausible adult prevalences of the common QOF registers, with the shipped DM017 codes for diabetes and
+ * illustrative codes for the others ({@link HYP_COD_CODES}, {@link AST_COD_CODES}, {@link AFIB_COD_CODES},
+ * {@link CKD_COD_CODES}).
+ */
+export const DEFAULT_CONDITIONS: readonly ConditionPrevalence[] = Object.freeze([
+  {
+    cluster: 'DM_COD',
+    codes: DM_COD_CODES,
+    prevalence: 0.07,
+    ageProfile: [0.003, 0.02, 0.08, 0.17, 0.14],
+    resolvedCodes: DMRES_COD_CODES,
+    monitoring: HBA1C,
+  },
+  {
+    cluster: 'HYP_COD',
+    codes: HYP_COD_CODES,
+    prevalence: 0.14,
+    ageProfile: [0.002, 0.03, 0.15, 0.45, 0.55],
+    resolvedCodes: HYPRES_COD_CODES,
+  },
+  {
+    cluster: 'AST_COD',
+    codes: AST_COD_CODES,
+    prevalence: 0.065,
+    ageProfile: [0.07, 0.07, 0.065, 0.065, 0.05],
+    resolvedCodes: ASTRES_COD_CODES,
+  },
+  {
+    cluster: 'AFIB_COD',
+    codes: AFIB_COD_CODES,
+    prevalence: 0.02,
+    ageProfile: [0, 0.001, 0.01, 0.07, 0.16],
+    resolvedCodes: AFIBRES_COD_CODES,
+  },
+  { cluster: 'CKD_COD', codes: CKD_COD_CODES, prevalence: 0.04, ageProfile: [0, 0.002, 0.02, 0.12, 0.3] },
+]);
+
+/**
  * A synthetic population: iterable (sync or async) any number of times, yielding the same records each time.
  * Records are built on demand and never held, so a million patients stream in constant memory.
  */
@@ -80,13 +151,15 @@ export interface SyntheticPopulation extends Iterable<PatientRecord>, AsyncItera
  *
  * Everything is synthetic. NHS numbers are in the `999` test range (never issued to patients) with a valid
  * modulus-11 check digit; postcodes use the `ZZ99` pseudo-postcode area; patient ids are `SYN-<index>`. The
- * diabetes codes are the DM017 cluster members; other codes are illustrative. No `Math.random`, no clock: the
- * same options give the same records on every run.
+ * diabetes codes are the DM017 cluster members; other codes are illustrative. Conditions and their prevalences
+ * come from `conditions`; the rest of the journal is drawn from codes that belong to no register. No
+ * `Math.random`, no clock: the same options give the same records on every run.
  *
  * @param options seed, size and reference date; see {@link GeneratePopulationOptions}.
  * @returns a re-iterable, streaming population.
- * @throws RangeError when `size`, `firstIndex`, `entriesPerPatient` or `diabetesPrevalence` is out of range or
- *   `referenceDate` is not a valid `YYYY-MM-DD` date.
+ * @throws RangeError when `size`, `firstIndex`, `entriesPerPatient`, `diabetesPrevalence` or a condition is out of
+ *   range, when both `conditions` and `diabetesPrevalence` are given, or when `referenceDate` is not a valid
+ *   `YYYY-MM-DD` date.
  * @example
  * ```ts
  * for await (const record of generatePopulation({ seed: 1, size: 1000, referenceDate: '2022-03-31' })) { … }
@@ -122,37 +195,87 @@ interface Context {
   readonly ref: number;
   readonly practiceId: string;
   readonly meanEntries: number;
-  readonly diabetesScale: number;
+  readonly conditions: readonly ConditionPlan[];
   readonly realistic: boolean;
   readonly idPrefix: string;
 }
 
-/** Diabetes risk by age band before scaling; with the age pyramid below it gives a prevalence of about 6.5%. */
-const AGE_BANDS: readonly {
-  readonly share: number;
-  readonly min: number;
-  readonly max: number;
-  readonly dm: number;
-}[] = [
-  { share: 0.2, min: 0, max: 17, dm: 0.003 },
-  { share: 0.28, min: 18, max: 39, dm: 0.02 },
-  { share: 0.33, min: 40, max: 64, dm: 0.08 },
-  { share: 0.16, min: 65, max: 84, dm: 0.17 },
-  { share: 0.03, min: 85, max: 104, dm: 0.14 },
+/** The age pyramid: share of patients per band. The first band is the children (under 18). */
+const AGE_BANDS: readonly { readonly share: number; readonly min: number; readonly max: number }[] = [
+  { share: 0.2, min: 0, max: 17 },
+  { share: 0.28, min: 18, max: 39 },
+  { share: 0.33, min: 40, max: 64 },
+  { share: 0.16, min: 65, max: 84 },
+  { share: 0.03, min: 85, max: 104 },
 ];
-const BASE_PREVALENCE = AGE_BANDS.reduce((sum, band) => sum + band.share * band.dm, 0);
+const DEFAULT_PROFILE = [0.1, 0.3, 1, 2, 2] as const;
+
+/** A condition with its risk per age band. */
+interface ConditionPlan {
+  readonly condition: ConditionPrevalence;
+  readonly risk: readonly number[];
+}
+
+function planConditions(options: GeneratePopulationOptions): ConditionPlan[] {
+  const { conditions, diabetesPrevalence } = options;
+  if (conditions !== undefined && diabetesPrevalence !== undefined) {
+    throw new RangeError('give conditions or diabetesPrevalence, not both');
+  }
+  if (conditions !== undefined && !Array.isArray(conditions))
+    throw new RangeError('conditions must be a list');
+  if (
+    diabetesPrevalence !== undefined &&
+    (!Number.isFinite(diabetesPrevalence) || diabetesPrevalence < 0 || diabetesPrevalence > 0.5)
+  ) {
+    throw new RangeError('diabetesPrevalence must be a number between 0 and 0.5');
+  }
+  return (conditions ?? DEFAULT_CONDITIONS).map((c, i) => {
+    const name = typeof c?.cluster === 'string' ? c.cluster : `conditions[${i}]`;
+    if (
+      !Array.isArray(c?.codes) ||
+      c.codes.length === 0 ||
+      !c.codes.every((x: unknown) => typeof x === 'string')
+    ) {
+      throw new RangeError(`condition ${name} needs at least one code`);
+    }
+    if (!Number.isFinite(c.prevalence) || c.prevalence < 0 || c.prevalence > 0.5) {
+      throw new RangeError(`the prevalence of condition ${name} must be a number between 0 and 0.5`);
+    }
+    const profile = c.ageProfile ?? DEFAULT_PROFILE;
+    if (profile.length !== AGE_BANDS.length || !profile.every((r: number) => Number.isFinite(r) && r >= 0)) {
+      throw new RangeError(
+        `the ageProfile of condition ${name} needs ${AGE_BANDS.length} non-negative numbers`,
+      );
+    }
+    let scale: number;
+    if (diabetesPrevalence !== undefined && c.cluster === 'DM_COD') {
+      // Legacy: a share of all patients.
+      const base = AGE_BANDS.reduce((sum, band, b) => sum + band.share * (profile[b] as number), 0);
+      scale = base > 0 ? diabetesPrevalence / base : 0;
+    } else {
+      let adults = 0;
+      let base = 0;
+      for (let b = 1; b < AGE_BANDS.length; b++) {
+        adults += (AGE_BANDS[b] as (typeof AGE_BANDS)[number]).share;
+        base += (AGE_BANDS[b] as (typeof AGE_BANDS)[number]).share * (profile[b] as number);
+      }
+      if (base === 0 && c.prevalence > 0) {
+        throw new RangeError(`the ageProfile of condition ${name} gives adults no risk`);
+      }
+      scale = base > 0 ? (c.prevalence * adults) / base : 0;
+    }
+    return { condition: c, risk: profile.map((r: number) => Math.min(1, r * scale)) };
+  });
+}
 
 function createContext(options: GeneratePopulationOptions): Context {
-  const { size, firstIndex = 0, entriesPerPatient = 40, diabetesPrevalence = 0.07 } = options;
+  const { size, firstIndex = 0, entriesPerPatient = 40 } = options;
   if (!Number.isSafeInteger(size) || size < 0) throw new RangeError('size must be a non-negative integer');
   if (!Number.isSafeInteger(firstIndex) || firstIndex < 0) {
     throw new RangeError('firstIndex must be a non-negative integer');
   }
   if (!Number.isFinite(entriesPerPatient) || entriesPerPatient < 0 || entriesPerPatient > 10_000) {
     throw new RangeError('entriesPerPatient must be a number between 0 and 10000');
-  }
-  if (!Number.isFinite(diabetesPrevalence) || diabetesPrevalence < 0 || diabetesPrevalence > 0.5) {
-    throw new RangeError('diabetesPrevalence must be a number between 0 and 0.5');
   }
   const ref = parseIsoDate(options.referenceDate);
   if (ref === null) throw new RangeError('referenceDate must be a valid YYYY-MM-DD date');
@@ -166,7 +289,7 @@ function createContext(options: GeneratePopulationOptions): Context {
     ref,
     practiceId: options.practiceOdsCode ?? 'Z99990',
     meanEntries: entriesPerPatient,
-    diabetesScale: diabetesPrevalence / BASE_PREVALENCE,
+    conditions: planConditions(options),
     realistic: (options.dataQuality ?? 'realistic') === 'realistic',
     idPrefix: options.patientIdPrefix ?? 'SYN-',
   };
@@ -185,14 +308,15 @@ interface DraftEntry {
   value1?: number;
   value2?: number;
   sealed?: boolean;
-  /** A DM_COD or DMRES_COD entry. */
-  diabetes?: boolean;
+  /** An entry of a condition (diagnosis or resolved code). */
+  condition?: boolean;
 }
 
 function buildPatient(ctx: Context, dates: DateFormatter, index: number): PatientRecord {
   const rng = new Prng(ctx.seed, index);
   const R = ctx.ref;
-  const band = pickBand(rng);
+  const bandIndex = pickBand(rng);
+  const band = AGE_BANDS[bandIndex] as (typeof AGE_BANDS)[number];
   const age = rng.between(band.min, band.max);
   const dob = dateOfBirth(ctx, rng, age);
 
@@ -218,17 +342,18 @@ function buildPatient(ctx: Context, dates: DateFormatter, index: number): Patien
   if (rng.chance(0.001)) patient.recordSealed = true;
 
   const registrations = buildRegistrations(ctx, rng, dates, born, death);
-  const journal = buildJournal(ctx, rng, dates, born, band.dm * ctx.diabetesScale);
+  const journal = buildJournal(ctx, rng, dates, born, bandIndex);
   return { patient, registrations, journal };
 }
 
-function pickBand(rng: Prng): (typeof AGE_BANDS)[number] {
+function pickBand(rng: Prng): number {
   let u = rng.next();
-  for (const band of AGE_BANDS) {
-    if (u < band.share) return band;
-    u -= band.share;
+  for (let b = 0; b < AGE_BANDS.length; b++) {
+    const share = (AGE_BANDS[b] as (typeof AGE_BANDS)[number]).share;
+    if (u < share) return b;
+    u -= share;
   }
-  return AGE_BANDS[AGE_BANDS.length - 1]!;
+  return AGE_BANDS.length - 1;
 }
 
 function sexOf(rng: Prng): '0' | '1' | '2' | '9' {
@@ -323,44 +448,48 @@ function buildJournal(
   rng: Prng,
   dates: DateFormatter,
   born: number,
-  diabetesRisk: number,
+  band: number,
 ): JournalEntry[] {
   const R = ctx.ref;
   const target = Math.floor(ctx.meanEntries * (0.2 + 1.6 * rng.next()));
   const historyStart = Math.min(Math.max(born, R - 25 * YEAR), R - 30);
   const drafts: DraftEntry[] = [];
-  const diabetes = (code: string, day: number) =>
-    drafts.push({ code, codeSystem: SNOMED_CT_OID, kind: 'condition', day, diabetes: true });
+  const coded = (code: string, day: number) =>
+    drafts.push({ code, codeSystem: SNOMED_CT_OID, kind: 'condition', day, condition: true });
   const snomed = (code: string, day: number) =>
     drafts.push({ code, codeSystem: SNOMED_CT_OID, kind: 'condition', day });
   const clinicalDay = () => rng.between(historyStart, R);
 
-  if (rng.chance(diabetesRisk)) {
-    const firstPossible = Math.min(Math.max(born + YEAR, R - 20 * YEAR), R);
-    const diagnosis = rng.chance(0.02) ? R + rng.between(1, 300) : rng.between(firstPossible, R);
-    let latest = diagnosis;
-    diabetes(rng.pick(DM_COD_CODES), diagnosis);
-    for (let k = rng.int(4); k > 0; k--) {
-      const day = rng.chance(0.03) ? R + rng.between(1, 200) : rng.between(Math.min(diagnosis, R), R);
-      if (day <= R && day > latest) latest = day;
-      diabetes(rng.pick(DM_COD_CODES), day);
+  for (const { condition: c, risk } of ctx.conditions) {
+    if (rng.chance(risk[band] as number)) {
+      const firstPossible = Math.min(Math.max(born + YEAR, R - 20 * YEAR), R);
+      const diagnosis = rng.chance(0.02) ? R + rng.between(1, 300) : rng.between(firstPossible, R);
+      let latest = diagnosis;
+      coded(rng.pick(c.codes), diagnosis);
+      for (let k = rng.int(4); k > 0; k--) {
+        const day = rng.chance(0.03) ? R + rng.between(1, 200) : rng.between(Math.min(diagnosis, R), R);
+        if (day <= R && day > latest) latest = day;
+        coded(rng.pick(c.codes), day);
+      }
+      if (c.resolvedCodes && c.resolvedCodes.length > 0 && rng.chance(0.08)) {
+        // Resolved: mostly after the latest diagnosis, sometimes on the same day (not "after", P6), before it,
+        // or only after the reference date; a few are diagnosed again later.
+        const v = rng.next();
+        let resolved: number;
+        if (v < 0.5) resolved = latest < R ? rng.between(latest + 1, R) : R;
+        else if (v < 0.7) resolved = latest;
+        else if (v < 0.85) resolved = latest - rng.between(1, 400);
+        else resolved = R + rng.between(1, 100);
+        coded(rng.pick(c.resolvedCodes), resolved);
+        if (rng.chance(0.15) && resolved < R) coded(rng.pick(c.codes), rng.between(resolved, R));
+      }
+      if (c.monitoring) {
+        for (let k = rng.int(7); k > 0; k--)
+          drafts.push(valued(rng, c.monitoring, rng.between(Math.min(diagnosis, R), R)));
+      }
+    } else if (c.resolvedCodes && c.resolvedCodes.length > 0 && rng.chance(0.003)) {
+      coded(rng.pick(c.resolvedCodes), clinicalDay());
     }
-    if (rng.chance(0.08)) {
-      // Resolved: mostly after the latest diagnosis, sometimes on the same day (not "after", P6), before it,
-      // or only after the reference date; a few are diagnosed again later.
-      const v = rng.next();
-      let resolved: number;
-      if (v < 0.5) resolved = latest < R ? rng.between(latest + 1, R) : R;
-      else if (v < 0.7) resolved = latest;
-      else if (v < 0.85) resolved = latest - rng.between(1, 400);
-      else resolved = R + rng.between(1, 100);
-      diabetes(rng.pick(DMRES_COD_CODES), resolved);
-      if (rng.chance(0.15) && resolved < R) diabetes(rng.pick(DM_COD_CODES), rng.between(resolved, R));
-    }
-    for (let k = rng.int(7); k > 0; k--)
-      drafts.push(valued(rng, HBA1C, rng.between(Math.min(diagnosis, R), R)));
-  } else if (rng.chance(0.003)) {
-    diabetes(rng.pick(DMRES_COD_CODES), clinicalDay());
   }
 
   if (rng.chance(0.03)) {
@@ -372,15 +501,15 @@ function buildJournal(
   }
 
   while (drafts.length < target) {
-    const code = rng.pick(OTHER_CODES);
+    const code = rng.pick(FILLER);
     const day = ctx.realistic && rng.chance(0.01) ? R + rng.between(1, 400) : clinicalDay();
     drafts.push(valued(rng, code, day));
   }
 
   if (ctx.realistic) {
     for (const draft of drafts) {
-      // Diabetes entries get the data problems more often, so that they change the register in a test of size 10k.
-      const weight = draft.diabetes ? 4 : 1;
+      // Condition entries get the data problems more often, so that they change registers in a test of size 10k.
+      const weight = draft.condition ? 4 : 1;
       const u = rng.next();
       if (u < 0.005 * weight) draft.day = undefined;
       else if (u < 0.01 * weight) draft.codeSystem = CTV3_OID;
