@@ -9,6 +9,7 @@ import { dataTypes } from './core/data-types.js';
 import type { ElementDescription, MessageDescription } from './core/describe.js';
 import { parseXmlDocument, type XmlElement } from './core/xml/tree.js';
 import { eqntDescription } from './e-q-notification/description.js';
+import { qentDescription } from './q-e-notification/description.js';
 import { qraDescription } from './query-results-acknowledgement/description.js';
 import { MESSAGES } from './registry.js';
 import { rtpcDescription } from './rtp-cancellation/description.js';
@@ -18,6 +19,7 @@ import { rtprDescription } from './run-time-parameters-response/description.js';
 /** Every description, with the XSD it is held to (`undefined`: a proposal, exempt). */
 export const DESCRIPTIONS: ReadonlyArray<readonly [MessageDescription, string | undefined]> = [
   [rtpDescription, 'GPES-Q-E-RTP.xsd'],
+  [qentDescription, 'GPES-Q-E-NT.xsd'],
   [eqntDescription, 'GPES-E-Q-NT.xsd'],
   [rtprDescription, 'GPES-E-Q-RTPR.xsd'],
   [rtpcDescription, undefined],
@@ -57,7 +59,9 @@ interface Shape {
   min: number;
   max: number;
   text?: string;
-  attributes: Array<{ name: string; type: string; required: boolean }>;
+  /** The element's `fixed` value. */
+  fixed?: string;
+  attributes: Array<{ name: string; type: string; required: boolean; fixed?: string }>;
   children: Array<[XmlElement, number, number]>;
 }
 
@@ -78,6 +82,7 @@ function shapeOf(s: Schema, particle: XmlElement): Shape {
   const decl = particle.attributes.ref ? s.elements.get(particle.attributes.ref) : particle;
   if (!decl) throw new Error(`unresolved element ref ${particle.attributes.ref}`);
   const shape: Shape = { min, max, attributes: [], children: [] };
+  if (decl.attributes.fixed !== undefined) shape.fixed = decl.attributes.fixed;
   const inline = kids(decl, 'simpleType')[0];
   if (inline) {
     // An anonymous simple type: the data types name it after its element.
@@ -105,7 +110,8 @@ function readComplex(s: Schema, complex: XmlElement, shape: Shape): void {
         const [pmin, pmax] = occurs(p);
         shape.children.push([p, pmin * smin, pmax * smax]);
       }
-    } else if (c.name === 'attribute') shape.attributes.push(attributeOf(c));
+    } else if (c.name === 'choice') shape.children.push([c, ...occurs(c)]);
+    else if (c.name === 'attribute') shape.attributes.push(attributeOf(c));
     else if (c.name === 'simpleContent' || c.name === 'complexContent') {
       const ext = kids(c, 'extension')[0];
       if (!ext) continue;
@@ -120,11 +126,12 @@ function readComplex(s: Schema, complex: XmlElement, shape: Shape): void {
   }
 }
 
-function attributeOf(a: XmlElement): { name: string; type: string; required: boolean } {
+function attributeOf(a: XmlElement): Shape['attributes'][number] {
   return {
     name: a.attributes.name ?? '',
     type: a.attributes.type ?? '',
     required: a.attributes.use === 'required',
+    ...(a.attributes.fixed === undefined ? {} : { fixed: a.attributes.fixed }),
   };
 }
 
@@ -218,6 +225,7 @@ function compareElement(
   diff('minOccurs', e.min, x.min);
   diff('maxOccurs', e.max, x.max);
   diff('simple content type', e.text?.type ?? 'none', x.text ?? 'none');
+  diff('fixed content', e.fixed ?? 'none', x.fixed ?? 'none');
   if (e.text) types.add(e.text.type);
   diff(
     'attributes in order',
@@ -230,6 +238,7 @@ function compareElement(
     if (!xa) continue;
     diff(`@${a.name} type`, a.type, xa.type);
     diff(`@${a.name} required`, a.required, xa.required);
+    diff(`@${a.name} fixed`, a.fixed ?? 'none', xa.fixed ?? 'none');
   }
   compareChildren(s, path, e.children, x.children, diffs, types);
 }

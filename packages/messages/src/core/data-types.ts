@@ -323,6 +323,7 @@ export const dataTypes = {
     'Event-Notification',
   ]),
   'UID-Type': patternType({
+    impliedLength: 12,
     name: 'UID-Type',
     whiteSpace: 'replace',
     pattern: /^[0-9]{12}$/,

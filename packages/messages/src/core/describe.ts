@@ -47,6 +47,8 @@ export interface AttributeDescription {
   readonly status?: ItemStatus;
   /** Values allowed where the schema says only `xs:string` (a proposal's enumeration): else `INVALID_ENUM`. */
   readonly oneOf?: readonly string[];
+  /** A `fixed` attribute: present (with this value) or absent, mapped to a boolean (`INVALID_FIXED` otherwise). */
+  readonly fixed?: string;
 }
 
 export interface ElementDescription {
@@ -57,8 +59,22 @@ export interface ElementDescription {
   readonly map:
     | { readonly kind: 'flat' }
     | { readonly kind: 'object' | 'list' | 'values'; readonly prop: string }
-    /** An `xs:choice` among `children`: the chosen element's name is the value of `prop`, its content flat. */
-    | { readonly kind: 'choice'; readonly prop: string; readonly mismatch: string };
+    /**
+     * An `xs:choice` among `children`: the chosen alternative's tag (its `tag`, else its name) is the value of the
+     * discriminant `prop`, its content flat beside it. With `list`, the choice repeats and each occurrence is one
+     * object of the array under `list`. With `mismatch`, the discriminant is also written as an earlier element,
+     * whose value must name the chosen one (`INCONSISTENT` with that message).
+     */
+    | {
+        readonly kind: 'choice';
+        readonly prop: string;
+        readonly mismatch?: string;
+        readonly list?: string;
+      };
+  /** As an alternative of a choice: the discriminant's value when chosen (default: the element's name). */
+  readonly tag?: string;
+  /** Fixed simple content (`<Free-Text>Y</Free-Text>`): read and checked (empty or this value), always written. */
+  readonly fixed?: string;
   /** Encoder: a required `object` whose value is absent is written from `{}` (issues at its leaves). */
   readonly missingAsEmpty?: boolean;
   /** Decoder: read the attributes before the simple content (the order in which their issues are listed). */
@@ -87,6 +103,7 @@ type Prop<T> = Extract<keyof T, string>;
 
 interface ElementOptions {
   readonly missingAsEmpty?: boolean;
+  readonly tag?: string;
   readonly attributesFirst?: boolean;
   readonly min?: number;
   readonly max?: number;
@@ -108,6 +125,7 @@ export const d = {
       readonly as?: ValueKind;
       readonly status?: ItemStatus;
       readonly oneOf?: readonly string[];
+      readonly fixed?: string;
     } = {},
   ): AttributeDescription {
     return {
@@ -115,9 +133,10 @@ export const d = {
       type,
       prop,
       required: opts.required === true,
-      as: opts.as ?? 'string',
+      as: opts.fixed === undefined ? (opts.as ?? 'string') : 'boolean',
       ...status(opts),
       ...(opts.oneOf ? { oneOf: opts.oneOf } : {}),
+      ...(opts.fixed === undefined ? {} : { fixed: opts.fixed }),
     };
   },
   /** A leaf element whose text is the property `prop` of the parent's object. */
@@ -131,7 +150,15 @@ export const d = {
   },
   /** An element whose text, attributes and children land in the parent's object. */
   flat<T>(name: string, body: Body<T>, opts: ElementOptions = {}): ElementDescription {
-    return element(name, { kind: 'flat' }, opts, body.attributes ?? [], body.children ?? [], textOf(body));
+    return element(
+      name,
+      { kind: 'flat' },
+      opts,
+      body.attributes ?? [],
+      body.children ?? [],
+      textOf(body),
+      body.fixed?.[1],
+    );
   },
   /** An element that becomes the object under `prop`. */
   object<T, I>(name: string, prop: Prop<T>, body: Body<I>, opts: ElementOptions = {}): ElementDescription {
@@ -177,11 +204,14 @@ export function values<T>(
 /** The content of an element: optional simple content (`text: [type, prop]`), attributes, children. */
 export interface Body<T> {
   readonly text?: readonly [DataTypeName, Prop<T>] | readonly [DataTypeName, Prop<T>, ValueKind];
+  /** Fixed simple content instead of `text`: its type and value (mapped to no property). */
+  readonly fixed?: readonly [DataTypeName, string];
   readonly attributes?: readonly AttributeDescription[];
   readonly children?: readonly ElementDescription[];
 }
 
 function textOf<T>(body: Body<T>): ElementDescription['text'] {
+  if (body.fixed) return { type: body.fixed[0], prop: '', as: 'string' };
   if (!body.text) return undefined;
   const [type, prop, as = 'string'] = body.text;
   return { type, prop, as };
@@ -198,6 +228,7 @@ function element(
   attributes: readonly AttributeDescription[],
   children: readonly ElementDescription[],
   text: ElementDescription['text'],
+  fixed?: string,
 ): ElementDescription {
   return {
     name,
@@ -211,22 +242,39 @@ function element(
     ...(opts.rules ? { rules: opts.rules } : {}),
     ...(opts.missingAsEmpty ? { missingAsEmpty: true } : {}),
     ...(opts.attributesFirst ? { attributesFirst: true } : {}),
+    ...(opts.tag === undefined ? {} : { tag: opts.tag }),
+    ...(fixed === undefined ? {} : { fixed }),
   };
 }
 
 /**
- * Extends {@link d}: an `xs:choice` among `alternatives`, whose chosen element's name is the discriminant `prop`.
- * When an earlier field already set `prop` to another name, the choice is `INCONSISTENT` (message `mismatch`).
+ * Extends {@link d}: an `xs:choice` among `alternatives`, whose chosen alternative's tag is the discriminant `prop`.
+ * `mismatch`: an earlier element already holds `prop`, and a choice naming another is `INCONSISTENT`. `list`: the
+ * choice repeats (`min`..`max`, default 1..unbounded), each occurrence one object of the array under `list`.
  */
 export function choice<T>(
-  prop: Prop<T>,
-  mismatch: string,
+  prop: string & Prop<T>,
   alternatives: readonly ElementDescription[],
+  opts: {
+    readonly mismatch?: string;
+    readonly list?: string;
+    readonly min?: number;
+    readonly max?: number;
+  } = {},
 ): ElementDescription {
+  const repeated = opts.list !== undefined;
   return element(
     alternatives.map((a) => a.name).join('|'),
-    { kind: 'choice', prop, mismatch },
-    {},
+    {
+      kind: 'choice',
+      prop,
+      ...(opts.mismatch === undefined ? {} : { mismatch: opts.mismatch }),
+      ...(opts.list === undefined ? {} : { list: opts.list }),
+    },
+    {
+      min: opts.min ?? 1,
+      max: opts.max ?? (repeated ? Number.POSITIVE_INFINITY : 1),
+    },
     [],
     alternatives,
     undefined,
@@ -266,15 +314,7 @@ type Bag = Record<string, unknown>;
 
 function readChild(r: ElementReader, c: ElementDescription, out: Bag): void {
   if (c.map.kind === 'choice') {
-    const x = r.choice(c.children.map((a) => a.name));
-    if (!x) return;
-    const named = out[c.map.prop];
-    if (named !== undefined && named !== x.el.name) {
-      r.ctx.add(x.path, 'INCONSISTENT', c.map.mismatch, String(named));
-    }
-    out[c.map.prop] = x.el.name;
-    const alternative = c.children.find((a) => a.name === x.el.name);
-    if (alternative) readElement(x, alternative, out);
+    readChoice(r, c, c.map, out);
     return;
   }
   if (c.map.kind === 'values') {
@@ -304,9 +344,59 @@ function readChild(r: ElementReader, c: ElementDescription, out: Bag): void {
   }
 }
 
+type ChoiceMap = Extract<ElementDescription['map'], { kind: 'choice' }>;
+const tagOf = (a: ElementDescription): string => a.tag ?? a.name;
+const repeats = (a: ElementDescription): boolean => a.map.kind === 'list' || a.map.kind === 'values';
+
+function readChoice(r: ElementReader, c: ElementDescription, map: ChoiceMap, out: Bag): void {
+  const names = c.children.map((a) => a.name);
+  const pick = () => c.children.find((a) => a.name === r.peek());
+  if (map.list !== undefined) {
+    const items: Bag[] = [];
+    for (let a = pick(); a; a = pick()) {
+      const x = r.choice(names) as ElementReader;
+      const item: Bag = { [map.prop]: tagOf(a) };
+      readElement(x, a, item);
+      items.push(compact(item));
+    }
+    if (items.length < c.min) {
+      r.ctx.add(
+        `${r.path}/${names[0]}`,
+        'MISSING_ELEMENT',
+        `${r.el.name} needs at least one ${names.join(' or ')}`,
+      );
+    }
+    out[map.list] = items;
+    return;
+  }
+  // A repeated alternative (a list) is read with its own cardinality; when no alternative is next and the first
+  // one repeats, it is read as that one, which reports it missing.
+  const first = c.children[0];
+  const next = pick() ?? (first && repeats(first) ? first : undefined);
+  if (next && repeats(next)) {
+    out[map.prop] = tagOf(next);
+    readChild(r, next, out);
+    return;
+  }
+  const x = r.choice(names);
+  if (!x) return;
+  const alternative = c.children.find((a) => a.name === x.el.name) as ElementDescription;
+  const named = out[map.prop];
+  if (map.mismatch !== undefined && named !== undefined && named !== tagOf(alternative)) {
+    r.ctx.add(x.path, 'INCONSISTENT', map.mismatch, String(named));
+  }
+  out[map.prop] = tagOf(alternative);
+  readElement(x, alternative, out);
+}
+
 function readElement(r: ElementReader, c: ElementDescription, out: Bag): void {
   if (c.attributesFirst) readAttributes(r, c, out);
-  if (c.text) {
+  if (c.fixed !== undefined) {
+    const content = r.text((c.text as NonNullable<ElementDescription['text']>).type);
+    if (content !== undefined && content !== '' && content !== c.fixed) {
+      r.ctx.add(r.path, 'INVALID_FIXED', `${c.name} has the fixed content ${c.fixed}`, c.fixed, content);
+    }
+  } else if (c.text) {
     const t = c.text;
     if (t.as === 'multi') {
       const text = r.text(t.type);
@@ -332,6 +422,10 @@ function readElement(r: ElementReader, c: ElementDescription, out: Bag): void {
 
 function readAttributes(r: ElementReader, c: ElementDescription, out: Bag): void {
   for (const a of c.attributes) {
+    if (a.fixed !== undefined) {
+      out[a.prop] = r.fixedAttr(a.name, a.fixed, a.required);
+      continue;
+    }
     out[a.prop] =
       a.as === 'number'
         ? r.numberAttr(a.name, a.type, a.required)
@@ -362,6 +456,7 @@ function writeAttribute(
   a: AttributeDescription,
   raw: unknown,
 ): string | undefined {
+  if (a.fixed !== undefined) return raw === true ? a.fixed : undefined;
   if (a.as === 'boolean') {
     return raw === undefined && !a.required
       ? undefined
@@ -389,9 +484,7 @@ function writeChildren(
   for (const c of children) {
     const cPath = `${path}/${c.name}`;
     if (c.map.kind === 'choice') {
-      const name = v[c.map.prop];
-      const alternative = c.children.find((a) => a.name === name);
-      if (alternative) out.push(writeElement(ctx, alternative, `${path}/${alternative.name}`, v));
+      writeChoice(ctx, c, c.map, path, v, out);
     } else if (c.map.kind === 'list' || c.map.kind === 'values') {
       const raw = v[c.map.prop] as readonly Bag[] | undefined;
       const items =
@@ -400,6 +493,7 @@ function writeChildren(
           : Array.isArray(raw)
             ? raw
             : [];
+      if (items.length > c.max) ctx.add(cPath, 'TOO_MANY', `At most ${c.max} ${c.name} elements are allowed`);
       const wrap =
         c.map.kind === 'values' ? (item: unknown): Bag => ({ [c.text?.prop ?? '']: item }) : undefined;
       items.forEach((item, i) => {
@@ -421,6 +515,46 @@ function writeChildren(
   return out;
 }
 
+function writeChoice(
+  ctx: EncodeContext,
+  c: ElementDescription,
+  map: ChoiceMap,
+  path: string,
+  v: Bag,
+  out: OutElement[],
+): void {
+  const find = (item: unknown) =>
+    c.children.find((a) => tagOf(a) === (item as Bag | null | undefined)?.[map.prop]);
+  const tags = c.children.map((a) => `"${tagOf(a)}"`).join(' or ');
+  const first = c.children[0] as ElementDescription;
+  if (map.list === undefined) {
+    const alternative = find(v);
+    if (alternative && repeats(alternative)) out.push(...writeChildren(ctx, [alternative], path, v));
+    else if (alternative) out.push(writeElement(ctx, alternative, `${path}/${alternative.name}`, v));
+    // Without `mismatch` the discriminant is only in the model: its absence is the missing choice.
+    else if (map.mismatch === undefined) ctx.add(path, 'MISSING_ELEMENT', `${map.prop} must be ${tags}`);
+    return;
+  }
+  const items = ctx.atLeastOne(
+    v[map.list] as readonly unknown[] | undefined,
+    `${path}/${first.name}`,
+    `${map.list} needs at least one ${c.children.map((a) => a.name).join(' or ')}`,
+  );
+  const nameOf = (item: unknown) => (find(item) ?? first).name;
+  const counts = new Map<string, number>();
+  for (const item of items) counts.set(nameOf(item), (counts.get(nameOf(item)) ?? 0) + 1);
+  const seen = new Map<string, number>();
+  for (const item of items) {
+    const name = nameOf(item);
+    const i = seen.get(name) ?? 0;
+    seen.set(name, i + 1);
+    const itemPath = indexed(path, name, i, counts.get(name) ?? 0);
+    const alternative = find(item);
+    if (alternative) out.push(writeElement(ctx, alternative, itemPath, item as Bag));
+    else ctx.add(itemPath, 'INVALID_VALUE', `An item must have ${map.prop} ${tags}`);
+  }
+}
+
 function writeElement(ctx: EncodeContext, c: ElementDescription, path: string, v: Bag): OutElement {
   const attributes = attrs(
     ...c.attributes.map((a): [string, string | undefined] => [
@@ -432,6 +566,7 @@ function writeElement(ctx: EncodeContext, c: ElementDescription, path: string, v
     if (!rule.encode(v)) ctx.add(`${path}/${rule.at}`, 'INCONSISTENT', rule.message);
   }
   const children = writeChildren(ctx, c.children, path, v);
+  if (c.fixed !== undefined) return { name: c.name, attributes, children, text: c.fixed };
   if (!c.text) return { name: c.name, attributes, children };
   return { name: c.name, attributes, children, text: writeText(ctx, c.text, path, v[c.text.prop]) ?? '' };
 }
@@ -457,11 +592,11 @@ function writeText(
   return ctx.value(path, t.type, text, true, t.prop);
 }
 
-/** Whether `v` holds any property an optional flat element maps (absent → the element is not written). */
+/** Whether `v` holds any property an optional flat element maps (absent or null → the element is not written). */
 function holdsAny(c: ElementDescription, v: Bag): boolean {
-  if (c.text && v[c.text.prop] !== undefined) return true;
-  if (c.attributes.some((a) => v[a.prop] !== undefined)) return true;
+  if (c.text && v[c.text.prop] != null) return true;
+  if (c.attributes.some((a) => v[a.prop] != null)) return true;
   return c.children.some((child) =>
-    child.map.kind === 'flat' ? holdsAny(child, v) : v[child.map.prop] !== undefined,
+    child.map.kind === 'flat' ? holdsAny(child, v) : v[child.map.prop] != null,
   );
 }

@@ -43,53 +43,57 @@ export const eqntDescription: MessageDescription = {
             min: 0,
           },
         ),
-        choice<N>('type', 'The payload element does not match E-Q-Notification-Type', [
-          d.flat('Stage1-Notification-Response', { children: [responses()] }),
-          d.flat('Stage2-Notification-Response', { children: [responses()] }),
-          d.flat('Event-Notification', {
-            children: [
-              d.object<N, EventData>(
-                'Event-Data',
-                'event',
-                {
+        choice<N>(
+          'type',
+          [
+            d.flat('Stage1-Notification-Response', { children: [responses()] }),
+            d.flat('Stage2-Notification-Response', { children: [responses()] }),
+            d.flat('Event-Notification', {
+              children: [
+                d.object<N, EventData>(
+                  'Event-Data',
+                  'event',
+                  {
+                    children: [
+                      d.leaf<EventData>('Event-Code', 'UC5-Digit-Hexidecimal-Type', 'eventCode'),
+                      d.leaf<EventData>(
+                        'Event-Code-Supplementary-Data',
+                        'Event-Code-Supplementary-Data',
+                        'eventCodeSupplementaryData',
+                        { min: 0 },
+                      ),
+                      d.leaf<EventData>('Event-Description', 'Event-Description', 'eventDescription', {
+                        min: 0,
+                      }),
+                    ],
+                  },
+                  { missingAsEmpty: true },
+                ),
+                d.flat('System-Reference-Data', {
                   children: [
-                    d.leaf<EventData>('Event-Code', 'UC5-Digit-Hexidecimal-Type', 'eventCode'),
-                    d.leaf<EventData>(
-                      'Event-Code-Supplementary-Data',
-                      'Event-Code-Supplementary-Data',
-                      'eventCodeSupplementaryData',
-                      { min: 0 },
+                    d.list<N, DataModelAttributeSupport>(
+                      'Data-Model-Attribute-Support',
+                      'dataModelAttributeSupport',
+                      {
+                        text: ['YesNo-Type', 'supported', 'boolean'],
+                        attributes: [
+                          d.attr<DataModelAttributeSupport>(
+                            'Data-Model-Reference-ID',
+                            'Data-Model-Reference-ID-Type',
+                            'dataModelReferenceId',
+                            { required: true },
+                          ),
+                        ],
+                      },
+                      { attributesFirst: true },
                     ),
-                    d.leaf<EventData>('Event-Description', 'Event-Description', 'eventDescription', {
-                      min: 0,
-                    }),
                   ],
-                },
-                { missingAsEmpty: true },
-              ),
-              d.flat('System-Reference-Data', {
-                children: [
-                  d.list<N, DataModelAttributeSupport>(
-                    'Data-Model-Attribute-Support',
-                    'dataModelAttributeSupport',
-                    {
-                      text: ['YesNo-Type', 'supported', 'boolean'],
-                      attributes: [
-                        d.attr<DataModelAttributeSupport>(
-                          'Data-Model-Reference-ID',
-                          'Data-Model-Reference-ID-Type',
-                          'dataModelReferenceId',
-                          { required: true },
-                        ),
-                      ],
-                    },
-                    { attributesFirst: true },
-                  ),
-                ],
-              }),
-            ],
-          }),
-        ]),
+                }),
+              ],
+            }),
+          ],
+          { mismatch: 'The payload element does not match E-Q-Notification-Type' },
+        ),
       ],
     }),
   ],
