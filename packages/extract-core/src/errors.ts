@@ -44,6 +44,12 @@ export type SpecIssueCode =
   | 'INVALID_STRUCTURE'
   /** A `Members` list could not be read or parsed by `loadSpec`. Project code. */
   | 'MEMBERS_UNREADABLE'
+  /** An included library could not be read or parsed by `loadSpec`, or its `href` is not a relative path. Project code. */
+  | 'INCLUDE_UNREADABLE'
+  /** An include has not been read (`loadSpec` reads them). Project code. */
+  | 'UNRESOLVED_INCLUDE'
+  /** A library includes, directly or through others, a library that is being included. Project code. */
+  | 'INCLUDE_CYCLE'
   /** `compileSpecToSql`: a construct or run setting that cannot run as SQL (it names the construct). Project code. */
   | 'NOT_COMPILABLE_TO_SQL'
   /** Warning: AND and OR mixed without parentheses. */

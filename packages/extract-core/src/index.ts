@@ -60,7 +60,14 @@ export type {
   Registration,
 } from './record.js';
 export { CODE_SYSTEMS, CTV3_OID, READ_V2_OID, SNOMED_CT_OID } from './record.js';
-export { rule, type SpecBuilder, type SpecHeader, specBuilder } from './spec/builder.js';
+export {
+  type LibraryBuilder,
+  libraryBuilder,
+  rule,
+  type SpecBuilder,
+  type SpecHeader,
+  specBuilder,
+} from './spec/builder.js';
 export { type LoadSpecOptions, loadSpec } from './spec/load.js';
 export type {
   Action,
@@ -69,6 +76,7 @@ export type {
   CountDecl,
   FieldDecl,
   FieldKind,
+  IncludeDecl,
   IndicatorPartDecl,
   JournalsTableDecl,
   MonthArithmetic,
@@ -81,6 +89,7 @@ export type {
   PatientLevelExtractDecl,
   PopulationDecl,
   ProportionIndicatorDecl,
+  QueryLibraryDocument,
   QuerySpecDocument,
   RegisterIndicatorDecl,
   RuleDecl,
@@ -88,7 +97,12 @@ export type {
   TiePolicy,
 } from './spec/model.js';
 export { QUERY_SPEC_NAMESPACE } from './spec/model.js';
-export { type ReadSpecXmlResult, readSpecXml } from './spec/xml-read.js';
+export {
+  type ReadLibraryXmlResult,
+  type ReadSpecXmlResult,
+  readLibraryXml,
+  readSpecXml,
+} from './spec/xml-read.js';
 export { type WriteSpecXmlOptions, writeSpecXml } from './spec/xml-write.js';
 export * from './sql/index.js';
 export { VERSION } from './version.js';

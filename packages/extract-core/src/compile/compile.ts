@@ -1,6 +1,7 @@
 import { bindProgram } from '../bind/bind.js';
 import type { RunContext } from '../bind/types.js';
 import { SpecError, type SpecIssue } from '../errors.js';
+import { flattenIncludes } from '../spec/include.js';
 import type { QuerySpecDocument } from '../spec/model.js';
 import { readSpecXml } from '../spec/xml-read.js';
 import { analyse } from './analyse.js';
@@ -20,7 +21,21 @@ export function safeCompileSpec(source: string | QuerySpecDocument): SafeCompile
     doc = read.value;
   }
   const issues: SpecIssue[] = [];
-  const program = analyse(doc, issues);
+  let input = doc;
+  let relocate = (i: SpecIssue) => i;
+  if (typeof doc === 'object' && doc !== null && (doc as QuerySpecDocument).includes !== undefined) {
+    const flat = flattenIncludes(doc as QuerySpecDocument, issues);
+    input = flat.document;
+    relocate = flat.relocate;
+  }
+  const found: SpecIssue[] = [];
+  const program = analyse(input, found);
+  for (const issue of found) {
+    const moved = relocate(issue);
+    // A library's fields are there to be used by some specifications; one that does not use a field is fine.
+    if (moved !== issue && issue.code === 'UNUSED_FIELD') continue;
+    issues.push(moved);
+  }
   if (!program || issues.some((i) => i.severity === 'error')) return { ok: false, issues };
   const warnings = Object.freeze(issues.slice());
   return { ok: true, value: makeCompiledSpec(program, warnings), warnings };

@@ -4,12 +4,14 @@ import type {
   ClusterDecl,
   ClusterMember,
   FieldDecl,
+  IncludeDecl,
   MonthArithmetic,
   OutputDecl,
   ParameterBinding,
   ParameterDecl,
   ParticipationDecl,
   PopulationDecl,
+  QueryLibraryDocument,
   QuerySpecDocument,
   RuleDecl,
   SourceInfo,
@@ -46,8 +48,75 @@ export interface SpecBuilder {
   population(decl: PopulationDecl): SpecBuilder;
   /** Adds an output. */
   output(decl: OutputDecl): SpecBuilder;
+  /**
+   * Includes a library's definitions (fields, clusters, parameters, populations) as if they were written here.
+   * A name defined both here and in the library is a compile error naming both places.
+   * @param href where the library lives, for messages and for `writeSpecXml`; defaults to the library's id.
+   */
+  include(library: QueryLibraryDocument, href?: string): SpecBuilder;
   /** The document, ready for `compileSpec` or `writeSpecXml`. */
   build(): QuerySpecDocument;
+}
+
+/** Builds a {@link QueryLibraryDocument}: shared definitions that specifications include. */
+export interface LibraryBuilder {
+  parameter(name: string, type: ParameterDecl['type'], binding: ParameterBinding): LibraryBuilder;
+  cluster(
+    name: string,
+    members: readonly (string | ClusterMember)[],
+    info?: Omit<ClusterDecl, 'name' | 'members' | 'codeSystem'> & { readonly codeSystem?: string },
+  ): LibraryBuilder;
+  field(decl: FieldDecl): LibraryBuilder;
+  population(decl: PopulationDecl): LibraryBuilder;
+  /** Builds on another library. */
+  include(library: QueryLibraryDocument, href?: string): LibraryBuilder;
+  build(): QueryLibraryDocument;
+}
+
+function clusterDecl(
+  name: string,
+  members: readonly (string | ClusterMember)[],
+  info: Omit<ClusterDecl, 'name' | 'members' | 'codeSystem'> & { readonly codeSystem?: string } = {},
+): ClusterDecl {
+  return {
+    ...info,
+    name,
+    codeSystem: info.codeSystem ?? SNOMED_CT_OID,
+    members: members.map((m) => (typeof m === 'string' ? { code: m } : m)),
+  };
+}
+
+const includeDecl = (library: QueryLibraryDocument, href?: string): IncludeDecl =>
+  href === undefined ? { library } : { href, library };
+
+/**
+ * Starts building a library of shared definitions in TypeScript.
+ * @example
+ * const registration = libraryBuilder({ id: 'registration' })
+ *   .parameter('ACHV_DAT', 'date', { run: true })
+ *   .build();
+ */
+export function libraryBuilder(header: { readonly id: string; readonly name?: string }): LibraryBuilder {
+  const make = (doc: QueryLibraryDocument): LibraryBuilder => ({
+    parameter: (name, type, binding) =>
+      make({ ...doc, parameters: [...doc.parameters, { name, type, binding }] }),
+    cluster: (name, members, info) =>
+      make({ ...doc, clusters: [...doc.clusters, clusterDecl(name, members, info)] }),
+    field: (decl) => make({ ...doc, fields: [...doc.fields, decl] }),
+    population: (decl) => make({ ...doc, populations: [...doc.populations, decl] }),
+    include: (library, href) =>
+      make({ ...doc, includes: [...(doc.includes ?? []), includeDecl(library, href)] }),
+    build: () => doc,
+  });
+  return make({
+    formatVersion: 1,
+    id: header.id,
+    ...(header.name !== undefined ? { name: header.name } : {}),
+    parameters: [],
+    clusters: [],
+    fields: [],
+    populations: [],
+  });
 }
 
 /** One rule-table row (P1). */
@@ -68,22 +137,13 @@ export function specBuilder(header: SpecHeader): SpecBuilder {
   const make = (doc: QuerySpecDocument): SpecBuilder => ({
     parameter: (name, type, binding) =>
       make({ ...doc, parameters: [...doc.parameters, { name, type, binding }] }),
-    cluster: (name, members, info = {}) =>
-      make({
-        ...doc,
-        clusters: [
-          ...doc.clusters,
-          {
-            ...info,
-            name,
-            codeSystem: info.codeSystem ?? SNOMED_CT_OID,
-            members: members.map((m) => (typeof m === 'string' ? { code: m } : m)),
-          },
-        ],
-      }),
+    cluster: (name, members, info) =>
+      make({ ...doc, clusters: [...doc.clusters, clusterDecl(name, members, info)] }),
     field: (decl) => make({ ...doc, fields: [...doc.fields, decl] }),
     population: (decl) => make({ ...doc, populations: [...doc.populations, decl] }),
     output: (decl) => make({ ...doc, outputs: [...doc.outputs, decl] }),
+    include: (library, href) =>
+      make({ ...doc, includes: [...(doc.includes ?? []), includeDecl(library, href)] }),
     build: () => doc,
   });
   return make({

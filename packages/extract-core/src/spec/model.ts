@@ -23,12 +23,39 @@ export interface QuerySpecDocument {
   readonly rulesetVersion?: string;
   readonly source?: SourceInfo;
   readonly policies?: { readonly monthArithmetic?: MonthArithmetic };
+  /** Libraries whose definitions this specification uses, in order (XML `Include`). */
+  readonly includes?: readonly IncludeDecl[];
   readonly participation: ParticipationDecl;
   readonly parameters: readonly ParameterDecl[];
   readonly clusters: readonly ClusterDecl[];
   readonly fields: readonly FieldDecl[];
   readonly populations: readonly PopulationDecl[];
   readonly outputs: readonly OutputDecl[];
+}
+
+/**
+ * A library of shared definitions: parameters, clusters (code-list references), fields and populations (rule
+ * tables) that specifications include instead of copying (XML root `QueryLibrary`).
+ */
+export interface QueryLibraryDocument {
+  readonly formatVersion: 1;
+  readonly id: string;
+  readonly name?: string;
+  /** Libraries this library builds on. */
+  readonly includes?: readonly IncludeDecl[];
+  readonly parameters: readonly ParameterDecl[];
+  readonly clusters: readonly ClusterDecl[];
+  readonly fields: readonly FieldDecl[];
+  readonly populations: readonly PopulationDecl[];
+}
+
+/**
+ * One included library. From XML it has an `href` (relative to the including file) and no `library` until
+ * `loadSpec` reads it; the TypeScript builder gives the `library` itself.
+ */
+export interface IncludeDecl {
+  readonly href?: string;
+  readonly library?: QueryLibraryDocument;
 }
 
 /** The spec's participation declaration (P19a). */

@@ -4,10 +4,12 @@ import type {
   Action,
   ClusterDecl,
   FieldDecl,
+  IncludeDecl,
   JournalsTableDecl,
   OutputDecl,
   ParameterDecl,
   PopulationDecl,
+  QueryLibraryDocument,
   QuerySpecDocument,
   RuleDecl,
 } from './model.js';
@@ -22,6 +24,7 @@ export type ReadSpecXmlResult =
 const ROOT = '/QuerySpecification';
 /** The top-level sections, in the one order the format allows. */
 const TOP_ORDER: readonly string[] = [
+  'Include',
   'Source',
   'Policies',
   'Participation',
@@ -84,83 +87,14 @@ class Reader {
 const opt = <K extends string>(key: K, v: string | undefined): { [P in K]?: string } =>
   (v === undefined ? {} : { [key]: v }) as { [P in K]?: string };
 
-/**
- * Reads a query specification from XML in the project's namespace `urn:gpes-sdk:query-spec:1` (business-rules
- * §3.3). Structure only: names, types and rules are validated by `compileSpec`. Never throws.
- * @param xml the specification text.
- */
-export function readSpecXml(xml: string): ReadSpecXmlResult {
-  const tree = parseXmlTree(xml);
-  if (!tree.ok)
-    return {
-      ok: false,
-      issues: [{ code: 'XML_SYNTAX', severity: 'error', path: ROOT, message: tree.message }],
-    };
-  const r = new Reader();
-  const root = tree.root;
-  if (root.name !== 'QuerySpecification' || root.ns !== QUERY_SPEC_NAMESPACE) {
-    r.bad(`/${root.name}`, `the root element must be QuerySpecification in ${QUERY_SPEC_NAMESPACE}`);
-    return { ok: false, issues: r.issues };
-  }
-  if (root.attrs.formatVersion !== '1') r.bad(`${ROOT}/@formatVersion`, 'formatVersion must be "1"');
-  const id = r.need(root, ROOT, 'id');
-  const top = r.kids(root, ROOT, TOP_ORDER);
-  for (let i = 1; i < top.length; i++) {
-    if (
-      TOP_ORDER.indexOf((top[i] as XmlElement).name) <= TOP_ORDER.indexOf((top[i - 1] as XmlElement).name)
-    ) {
-      r.bad(
-        `${ROOT}/${(top[i] as XmlElement).name}`,
-        `elements must appear once each, in the order ${TOP_ORDER.join(', ')}`,
-      );
-      break;
-    }
-  }
-  const get = (name: string) => top.find((e) => e.name === name);
-
-  const sourceEl = get('Source');
-  const source = sourceEl
-    ? Object.fromEntries(
-        ['title', 'publisher', 'version', 'date', 'trudVersion', 'cqrsService', 'url']
-          .filter((k) => sourceEl.attrs[k] !== undefined)
-          .map((k) => [k, sourceEl.attrs[k] as string]),
-      )
-    : undefined;
-  const policiesEl = get('Policies');
-  const policies = policiesEl
-    ? {
-        monthArithmetic: r.oneOf(
-          policiesEl,
-          `${ROOT}/Policies`,
-          'monthArithmetic',
-          ['clamp', 'rollForward'] as const,
-          'clamp',
-        ),
-      }
-    : undefined;
-
-  const partEl = get('Participation');
-  const partPath = `${ROOT}/Participation`;
-  let participation: QuerySpecDocument['participation'];
-  if (!partEl || partEl.attrs.type1OptOut === undefined) {
-    participation = { type1OptOut: undefined as unknown as 'exclude' }; // reported by compileSpec (MISSING_PARTICIPATION)
-  } else {
-    const kids = r.kids(partEl, partPath, ['DissentCodes', 'DissentWithdrawnCodes']);
-    const dc = kids.find((k) => k.name === 'DissentCodes');
-    const dw = kids.find((k) => k.name === 'DissentWithdrawnCodes');
-    participation = {
-      type1OptOut: r.oneOf(partEl, partPath, 'type1OptOut', ['exclude', 'notApplied'] as const),
-      ...(dc ? { dissentCluster: r.need(dc, `${partPath}/DissentCodes`, 'cluster') } : {}),
-      ...(dw ? { dissentWithdrawnCluster: r.need(dw, `${partPath}/DissentWithdrawnCodes`, 'cluster') } : {}),
-    };
-  }
-
+/** The definition sections a specification and a library share, read under `base`. */
+function readDefinitions(r: Reader, get: (name: string) => XmlElement | undefined, at: string) {
   const parameters: ParameterDecl[] = [];
   const paramsEl = get('Parameters');
   if (paramsEl) {
     const types = { DateParameter: 'date', NumberParameter: 'number', TextParameter: 'text' } as const;
-    for (const p of r.kids(paramsEl, `${ROOT}/Parameters`, Object.keys(types))) {
-      const path = `${ROOT}/Parameters/${p.name}[@name="${p.attrs.name ?? ''}"]`;
+    for (const p of r.kids(paramsEl, `${at}/Parameters`, Object.keys(types))) {
+      const path = `${at}/Parameters/${p.name}[@name="${p.attrs.name ?? ''}"]`;
       const name = r.need(p, path, 'name');
       const bind = p.attrs.bind;
       const value = p.attrs.value;
@@ -182,8 +116,8 @@ export function readSpecXml(xml: string): ReadSpecXmlResult {
   const clusters: ClusterDecl[] = [];
   const clustersEl = get('Clusters');
   if (clustersEl) {
-    for (const c of r.kids(clustersEl, `${ROOT}/Clusters`, ['Cluster'])) {
-      const path = `${ROOT}/Clusters/Cluster[@name="${c.attrs.name ?? ''}"]`;
+    for (const c of r.kids(clustersEl, `${at}/Clusters`, ['Cluster'])) {
+      const path = `${at}/Clusters/Cluster[@name="${c.attrs.name ?? ''}"]`;
       const kids = r.kids(c, path, ['Code', 'Members']);
       const codes = kids.filter((k) => k.name === 'Code');
       const members = kids.filter((k) => k.name === 'Members');
@@ -225,8 +159,8 @@ export function readSpecXml(xml: string): ReadSpecXmlResult {
       'LatestOf',
       'EarliestOf',
     ];
-    for (const f of r.kids(fieldsEl, `${ROOT}/Fields`, kinds)) {
-      const path = `${ROOT}/Fields/${f.name}[@name="${f.attrs.name ?? ''}"]`;
+    for (const f of r.kids(fieldsEl, `${at}/Fields`, kinds)) {
+      const path = `${at}/Fields/${f.name}[@name="${f.attrs.name ?? ''}"]`;
       const name = r.need(f, path, 'name');
       const base = { name, ...opt('criterion', f.attrs.criterion) };
       const whereKids = r.kids(
@@ -331,8 +265,8 @@ export function readSpecXml(xml: string): ReadSpecXmlResult {
   const populations: PopulationDecl[] = [];
   const popsEl = get('Populations');
   if (popsEl) {
-    for (const p of r.kids(popsEl, `${ROOT}/Populations`, ['Population'])) {
-      const path = `${ROOT}/Populations/Population[@name="${p.attrs.name ?? ''}"]`;
+    for (const p of r.kids(popsEl, `${at}/Populations`, ['Population'])) {
+      const path = `${at}/Populations/Population[@name="${p.attrs.name ?? ''}"]`;
       populations.push({
         name: r.need(p, path, 'name'),
         kind: r.oneOf(p, path, 'kind', ['register', 'cohort', 'population'] as const),
@@ -343,6 +277,148 @@ export function readSpecXml(xml: string): ReadSpecXmlResult {
       });
     }
   }
+
+  return { parameters, clusters, fields, populations, rules };
+}
+
+/** Top-level elements appear in `order`, each at most once except `Include`, which may repeat. */
+function checkOrder(r: Reader, top: readonly XmlElement[], base: string, order: readonly string[]): void {
+  for (let i = 1; i < top.length; i++) {
+    const here = (top[i] as XmlElement).name;
+    const before = order.indexOf((top[i - 1] as XmlElement).name);
+    const at = order.indexOf(here);
+    if (at < before || (at === before && here !== 'Include')) {
+      r.bad(
+        `${base}/${here}`,
+        `'${here}' is out of place: the elements allowed here are ${order.join(', ')}, in that order, each at most once (Include may repeat)`,
+      );
+      break;
+    }
+  }
+}
+
+function readIncludes(r: Reader, top: readonly XmlElement[], base: string): IncludeDecl[] {
+  return top
+    .filter((e) => e.name === 'Include')
+    .map((e, i) => {
+      const path = `${base}/Include[${i + 1}]`;
+      r.kids(e, path, []);
+      return { href: r.need(e, path, 'href') };
+    });
+}
+
+const LIBRARY_ROOT = '/QueryLibrary';
+const LIBRARY_ORDER: readonly string[] = ['Include', 'Parameters', 'Clusters', 'Fields', 'Populations'];
+
+/** Result of {@link readLibraryXml}. */
+export type ReadLibraryXmlResult =
+  | { readonly ok: true; readonly value: QueryLibraryDocument }
+  | { readonly ok: false; readonly issues: readonly SpecIssue[] };
+
+/**
+ * Reads a library of shared definitions (root `QueryLibrary` in `urn:gpes-sdk:query-spec:1`): `Include`s, then
+ * `Parameters`, `Clusters`, `Fields` and `Populations` as in a specification. Structure only; never throws.
+ * @param xml the library text.
+ */
+export function readLibraryXml(xml: string): ReadLibraryXmlResult {
+  const tree = parseXmlTree(xml);
+  if (!tree.ok)
+    return {
+      ok: false,
+      issues: [{ code: 'XML_SYNTAX', severity: 'error', path: LIBRARY_ROOT, message: tree.message }],
+    };
+  const r = new Reader();
+  const root = tree.root;
+  if (root.name !== 'QueryLibrary' || root.ns !== QUERY_SPEC_NAMESPACE) {
+    r.bad(`/${root.name}`, `the root element of a library must be QueryLibrary in ${QUERY_SPEC_NAMESPACE}`);
+    return { ok: false, issues: r.issues };
+  }
+  if (root.attrs.formatVersion !== '1') r.bad(`${LIBRARY_ROOT}/@formatVersion`, 'formatVersion must be "1"');
+  const id = r.need(root, LIBRARY_ROOT, 'id');
+  const top = r.kids(root, LIBRARY_ROOT, LIBRARY_ORDER);
+  checkOrder(r, top, LIBRARY_ROOT, LIBRARY_ORDER);
+  const get = (name: string) => top.find((e) => e.name === name);
+  const { parameters, clusters, fields, populations } = readDefinitions(r, get, LIBRARY_ROOT);
+  const includes = readIncludes(r, top, LIBRARY_ROOT);
+  if (r.issues.length > 0) return { ok: false, issues: r.issues };
+  return {
+    ok: true,
+    value: {
+      formatVersion: 1,
+      id,
+      ...opt('name', root.attrs.name),
+      ...(includes.length > 0 ? { includes } : {}),
+      parameters,
+      clusters,
+      fields,
+      populations,
+    },
+  };
+}
+
+/**
+ * Reads a query specification from XML in the project's namespace `urn:gpes-sdk:query-spec:1` (business-rules
+ * §3.3). Structure only: names, types and rules are validated by `compileSpec`. Never throws.
+ * @param xml the specification text.
+ */
+export function readSpecXml(xml: string): ReadSpecXmlResult {
+  const tree = parseXmlTree(xml);
+  if (!tree.ok)
+    return {
+      ok: false,
+      issues: [{ code: 'XML_SYNTAX', severity: 'error', path: ROOT, message: tree.message }],
+    };
+  const r = new Reader();
+  const root = tree.root;
+  if (root.name !== 'QuerySpecification' || root.ns !== QUERY_SPEC_NAMESPACE) {
+    r.bad(`/${root.name}`, `the root element must be QuerySpecification in ${QUERY_SPEC_NAMESPACE}`);
+    return { ok: false, issues: r.issues };
+  }
+  if (root.attrs.formatVersion !== '1') r.bad(`${ROOT}/@formatVersion`, 'formatVersion must be "1"');
+  const id = r.need(root, ROOT, 'id');
+  const top = r.kids(root, ROOT, TOP_ORDER);
+  checkOrder(r, top, ROOT, TOP_ORDER);
+  const get = (name: string) => top.find((e) => e.name === name);
+
+  const sourceEl = get('Source');
+  const source = sourceEl
+    ? Object.fromEntries(
+        ['title', 'publisher', 'version', 'date', 'trudVersion', 'cqrsService', 'url']
+          .filter((k) => sourceEl.attrs[k] !== undefined)
+          .map((k) => [k, sourceEl.attrs[k] as string]),
+      )
+    : undefined;
+  const policiesEl = get('Policies');
+  const policies = policiesEl
+    ? {
+        monthArithmetic: r.oneOf(
+          policiesEl,
+          `${ROOT}/Policies`,
+          'monthArithmetic',
+          ['clamp', 'rollForward'] as const,
+          'clamp',
+        ),
+      }
+    : undefined;
+
+  const partEl = get('Participation');
+  const partPath = `${ROOT}/Participation`;
+  let participation: QuerySpecDocument['participation'];
+  if (!partEl || partEl.attrs.type1OptOut === undefined) {
+    participation = { type1OptOut: undefined as unknown as 'exclude' }; // reported by compileSpec (MISSING_PARTICIPATION)
+  } else {
+    const kids = r.kids(partEl, partPath, ['DissentCodes', 'DissentWithdrawnCodes']);
+    const dc = kids.find((k) => k.name === 'DissentCodes');
+    const dw = kids.find((k) => k.name === 'DissentWithdrawnCodes');
+    participation = {
+      type1OptOut: r.oneOf(partEl, partPath, 'type1OptOut', ['exclude', 'notApplied'] as const),
+      ...(dc ? { dissentCluster: r.need(dc, `${partPath}/DissentCodes`, 'cluster') } : {}),
+      ...(dw ? { dissentWithdrawnCluster: r.need(dw, `${partPath}/DissentWithdrawnCodes`, 'cluster') } : {}),
+    };
+  }
+
+  const { parameters, clusters, fields, populations, rules } = readDefinitions(r, get, ROOT);
+  const includes = readIncludes(r, top, ROOT);
 
   const outputs: OutputDecl[] = [];
   const outEl = get('Outputs');
@@ -453,6 +529,7 @@ export function readSpecXml(xml: string): ReadSpecXmlResult {
     ...opt('rulesetVersion', root.attrs.rulesetVersion),
     ...(source ? { source } : {}),
     ...(policies ? { policies } : {}),
+    ...(includes.length > 0 ? { includes } : {}),
     participation,
     parameters,
     clusters,

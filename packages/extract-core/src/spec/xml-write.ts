@@ -43,6 +43,8 @@ export function writeSpecXml(doc: QuerySpecDocument, options: WriteSpecXmlOption
   );
   const el = (parent: XMLBuilder, name: string, a: Attrs = {}): XMLBuilder =>
     parent.ele(QUERY_SPEC_NAMESPACE, name, a);
+  // An include made in TypeScript has no file: it is written under its library's id.
+  for (const inc of doc.includes ?? []) el(root, 'Include', { href: inc.href ?? inc.library?.id ?? '' });
   if (doc.source) {
     const s = doc.source;
     el(
