@@ -6,14 +6,21 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { dataTypes } from './core/data-types.js';
-import type { ElementDescription, MessageDescription } from './core/describe.js';
+import {
+  deriveCodec,
+  type ElementDescription,
+  type MessageDescription,
+  type ModelOf,
+} from './core/describe.js';
 import { parseXmlDocument, type XmlElement } from './core/xml/tree.js';
 import { eqntDescription } from './e-q-notification/description.js';
 import { qentDescription } from './q-e-notification/description.js';
+import type { QENotificationMessage } from './q-e-notification/model.js';
 import { qraDescription } from './query-results-acknowledgement/description.js';
 import { MESSAGES } from './registry.js';
 import { rtpcDescription } from './rtp-cancellation/description.js';
 import { rtpDescription } from './run-time-parameters/description.js';
+import type { RunTimeParameters } from './run-time-parameters/model.js';
 import { rtprDescription } from './run-time-parameters-response/description.js';
 
 /** Every description, with the XSD it is held to (`undefined`: a proposal, exempt). */
@@ -275,5 +282,24 @@ describe('message descriptions match their published XSD', () => {
     expect(compareWithXsd(altered, 'GPES-E-Q-RTPR.xsd')).toEqual([
       '/GPES-E-Q-RTPR-Message/Run-Time-Parameters-Response/Scheduled-Query-Instance-ID: @RTPR-UUID type (description xs:string ≠ XSD UUID-Type)',
     ]);
+  });
+
+  it('holds each hand-written model to its description at compile time, both ways (deriveCodec<Model>)', () => {
+    type M = RunTimeParameters;
+    const refused = [
+      // @ts-expect-error a model property the description does not map
+      () => deriveCodec<M & { readonly extra: string }>(rtpDescription),
+      // @ts-expect-error a described property the model lacks
+      () => deriveCodec<Omit<M, 'cutoffDate'>>(rtpDescription),
+      // @ts-expect-error an optional element (Interim-Date) that the model makes required
+      () => deriveCodec<Omit<M, 'interimDate'> & { readonly interimDate: string }>(rtpDescription),
+      // @ts-expect-error an enumerated type (Query-Domain-Type) that the model widens
+      () => deriveCodec<Omit<M, 'queryDomain'> & { readonly queryDomain: string }>(rtpDescription),
+    ];
+    expect(refused).toHaveLength(4);
+    // What the description maps, as a type: assignable to and from the hand-written model.
+    const from = (m: QENotificationMessage): ModelOf<typeof qentDescription> => m;
+    const to = (m: ModelOf<typeof qentDescription>): QENotificationMessage => m;
+    expect([from, to]).toHaveLength(2);
   });
 });

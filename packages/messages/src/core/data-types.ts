@@ -130,17 +130,18 @@ function lengthType(name: string, whiteSpace: WhiteSpace, minLength: number, max
 }
 
 /** @param impliedLength an XSD `length` facet the values already imply: recorded for the XSD comparison only */
-function enumType(
+function enumType<const V extends readonly string[]>(
   name: string,
   whiteSpace: WhiteSpace,
-  values: readonly string[],
+  values: V,
   impliedLength?: number,
-): DataType {
-  const set = new Set(values);
+): DataType & { readonly values: V } {
+  const set = new Set<string>(values);
   const failure: DataTypeFailure = { code: 'INVALID_ENUM', expected: `one of ${values.join(', ')}` };
   return {
     name,
     whiteSpace,
+    values,
     facets: {
       ...(impliedLength === undefined ? {} : { minLength: impliedLength, maxLength: impliedLength }),
       enumeration: values,

@@ -12,7 +12,7 @@
  *   - `values`: each occurrence's text becomes one item of the array under `prop` (a list of leaves).
  */
 import type { MessageKind } from '../registry.js';
-import { type DataTypeName, joinMultiValue, splitMultiValue } from './data-types.js';
+import { type DataTypeName, type dataTypes, joinMultiValue, splitMultiValue } from './data-types.js';
 import { compact, type DecodeXmlOptions, type ElementReader } from './decode-reader.js';
 import { attrs, type EncodeContext, type EncodeOptions, indexed, type OutElement } from './encode-writer.js';
 import type { DecodeResult } from './issues.js';
@@ -98,11 +98,84 @@ export interface MessageDescription {
   readonly children: readonly ElementDescription[];
 }
 
-/** Keys of `T` whose values may hold a string, number or boolean (what an attribute or text can map to). */
-type Prop<T> = Extract<keyof T, string>;
+declare const model: unique symbol;
+declare const tagged: unique symbol;
+
+/**
+ * Compile time only: the part of the model a described item maps (`M`) and, as an alternative of a choice, its tag.
+ * `M` sits in both a parameter and a result position, so `Typed<A>` is assignable to `Typed<B>` only when `A` and `B`
+ * are assignable both ways: {@link deriveCodec}`<Model>(description)` holds the model to the description exactly.
+ */
+export interface Typed<M, Tag extends string = string> {
+  readonly [model]?: (m: M) => M;
+  readonly [tagged]?: Tag;
+}
+
+/** The model a description maps (`ModelOf<typeof rtpDescription>`): for compile-time checks, never for public types. */
+export type ModelOf<D> = D extends Typed<infer M> ? M : never;
+
+/** The TypeScript type of a lexical value: an enumerated data type's values, else `string`. */
+type Lexical<T extends DataTypeName> = (typeof dataTypes)[T] extends { readonly values: readonly (infer V)[] }
+  ? V
+  : string;
+type AsOf<O> = O extends { readonly as: infer A extends ValueKind } ? A : 'string';
+type ValueOf<T extends DataTypeName, A extends ValueKind> = A extends 'number'
+  ? number
+  : A extends 'boolean'
+    ? boolean
+    : A extends 'multi'
+      ? readonly string[]
+      : Lexical<T>;
+type Field<P extends string, V, Required> = Required extends true
+  ? { readonly [K in P]: V }
+  : { readonly [K in P]?: V };
+/** An element is required unless its options say `min: 0`. */
+type Needed<O> = O extends { readonly min: 0 } ? false : true;
+type Optional<M, O> = O extends { readonly min: 0 } ? Partial<M> : M;
+type TagOf<N extends string, O> = O extends { readonly tag: infer G extends string } ? G : N;
+
+type UnionToIntersection<U> = (U extends unknown ? (k: U) => void : never) extends (k: infer I) => void
+  ? I
+  : never;
+/** The intersection of the models of `Parts` (a union of described items); a choice's union stays whole. */
+type Merge<Parts> = [Parts] extends [never]
+  ? unknown
+  : UnionToIntersection<Parts extends Typed<infer M> ? { m: M } : never> extends { m: infer M }
+    ? M
+    : never;
+type Items<L> = L extends readonly (infer E)[] ? E : never;
+type TextModel<B> = B extends {
+  readonly text: readonly [infer T extends DataTypeName, infer P extends string];
+}
+  ? Field<P, Lexical<T>, true>
+  : B extends {
+        readonly text: readonly [
+          infer T extends DataTypeName,
+          infer P extends string,
+          infer A extends ValueKind,
+        ];
+      }
+    ? Field<P, ValueOf<T, A>, true>
+    : unknown;
+type BodyModel<B extends Body> = TextModel<B> & Merge<Items<B['attributes']> | Items<B['children']>>;
+/** Each alternative of a choice: its tag under `P`, beside its own model. */
+type Alternatives<P extends string, A> =
+  A extends Typed<infer M, infer G> ? { readonly [K in P]: G } & M : never;
+
+type Element<M, Tag extends string = string> = ElementDescription & Typed<M, Tag>;
+
+/** The content of an element: optional simple content (`text: [type, prop]`), attributes, children. */
+export interface Body {
+  readonly text?: readonly [DataTypeName, string] | readonly [DataTypeName, string, ValueKind];
+  /** Fixed simple content instead of `text`: its type and value (mapped to no property). */
+  readonly fixed?: readonly [DataTypeName, string];
+  readonly attributes?: readonly AttributeDescription[];
+  readonly children?: readonly ElementDescription[];
+}
 
 interface ElementOptions {
   readonly missingAsEmpty?: boolean;
+  /** As an alternative of a choice: the discriminant's value (default: the element's name). */
   readonly tag?: string;
   readonly attributesFirst?: boolean;
   readonly min?: number;
@@ -111,106 +184,168 @@ interface ElementOptions {
   readonly rules?: readonly CrossFieldRule[];
 }
 
+interface AttributeOptions {
+  readonly required?: boolean;
+  readonly as?: ValueKind;
+  readonly status?: ItemStatus;
+  readonly oneOf?: readonly string[];
+  readonly fixed?: string;
+}
+type AttributeValue<T extends DataTypeName, O> = O extends { readonly fixed: string }
+  ? boolean
+  : O extends { readonly oneOf: readonly (infer V)[] }
+    ? V
+    : ValueOf<T, AsOf<O>>;
+type AttributeRequired<O> = O extends { readonly fixed: string }
+  ? true
+  : O extends { readonly required: true }
+    ? true
+    : false;
+
 /**
- * Builders, typed by the model so that every `prop` is checked against it at compile time: `d.attr<RtprPractice>(…)`
- * refuses a property the model does not have.
+ * Builders. Each infers the part of the model it maps from its names, data types and options, so that
+ * {@link deriveCodec} can hold the hand-written model to the description at compile time.
  */
 export const d = {
-  attr<T>(
+  /** A whole message: its registry kind, how errors name it, whether it is a proposal, the root's children. */
+  message<const C extends readonly ElementDescription[]>(m: {
+    readonly kind: MessageKind;
+    readonly label: string;
+    readonly proposal: boolean;
+    readonly children: C;
+  }): MessageDescription & Typed<{ readonly gpesIVersion: string } & Merge<Items<C>>> {
+    return m;
+  },
+  attr<const P extends string, T extends DataTypeName, const O extends AttributeOptions = AttributeOptions>(
     name: string,
-    type: DataTypeName,
-    prop: Prop<T>,
-    opts: {
-      readonly required?: boolean;
-      readonly as?: ValueKind;
-      readonly status?: ItemStatus;
-      readonly oneOf?: readonly string[];
-      readonly fixed?: string;
-    } = {},
-  ): AttributeDescription {
+    type: T,
+    prop: P,
+    opts?: O,
+  ): AttributeDescription & Typed<Field<P, AttributeValue<T, O>, AttributeRequired<O>>> {
+    const o: AttributeOptions = opts ?? {};
     return {
       name,
       type,
       prop,
-      required: opts.required === true,
-      as: opts.fixed === undefined ? (opts.as ?? 'string') : 'boolean',
-      ...status(opts),
-      ...(opts.oneOf ? { oneOf: opts.oneOf } : {}),
-      ...(opts.fixed === undefined ? {} : { fixed: opts.fixed }),
+      required: o.required === true,
+      as: o.fixed === undefined ? (o.as ?? 'string') : 'boolean',
+      ...status(o),
+      ...(o.oneOf ? { oneOf: o.oneOf } : {}),
+      ...(o.fixed === undefined ? {} : { fixed: o.fixed }),
     };
   },
   /** A leaf element whose text is the property `prop` of the parent's object. */
-  leaf<T>(
-    name: string,
-    type: DataTypeName,
-    prop: Prop<T>,
-    opts: ElementOptions & { readonly as?: ValueKind } = {},
-  ): ElementDescription {
-    return element(name, { kind: 'flat' }, opts, [], [], { type, prop, as: opts.as ?? 'string' });
+  leaf<
+    const N extends string,
+    const P extends string,
+    T extends DataTypeName,
+    const O extends ElementOptions & { readonly as?: ValueKind } = ElementOptions,
+  >(name: N, type: T, prop: P, opts?: O): Element<Field<P, ValueOf<T, AsOf<O>>, Needed<O>>, TagOf<N, O>> {
+    return element(name, { kind: 'flat' }, opts ?? {}, [], [], { type, prop, as: opts?.as ?? 'string' });
   },
   /** An element whose text, attributes and children land in the parent's object. */
-  flat<T>(name: string, body: Body<T>, opts: ElementOptions = {}): ElementDescription {
-    return element(
-      name,
-      { kind: 'flat' },
-      opts,
-      body.attributes ?? [],
-      body.children ?? [],
-      textOf(body),
-      body.fixed?.[1],
-    );
+  flat<const N extends string, const B extends Body, const O extends ElementOptions = ElementOptions>(
+    name: N,
+    body: B,
+    opts?: O,
+  ): Element<Optional<BodyModel<B>, O>, TagOf<N, O>> {
+    return fromBody(name, { kind: 'flat' }, body, opts ?? {});
   },
   /** An element that becomes the object under `prop`. */
-  object<T, I>(name: string, prop: Prop<T>, body: Body<I>, opts: ElementOptions = {}): ElementDescription {
-    return element(
-      name,
-      { kind: 'object', prop },
-      opts,
-      body.attributes ?? [],
-      body.children ?? [],
-      textOf(body),
-    );
+  object<
+    const N extends string,
+    const P extends string,
+    const B extends Body,
+    const O extends ElementOptions = ElementOptions,
+  >(name: N, prop: P, body: B, opts?: O): Element<Field<P, BodyModel<B>, Needed<O>>, TagOf<N, O>> {
+    return fromBody(name, { kind: 'object', prop }, body, opts ?? {});
   },
-  /** A repeated element: each occurrence one object of the array under `prop`. */
-  list<T, I>(name: string, prop: Prop<T>, body: Body<I>, opts: ElementOptions = {}): ElementDescription {
+  /** A repeated element (default 1..unbounded): each occurrence one object of the array under `prop`. */
+  list<
+    const N extends string,
+    const P extends string,
+    const B extends Body,
+    const O extends ElementOptions = ElementOptions,
+  >(name: N, prop: P, body: B, opts?: O): Element<Field<P, readonly BodyModel<B>[], true>, TagOf<N, O>> {
+    return fromBody(name, { kind: 'list', prop }, body, repeated(opts ?? {}));
+  },
+  /** A repeated leaf (default 1..unbounded) whose texts are the array under `prop`. */
+  values<
+    const N extends string,
+    const P extends string,
+    T extends DataTypeName,
+    const O extends ElementOptions & { readonly as?: ValueKind; readonly item?: string } = ElementOptions,
+  >(
+    name: N,
+    type: T,
+    prop: P,
+    opts?: O,
+  ): Element<Field<P, readonly ValueOf<T, AsOf<O>>[], true>, TagOf<N, O>> {
+    const o: ElementOptions & { readonly as?: ValueKind; readonly item?: string } = opts ?? {};
+    return element(name, { kind: 'values', prop }, repeated(o), [], [], {
+      type,
+      prop: o.item ?? prop,
+      as: o.as ?? 'string',
+    });
+  },
+  /**
+   * An `xs:choice` among `alternatives`, whose chosen alternative's tag is the discriminant `prop`. `mismatch`: an
+   * earlier element already holds `prop`, and a choice naming another is `INCONSISTENT`. `list`: the choice repeats
+   * (`min`..`max`, default 1..unbounded), each occurrence one object of the array under `list`.
+   */
+  choice<
+    const P extends string,
+    const A extends readonly ElementDescription[],
+    const O extends ChoiceOptions = ChoiceOptions,
+  >(
+    prop: P,
+    alternatives: A,
+    opts?: O,
+  ): Element<
+    O extends { readonly list: infer L extends string }
+      ? Field<L, readonly Alternatives<P, Items<A>>[], true>
+      : Alternatives<P, Items<A>>
+  > {
+    const o: ChoiceOptions = opts ?? {};
     return element(
-      name,
-      { kind: 'list', prop },
-      { ...opts, min: opts.min ?? 1, max: opts.max ?? Number.POSITIVE_INFINITY },
-      body.attributes ?? [],
-      body.children ?? [],
-      textOf(body),
+      alternatives.map((a) => a.name).join('|'),
+      {
+        kind: 'choice',
+        prop,
+        ...(o.mismatch === undefined ? {} : { mismatch: o.mismatch }),
+        ...(o.list === undefined ? {} : { list: o.list }),
+      },
+      { min: o.min ?? 1, max: o.max ?? (o.list === undefined ? 1 : Number.POSITIVE_INFINITY) },
+      [],
+      alternatives,
+      undefined,
     );
   },
 };
 
-/** Extends {@link d}: a repeated leaf whose texts are the array under `prop`. */
-export function values<T>(
+interface ChoiceOptions {
+  readonly mismatch?: string;
+  readonly list?: string;
+  readonly min?: number;
+  readonly max?: number;
+}
+
+const repeated = <O extends ElementOptions>(o: O): O => ({
+  ...o,
+  min: o.min ?? 1,
+  max: o.max ?? Number.POSITIVE_INFINITY,
+});
+
+function fromBody(
   name: string,
-  type: DataTypeName,
-  prop: Prop<T>,
-  opts: ElementOptions & { readonly as?: ValueKind; readonly item?: string } = {},
+  map: ElementDescription['map'],
+  body: Body,
+  opts: ElementOptions,
 ): ElementDescription {
-  return element(
-    name,
-    { kind: 'values', prop },
-    { ...opts, min: opts.min ?? 1, max: opts.max ?? Number.POSITIVE_INFINITY },
-    [],
-    [],
-    { type, prop: opts.item ?? prop, as: opts.as ?? 'string' },
-  );
+  return element(name, map, opts, body.attributes ?? [], body.children ?? [], textOf(body), body.fixed?.[1]);
 }
 
-/** The content of an element: optional simple content (`text: [type, prop]`), attributes, children. */
-export interface Body<T> {
-  readonly text?: readonly [DataTypeName, Prop<T>] | readonly [DataTypeName, Prop<T>, ValueKind];
-  /** Fixed simple content instead of `text`: its type and value (mapped to no property). */
-  readonly fixed?: readonly [DataTypeName, string];
-  readonly attributes?: readonly AttributeDescription[];
-  readonly children?: readonly ElementDescription[];
-}
-
-function textOf<T>(body: Body<T>): ElementDescription['text'] {
+function textOf(body: Body): ElementDescription['text'] {
   if (body.fixed) return { type: body.fixed[0], prop: '', as: 'string' };
   if (!body.text) return undefined;
   const [type, prop, as = 'string'] = body.text;
@@ -247,40 +382,6 @@ function element(
   };
 }
 
-/**
- * Extends {@link d}: an `xs:choice` among `alternatives`, whose chosen alternative's tag is the discriminant `prop`.
- * `mismatch`: an earlier element already holds `prop`, and a choice naming another is `INCONSISTENT`. `list`: the
- * choice repeats (`min`..`max`, default 1..unbounded), each occurrence one object of the array under `list`.
- */
-export function choice<T>(
-  prop: string & Prop<T>,
-  alternatives: readonly ElementDescription[],
-  opts: {
-    readonly mismatch?: string;
-    readonly list?: string;
-    readonly min?: number;
-    readonly max?: number;
-  } = {},
-): ElementDescription {
-  const repeated = opts.list !== undefined;
-  return element(
-    alternatives.map((a) => a.name).join('|'),
-    {
-      kind: 'choice',
-      prop,
-      ...(opts.mismatch === undefined ? {} : { mismatch: opts.mismatch }),
-      ...(opts.list === undefined ? {} : { list: opts.list }),
-    },
-    {
-      min: opts.min ?? 1,
-      max: opts.max ?? (repeated ? Number.POSITIVE_INFINITY : 1),
-    },
-    [],
-    alternatives,
-    undefined,
-  );
-}
-
 /** The three functions every XML message exports, derived from its description. */
 export interface DerivedCodec<T> {
   decode(input: string | Uint8Array, options?: DecodeXmlOptions): DecodeResult<T>;
@@ -290,7 +391,7 @@ export interface DerivedCodec<T> {
 
 /** Derives decoder and encoder from a description. `T` is the model the description was checked against. */
 export function deriveCodec<T extends { readonly gpesIVersion: string }>(
-  description: MessageDescription,
+  description: MessageDescription & Typed<T>,
 ): DerivedCodec<T> {
   const frame = defineXmlMessage(description.kind, description.label);
   const rootPath = `/${frame.root.name}`;
@@ -369,11 +470,11 @@ function readChoice(r: ElementReader, c: ElementDescription, map: ChoiceMap, out
     out[map.list] = items;
     return;
   }
-  // A repeated alternative (a list) is read with its own cardinality; when no alternative is next and the first
-  // one repeats, it is read as that one, which reports it missing.
+  // A choice with a repeated first alternative (`Value`+ or `Free-Text`) is read by looking at the next element:
+  // only the alternative found is expected there, and when none is, the first (which reports itself missing).
   const first = c.children[0];
-  const next = pick() ?? (first && repeats(first) ? first : undefined);
-  if (next && repeats(next)) {
+  if (first && repeats(first)) {
+    const next = pick() ?? first;
     out[map.prop] = tagOf(next);
     readChild(r, next, out);
     return;

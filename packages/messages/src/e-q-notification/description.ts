@@ -1,83 +1,67 @@
-import { choice, d, type MessageDescription } from '../core/describe.js';
-import type {
-  DataModelAttributeSupport,
-  EQEventNotification,
-  EQNotificationMessage,
-  EQNotificationResponse,
-  EventData,
-  NotificationResponse,
-  TerminologyIdentifier,
-} from './model.js';
-
-type N = EQNotificationResponse & EQEventNotification;
-type T = TerminologyIdentifier;
+import { d } from '../core/describe.js';
 
 /** `GPES-E-Q-NT_Message` v0.2 (`xsd/GPES-E-Q-NT.xsd`). */
-export const eqntDescription: MessageDescription = {
+export const eqntDescription = d.message({
   kind: 'EQ_NT',
   label: 'E-Q notification',
   proposal: false,
   children: [
-    d.list<EQNotificationMessage, N>('E-Q-Notification', 'notifications', {
+    d.list('E-Q-Notification', 'notifications', {
       attributes: [
-        d.attr<N>('E-Q-NT-UUID', 'UUID-Type', 'eqNtUuid', { required: true }),
-        d.attr<N>('Issue-Date-Time', 'Date-Time-Type', 'issueDateTime', { required: true }),
+        d.attr('E-Q-NT-UUID', 'UUID-Type', 'eqNtUuid', { required: true }),
+        d.attr('Issue-Date-Time', 'Date-Time-Type', 'issueDateTime', { required: true }),
       ],
       children: [
-        d.leaf<N>('E-Q-Notification-Type', 'E-Q-Notification-Type-Type', 'type'),
-        d.leaf<N>('Q-E-NT-UUID', 'UUID-Type', 'qeNtUuid', { min: 0 }),
-        d.leaf<N>('Practice-ID', 'Practice-ID-Type', 'practiceId'),
-        d.leaf<N>('GP-System-Identifier', 'GPSoC-System-Identifier-Type', 'gpSystemIdentifier'),
-        d.list<N, T>('Terminology-Identifiers', 'terminologyIdentifiers', {
+        d.leaf('E-Q-Notification-Type', 'E-Q-Notification-Type-Type', 'type'),
+        d.leaf('Q-E-NT-UUID', 'UUID-Type', 'qeNtUuid', { min: 0 }),
+        d.leaf('Practice-ID', 'Practice-ID-Type', 'practiceId'),
+        d.leaf('GP-System-Identifier', 'GPSoC-System-Identifier-Type', 'gpSystemIdentifier'),
+        d.list('Terminology-Identifiers', 'terminologyIdentifiers', {
           children: [
-            d.leaf<T>('CodeSchemeID', 'Oid-Type', 'codeSchemeId'),
-            d.leaf<T>('Terminology-Name', 'Common-Identifier-Type', 'terminologyName'),
-            d.leaf<T>('Terminology-Release', 'Common-Identifier-Type', 'terminologyRelease'),
+            d.leaf('CodeSchemeID', 'Oid-Type', 'codeSchemeId'),
+            d.leaf('Terminology-Name', 'Common-Identifier-Type', 'terminologyName'),
+            d.leaf('Terminology-Release', 'Common-Identifier-Type', 'terminologyRelease'),
           ],
         }),
-        d.leaf<N>(
+        d.leaf(
           'Scheduled-Query-Identifier-ID',
           'Scheduled-Query-Instance-ID-Type',
           'scheduledQueryInstanceId',
-          {
-            min: 0,
-          },
+          { min: 0 },
         ),
-        choice<N>(
+        d.choice(
           'type',
           [
             d.flat('Stage1-Notification-Response', { children: [responses()] }),
             d.flat('Stage2-Notification-Response', { children: [responses()] }),
             d.flat('Event-Notification', {
               children: [
-                d.object<N, EventData>(
+                d.object(
                   'Event-Data',
                   'event',
                   {
                     children: [
-                      d.leaf<EventData>('Event-Code', 'UC5-Digit-Hexidecimal-Type', 'eventCode'),
-                      d.leaf<EventData>(
+                      d.leaf('Event-Code', 'UC5-Digit-Hexidecimal-Type', 'eventCode'),
+                      d.leaf(
                         'Event-Code-Supplementary-Data',
                         'Event-Code-Supplementary-Data',
                         'eventCodeSupplementaryData',
                         { min: 0 },
                       ),
-                      d.leaf<EventData>('Event-Description', 'Event-Description', 'eventDescription', {
-                        min: 0,
-                      }),
+                      d.leaf('Event-Description', 'Event-Description', 'eventDescription', { min: 0 }),
                     ],
                   },
                   { missingAsEmpty: true },
                 ),
                 d.flat('System-Reference-Data', {
                   children: [
-                    d.list<N, DataModelAttributeSupport>(
+                    d.list(
                       'Data-Model-Attribute-Support',
                       'dataModelAttributeSupport',
                       {
                         text: ['YesNo-Type', 'supported', 'boolean'],
                         attributes: [
-                          d.attr<DataModelAttributeSupport>(
+                          d.attr(
                             'Data-Model-Reference-ID',
                             'Data-Model-Reference-ID-Type',
                             'dataModelReferenceId',
@@ -97,25 +81,15 @@ export const eqntDescription: MessageDescription = {
       ],
     }),
   ],
-};
+});
 
 function responses() {
-  return d.list<N, NotificationResponse>('Notification-Response', 'responses', {
+  return d.list('Notification-Response', 'responses', {
     text: ['xs:string', 'text'],
     attributes: [
-      d.attr<NotificationResponse>(
-        'Notification-Question-ID',
-        'xs:normalizedString',
-        'notificationQuestionId',
-        {
-          required: true,
-        },
-      ),
-      d.attr<NotificationResponse>('Answer-ID', 'xs:normalizedString', 'answerId', { required: true }),
-      d.attr<NotificationResponse>('Contains-Free-Text', 'YesNo-Type', 'containsFreeText', {
-        required: true,
-        as: 'boolean',
-      }),
+      d.attr('Notification-Question-ID', 'xs:normalizedString', 'notificationQuestionId', { required: true }),
+      d.attr('Answer-ID', 'xs:normalizedString', 'answerId', { required: true }),
+      d.attr('Contains-Free-Text', 'YesNo-Type', 'containsFreeText', { required: true, as: 'boolean' }),
     ],
   });
 }

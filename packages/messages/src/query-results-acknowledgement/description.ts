@@ -1,44 +1,38 @@
-import { d, type MessageDescription } from '../core/describe.js';
-import type { QueryResultsAcknowledgement, QueryResultsAcknowledgementError } from './model.js';
-
-type M = QueryResultsAcknowledgement;
-type E = QueryResultsAcknowledgementError;
+import { d } from '../core/describe.js';
 
 const hasErrors = (v: Readonly<Record<string, unknown>>) => Array.isArray(v.errors) && v.errors.length > 0;
 
 /** `GPES-Q-E-QRA-Message`: PROPOSED [P], no published XSD. */
-export const qraDescription: MessageDescription = {
+export const qraDescription = d.message({
   kind: 'QRA',
   label: 'Query Results acknowledgement',
   proposal: true,
   children: [
-    d.flat<M>(
+    d.flat(
       'Query-Results-Acknowledgement',
       {
         attributes: [
-          d.attr<M>('QRA-UUID', 'UUID-Type', 'qraUuid', { required: true }),
-          d.attr<M>('QR-UUID', 'UUID-Type', 'qrUuid', { required: true }),
-          d.attr<M>(
+          d.attr('QRA-UUID', 'UUID-Type', 'qraUuid', { required: true }),
+          d.attr('QR-UUID', 'UUID-Type', 'qrUuid', { required: true }),
+          d.attr(
             'Scheduled-Query-Instance-ID',
             'Scheduled-Query-Instance-ID-Type',
             'scheduledQueryInstanceId',
-            {
-              required: true,
-            },
+            { required: true },
           ),
-          d.attr<M>('Practice-ID', 'Practice-ID-Type', 'practiceId', { required: true }),
-          d.attr<M>('Issue-Date-Time', 'Date-Time-Type', 'issueDateTime', { required: true }),
-          d.attr<M>('Status', 'xs:string', 'status', { required: true, oneOf: ['Accepted', 'Rejected'] }),
+          d.attr('Practice-ID', 'Practice-ID-Type', 'practiceId', { required: true }),
+          d.attr('Issue-Date-Time', 'Date-Time-Type', 'issueDateTime', { required: true }),
+          d.attr('Status', 'xs:string', 'status', { required: true, oneOf: ['Accepted', 'Rejected'] }),
         ],
         children: [
-          d.list<M, E>(
+          d.list(
             'Error',
             'errors',
             {
               attributes: [
-                d.attr<E>('Code', 'UC5-Digit-Hexidecimal-Type', 'code', { required: true }),
-                d.attr<E>('Title', 'Description-Attribute-Type', 'title', { required: true }),
-                d.attr<E>('Description', 'Description-Attribute-Type', 'description'),
+                d.attr('Code', 'UC5-Digit-Hexidecimal-Type', 'code', { required: true }),
+                d.attr('Title', 'Description-Attribute-Type', 'title', { required: true }),
+                d.attr('Description', 'Description-Attribute-Type', 'description'),
               ],
             },
             { min: 0 },
@@ -64,4 +58,4 @@ export const qraDescription: MessageDescription = {
       },
     ),
   ],
-};
+});

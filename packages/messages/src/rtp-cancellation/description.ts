@@ -1,44 +1,39 @@
-import { d, type MessageDescription, values } from '../core/describe.js';
-import type { RtpCancellation } from './model.js';
-
-type M = RtpCancellation;
+import { d } from '../core/describe.js';
 
 /** `GPES-Q-E-RTPC-Message`: PROPOSED [P], no published XSD. */
-export const rtpcDescription: MessageDescription = {
+export const rtpcDescription = d.message({
   kind: 'RTPC',
   label: 'RTP cancellation',
   proposal: true,
   children: [
-    d.flat<M>(
+    d.flat(
       'Cancellation',
       {
         attributes: [
-          d.attr<M>('RTPC-UUID', 'UUID-Type', 'rtpcUuid', { required: true }),
-          d.attr<M>('RTP-UUID', 'UUID-Type', 'rtpUuid', { required: true }),
-          d.attr<M>(
+          d.attr('RTPC-UUID', 'UUID-Type', 'rtpcUuid', { required: true }),
+          d.attr('RTP-UUID', 'UUID-Type', 'rtpUuid', { required: true }),
+          d.attr(
             'Scheduled-Query-Instance-ID',
             'Scheduled-Query-Instance-ID-Type',
             'scheduledQueryInstanceId',
-            {
-              required: true,
-            },
+            { required: true },
           ),
-          d.attr<M>('Issue-Date-Time', 'Date-Time-Type', 'issueDateTime', { required: true }),
+          d.attr('Issue-Date-Time', 'Date-Time-Type', 'issueDateTime', { required: true }),
         ],
         children: [
           d.flat(
             'GP-Practice-Cohort',
             {
               children: [
-                values<M>('Practice-ID', 'Practice-ID-Type', 'gpPracticeCohort', { item: 'practiceId' }),
+                d.values('Practice-ID', 'Practice-ID-Type', 'gpPracticeCohort', { item: 'practiceId' }),
               ],
             },
             { min: 0 },
           ),
-          d.leaf<M>('Reason', 'Description-Attribute-Type', 'reason'),
+          d.leaf('Reason', 'Description-Attribute-Type', 'reason'),
         ],
       },
       { status: 'P' },
     ),
   ],
-};
+});

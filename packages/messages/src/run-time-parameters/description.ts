@@ -1,39 +1,28 @@
-import { d, type MessageDescription } from '../core/describe.js';
-import type {
-  CodeValue,
-  ExclusionCodeString,
-  PatientParticipation,
-  RtpPractice,
-  RunTimeParameters,
-  SubstitutionValue,
-} from './model.js';
-
-type M = RunTimeParameters;
-type P = PatientParticipation;
+import { d } from '../core/describe.js';
 
 /** `GPES-Q-E-RTP-Message` v0.2 (`xsd/GPES-Q-E-RTP.xsd`). */
-export const rtpDescription: MessageDescription = {
+export const rtpDescription = d.message({
   kind: 'RTP',
   label: 'Run-Time-Parameters',
   proposal: false,
   children: [
-    d.flat<M>('Run-Time-Parameters', {
+    d.flat('Run-Time-Parameters', {
       children: [
-        d.flat<M>('Scheduled-Query-Instance-ID', {
+        d.flat('Scheduled-Query-Instance-ID', {
           text: ['Scheduled-Query-Instance-ID-Type', 'scheduledQueryInstanceId'],
           attributes: [
-            d.attr<M>('RTP-UUID', 'UUID-Type', 'rtpUuid', { required: true }),
-            d.attr<M>('Issue-Date-Time', 'Date-Time-Type', 'issueDateTime', { required: true }),
-            d.attr<M>('RTP-ReIssue', 'YesNo-Type', 'rtpReIssue', { required: true, as: 'boolean' }),
-            d.attr<M>('Query-Name', 'Description-Attribute-Type', 'queryName'),
-            d.attr<M>('Query-Description', 'Description-Attribute-Type', 'queryDescription'),
+            d.attr('RTP-UUID', 'UUID-Type', 'rtpUuid', { required: true }),
+            d.attr('Issue-Date-Time', 'Date-Time-Type', 'issueDateTime', { required: true }),
+            d.attr('RTP-ReIssue', 'YesNo-Type', 'rtpReIssue', { required: true, as: 'boolean' }),
+            d.attr('Query-Name', 'Description-Attribute-Type', 'queryName'),
+            d.attr('Query-Description', 'Description-Attribute-Type', 'queryDescription'),
           ],
         }),
-        d.flat<M>(
+        d.flat(
           'Query-Domain',
           {
             text: ['Query-Domain-Type', 'queryDomain'],
-            attributes: [d.attr<M>('Test-Pack-ID', 'Test-Pack-ID-Type', 'testPackId')],
+            attributes: [d.attr('Test-Pack-ID', 'Test-Pack-ID-Type', 'testPackId')],
           },
           {
             rules: [
@@ -47,17 +36,17 @@ export const rtpDescription: MessageDescription = {
             ],
           },
         ),
-        d.leaf<M>('Execution-Date', 'xs:date', 'executionDate'),
-        d.leaf<M>('Cutoff-Date', 'xs:date', 'cutoffDate'),
-        d.leaf<M>('Interim-Date', 'xs:date', 'interimDate', { min: 0 }),
-        d.leaf<M>('Query-Priority', 'Query-Priority-Type', 'queryPriority', { as: 'number' }),
-        d.leaf<M>('QR-Retention-Period', 'xs:nonNegativeInteger', 'qrRetentionPeriod', { as: 'number' }),
+        d.leaf('Execution-Date', 'xs:date', 'executionDate'),
+        d.leaf('Cutoff-Date', 'xs:date', 'cutoffDate'),
+        d.leaf('Interim-Date', 'xs:date', 'interimDate', { min: 0 }),
+        d.leaf('Query-Priority', 'Query-Priority-Type', 'queryPriority', { as: 'number' }),
+        d.leaf('QR-Retention-Period', 'xs:nonNegativeInteger', 'qrRetentionPeriod', { as: 'number' }),
         d.flat('GP-Practice-Cohort', {
           children: [
-            d.list<M, RtpPractice>('Practice-ID', 'gpPracticeCohort', {
+            d.list('Practice-ID', 'gpPracticeCohort', {
               text: ['Practice-ID-Type', 'practiceId'],
               attributes: [
-                d.attr<RtpPractice>(
+                d.attr(
                   'GPET-Q-SQI-Authentication-Signature',
                   'UUID-Type',
                   'gpetQSqiAuthenticationSignature',
@@ -67,26 +56,24 @@ export const rtpDescription: MessageDescription = {
             }),
           ],
         }),
-        d.object<M, P>('Patient-Participation', 'patientParticipation', {
+        d.object('Patient-Participation', 'patientParticipation', {
           children: [
-            d.leaf<P>('NCRS-Detailed-Care-Record-Sharing', 'xs:boolean', 'ncrsDetailedCareRecordSharing', {
+            d.leaf('NCRS-Detailed-Care-Record-Sharing', 'xs:boolean', 'ncrsDetailedCareRecordSharing', {
               as: 'boolean',
             }),
-            d.leaf<P>('NCRS-Patient-Sealing', 'xs:boolean', 'ncrsPatientSealing', { as: 'boolean' }),
-            d.leaf<P>('NCRS-PDS-S-Flagging', 'xs:boolean', 'ncrsPdsSFlagging', { as: 'boolean' }),
-            d.list<P, ExclusionCodeString>(
+            d.leaf('NCRS-Patient-Sealing', 'xs:boolean', 'ncrsPatientSealing', { as: 'boolean' }),
+            d.leaf('NCRS-PDS-S-Flagging', 'xs:boolean', 'ncrsPdsSFlagging', { as: 'boolean' }),
+            d.list(
               'Exclusion-Code-String',
               'exclusionCodeStrings',
               {
                 children: [
-                  d.leaf<ExclusionCodeString>('CodeSchemeID', 'Oid-Type', 'codeSchemeId'),
-                  d.list<ExclusionCodeString, CodeValue>('CodeValue', 'codeValues', {
+                  d.leaf('CodeSchemeID', 'Oid-Type', 'codeSchemeId'),
+                  d.list('CodeValue', 'codeValues', {
                     children: [
-                      d.leaf<CodeValue>('Code', 'xs:string', 'code'),
-                      d.leaf<CodeValue>('DisplayName', 'xs:string', 'displayName', { min: 0 }),
-                      d.leaf<CodeValue>('IncludeChildren', 'xs:boolean', 'includeChildren', {
-                        as: 'boolean',
-                      }),
+                      d.leaf('Code', 'xs:string', 'code'),
+                      d.leaf('DisplayName', 'xs:string', 'displayName', { min: 0 }),
+                      d.leaf('IncludeChildren', 'xs:boolean', 'includeChildren', { as: 'boolean' }),
                     ],
                   }),
                 ],
@@ -99,20 +86,20 @@ export const rtpDescription: MessageDescription = {
           'Query-Set-Variables',
           {
             children: [
-              d.list<M, SubstitutionValue>('Substitution-Value', 'querySetVariables', {
+              d.list('Substitution-Value', 'querySetVariables', {
                 text: ['xs:string', 'values', 'multi'],
                 attributes: [
-                  d.attr<SubstitutionValue>('AID', 'UUID-Type', 'aid', { required: true }),
-                  d.attr<SubstitutionValue>('Description', 'Description-Attribute-Type', 'description'),
+                  d.attr('AID', 'UUID-Type', 'aid', { required: true }),
+                  d.attr('Description', 'Description-Attribute-Type', 'description'),
                 ],
               }),
             ],
           },
           { min: 0 },
         ),
-        d.leaf<M>('Show-Descriptions', 'YesNo-Type', 'showDescriptions', { as: 'boolean' }),
-        d.leaf<M>('DTS-Return-Address', 'xs:string', 'dtsReturnAddress'),
+        d.leaf('Show-Descriptions', 'YesNo-Type', 'showDescriptions', { as: 'boolean' }),
+        d.leaf('DTS-Return-Address', 'xs:string', 'dtsReturnAddress'),
       ],
     }),
   ],
-};
+});
