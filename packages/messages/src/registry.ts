@@ -85,6 +85,26 @@ export const DEFAULT_GPES_I_VERSION: RegistryEntry<string> = entry(
   'the v6.0 QR sample carries "6.0"; which value GPES expects on other messages is not public',
 );
 
+/** The root, version attribute, version and body entries of a message whose XSD (v0.2) is published. */
+function publishedXml(root: string, versionAttribute: string, xsd: string) {
+  return {
+    rootElement: entry(root, 'S', xsd),
+    messageVersionAttribute: entry(versionAttribute, 'S', xsd),
+    messageVersion: entry('0.2', 'S', `${xsd} fixed value`),
+    body: entry<'published' | 'proposed'>('published', 'S', `${xsd} v0.2`),
+  };
+}
+
+/** The same for a message this project proposes, from `source`. */
+function proposedXml(root: string, versionAttribute: string, source: string) {
+  return {
+    rootElement: entry(root, 'P', source),
+    messageVersionAttribute: entry(versionAttribute, 'P', source),
+    messageVersion: entry('0.2', 'P', 'aligned with the published v0.2 messages'),
+    body: entry<'published' | 'proposed'>('proposed', 'P', source),
+  };
+}
+
 /** Every message kind, by kind. */
 export const MESSAGES: Readonly<Record<MessageKind, MessageDefinition>> = Object.freeze({
   QE_NT: {
@@ -97,10 +117,7 @@ export const MESSAGES: Readonly<Record<MessageKind, MessageDefinition>> = Object
       'P',
       'follows the <SERVICE>_<MESSAGE> pattern of NHS Digital workflow IDs',
     ),
-    rootElement: entry('GPES-Q-E-NT_Message', 'S', 'GPES-Q-E-NT.xsd'),
-    messageVersionAttribute: entry('Q-E-NT-Message-Version', 'S', 'GPES-Q-E-NT.xsd'),
-    messageVersion: entry('0.2', 'S', 'GPES-Q-E-NT.xsd fixed value'),
-    body: entry<'published' | 'proposed'>('published', 'S', 'GPES-Q-E-NT.xsd v0.2'),
+    ...publishedXml('GPES-Q-E-NT_Message', 'Q-E-NT-Message-Version', 'GPES-Q-E-NT.xsd'),
   },
   EQ_NT: {
     kind: 'EQ_NT',
@@ -108,10 +125,7 @@ export const MESSAGES: Readonly<Record<MessageKind, MessageDefinition>> = Object
     direction: entry<Direction>('GP_TO_GPES', 'S', 'HL7 V3 lineage COMT_IN000004GB01'),
     format: 'xml',
     workflowId: entry('GPDC_NOTIFICATION_RESPONSE', 'P', 'follows the <SERVICE>_<MESSAGE> pattern'),
-    rootElement: entry('GPES-E-Q-NT_Message', 'S', 'GPES-E-Q-NT.xsd'),
-    messageVersionAttribute: entry('E-Q-NT-Message-Version', 'S', 'GPES-E-Q-NT.xsd'),
-    messageVersion: entry('0.2', 'S', 'GPES-E-Q-NT.xsd fixed value'),
-    body: entry<'published' | 'proposed'>('published', 'S', 'GPES-E-Q-NT.xsd v0.2'),
+    ...publishedXml('GPES-E-Q-NT_Message', 'E-Q-NT-Message-Version', 'GPES-E-Q-NT.xsd'),
   },
   RTP: {
     kind: 'RTP',
@@ -119,10 +133,7 @@ export const MESSAGES: Readonly<Record<MessageKind, MessageDefinition>> = Object
     direction: entry<Direction>('GPES_TO_GP', 'S', 'HL7 V3 lineage COMT_IN000001GB01'),
     format: 'xml',
     workflowId: entry('GPDC_RTP', 'I', 'by symmetry with the sourced GPDC_RTPR'),
-    rootElement: entry('GPES-Q-E-RTP-Message', 'S', 'GPES-Q-E-RTP.xsd'),
-    messageVersionAttribute: entry('RTP-Message-Version', 'S', 'GPES-Q-E-RTP.xsd'),
-    messageVersion: entry('0.2', 'S', 'GPES-Q-E-RTP.xsd fixed value'),
-    body: entry<'published' | 'proposed'>('published', 'S', 'GPES-Q-E-RTP.xsd v0.2'),
+    ...publishedXml('GPES-Q-E-RTP-Message', 'RTP-Message-Version', 'GPES-Q-E-RTP.xsd'),
   },
   RTPR: {
     kind: 'RTPR',
@@ -130,10 +141,7 @@ export const MESSAGES: Readonly<Record<MessageKind, MessageDefinition>> = Object
     direction: entry<Direction>('GP_TO_GPES', 'S', 'HL7 V3 lineage COMT_IN000002GB01'),
     format: 'xml',
     workflowId: entry('GPDC_RTPR', 'S', CONSTANTS_PY),
-    rootElement: entry('GPES-E-Q-RTPR-Message', 'S', 'GPES-E-Q-RTPR.xsd'),
-    messageVersionAttribute: entry('RTPR-Message-Version', 'S', 'GPES-E-Q-RTPR.xsd'),
-    messageVersion: entry('0.2', 'S', 'GPES-E-Q-RTPR.xsd fixed value'),
-    body: entry<'published' | 'proposed'>('published', 'S', 'GPES-E-Q-RTPR.xsd v0.2'),
+    ...publishedXml('GPES-E-Q-RTPR-Message', 'RTPR-Message-Version', 'GPES-E-Q-RTPR.xsd'),
   },
   QR: {
     kind: 'QR',
@@ -152,10 +160,7 @@ export const MESSAGES: Readonly<Record<MessageKind, MessageDefinition>> = Object
     direction: entry<Direction>('GPES_TO_GP', 'S', 'constants.py uploads'),
     format: 'xml',
     workflowId: entry('GPDC_QUERY_RESULTS_ACK', 'S', CONSTANTS_PY),
-    rootElement: entry('GPES-Q-E-QRA-Message', 'P', 'shared/gpes-i README §5.6'),
-    messageVersionAttribute: entry('QRA-Message-Version', 'P', 'shared/gpes-i README §5.6'),
-    messageVersion: entry('0.2', 'P', 'aligned with the published v0.2 messages'),
-    body: entry<'published' | 'proposed'>('proposed', 'P', 'shared/gpes-i README §5.6'),
+    ...proposedXml('GPES-Q-E-QRA-Message', 'QRA-Message-Version', 'shared/gpes-i README §5.6'),
   },
   RTPC: {
     kind: 'RTPC',
@@ -163,10 +168,7 @@ export const MESSAGES: Readonly<Record<MessageKind, MessageDefinition>> = Object
     direction: entry<Direction>('GPES_TO_GP', 'P', 'shared/gpes-i README §5.7'),
     format: 'xml',
     workflowId: entry('GPDC_RTP_CANCEL', 'P', 'follows the <SERVICE>_<MESSAGE> pattern'),
-    rootElement: entry('GPES-Q-E-RTPC-Message', 'P', 'shared/gpes-i README §5.7'),
-    messageVersionAttribute: entry('RTPC-Message-Version', 'P', 'shared/gpes-i README §5.7'),
-    messageVersion: entry('0.2', 'P', 'aligned with the published v0.2 messages'),
-    body: entry<'published' | 'proposed'>('proposed', 'P', 'shared/gpes-i README §5.7'),
+    ...proposedXml('GPES-Q-E-RTPC-Message', 'RTPC-Message-Version', 'shared/gpes-i README §5.7'),
   },
   REPORT: {
     kind: 'REPORT',

@@ -234,6 +234,14 @@ export const d = {
       ...(o.fixed === undefined ? {} : { fixed: o.fixed }),
     };
   },
+  /** A required `UUID-Type` attribute (`RTP-UUID`, `Q-E-NT-UUID`, …). */
+  uuid<const P extends string>(name: string, prop: P) {
+    return d.attr(name, 'UUID-Type', prop, { required: true });
+  },
+  /** The required `Issue-Date-Time` attribute every GPES-I message carries. */
+  issueDateTime() {
+    return d.attr('Issue-Date-Time', 'Date-Time-Type', 'issueDateTime', { required: true });
+  },
   /** A leaf element whose text is the property `prop` of the parent's object. */
   leaf<
     const N extends string,

@@ -7,10 +7,7 @@ export const eqntDescription = d.message({
   proposal: false,
   children: [
     d.list('E-Q-Notification', 'notifications', {
-      attributes: [
-        d.attr('E-Q-NT-UUID', 'UUID-Type', 'eqNtUuid', { required: true }),
-        d.attr('Issue-Date-Time', 'Date-Time-Type', 'issueDateTime', { required: true }),
-      ],
+      attributes: [d.uuid('E-Q-NT-UUID', 'eqNtUuid'), d.issueDateTime()],
       children: [
         d.leaf('E-Q-Notification-Type', 'E-Q-Notification-Type-Type', 'type'),
         d.leaf('Q-E-NT-UUID', 'UUID-Type', 'qeNtUuid', { min: 0 }),

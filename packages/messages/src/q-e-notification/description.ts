@@ -13,10 +13,7 @@ export const qentDescription = d.message({
   proposal: false,
   children: [
     d.list('Q-E-Notification', 'notifications', {
-      attributes: [
-        d.attr('Q-E-NT-UUID', 'UUID-Type', 'qeNtUuid', { required: true }),
-        d.attr('Issue-Date-Time', 'Date-Time-Type', 'issueDateTime', { required: true }),
-      ],
+      attributes: [d.uuid('Q-E-NT-UUID', 'qeNtUuid'), d.issueDateTime()],
       children: [
         d.leaf('Q-E-Notification-Type', 'Q-E-Notification-Type-Type', 'type'),
         d.leaf('E-Q-NT-UUID', 'UUID-Type', 'eqNtUuid', { min: 0 }),

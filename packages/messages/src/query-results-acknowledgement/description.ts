@@ -12,8 +12,8 @@ export const qraDescription = d.message({
       'Query-Results-Acknowledgement',
       {
         attributes: [
-          d.attr('QRA-UUID', 'UUID-Type', 'qraUuid', { required: true }),
-          d.attr('QR-UUID', 'UUID-Type', 'qrUuid', { required: true }),
+          d.uuid('QRA-UUID', 'qraUuid'),
+          d.uuid('QR-UUID', 'qrUuid'),
           d.attr(
             'Scheduled-Query-Instance-ID',
             'Scheduled-Query-Instance-ID-Type',
@@ -21,7 +21,7 @@ export const qraDescription = d.message({
             { required: true },
           ),
           d.attr('Practice-ID', 'Practice-ID-Type', 'practiceId', { required: true }),
-          d.attr('Issue-Date-Time', 'Date-Time-Type', 'issueDateTime', { required: true }),
+          d.issueDateTime(),
           d.attr('Status', 'xs:string', 'status', { required: true, oneOf: ['Accepted', 'Rejected'] }),
         ],
         children: [

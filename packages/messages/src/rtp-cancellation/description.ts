@@ -10,15 +10,15 @@ export const rtpcDescription = d.message({
       'Cancellation',
       {
         attributes: [
-          d.attr('RTPC-UUID', 'UUID-Type', 'rtpcUuid', { required: true }),
-          d.attr('RTP-UUID', 'UUID-Type', 'rtpUuid', { required: true }),
+          d.uuid('RTPC-UUID', 'rtpcUuid'),
+          d.uuid('RTP-UUID', 'rtpUuid'),
           d.attr(
             'Scheduled-Query-Instance-ID',
             'Scheduled-Query-Instance-ID-Type',
             'scheduledQueryInstanceId',
             { required: true },
           ),
-          d.attr('Issue-Date-Time', 'Date-Time-Type', 'issueDateTime', { required: true }),
+          d.issueDateTime(),
         ],
         children: [
           d.flat(

@@ -11,9 +11,9 @@ export const rtprDescription = d.message({
         d.flat('Scheduled-Query-Instance-ID', {
           text: ['Scheduled-Query-Instance-ID-Type', 'scheduledQueryInstanceId'],
           attributes: [
-            d.attr('RTPR-UUID', 'UUID-Type', 'rtprUuid', { required: true }),
-            d.attr('RTP-UUID', 'UUID-Type', 'rtpUuid', { required: true }),
-            d.attr('Issue-Date-Time', 'Date-Time-Type', 'issueDateTime', { required: true }),
+            d.uuid('RTPR-UUID', 'rtprUuid'),
+            d.uuid('RTP-UUID', 'rtpUuid'),
+            d.issueDateTime(),
             d.attr('Query-Name', 'Description-Attribute-Type', 'queryName'),
             d.attr('Query-Description', 'Description-Attribute-Type', 'queryDescription'),
           ],
@@ -23,12 +23,7 @@ export const rtprDescription = d.message({
             d.list('Practice-ID', 'gpPracticeCohort', {
               text: ['Practice-ID-Type', 'practiceId'],
               attributes: [
-                d.attr(
-                  'GPET-Q-SQI-Authentication-Signature',
-                  'UUID-Type',
-                  'gpetQSqiAuthenticationSignature',
-                  { required: true },
-                ),
+                d.uuid('GPET-Q-SQI-Authentication-Signature', 'gpetQSqiAuthenticationSignature'),
                 d.attr('GPET-E-SQI-Authentication-Signature', 'UUID-Type', 'gpetESqiAuthenticationSignature'),
                 d.attr('RTP-Response-ID', 'UC5-Digit-Hexidecimal-Type', 'rtpResponseId', { required: true }),
               ],

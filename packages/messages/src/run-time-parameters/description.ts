@@ -11,8 +11,8 @@ export const rtpDescription = d.message({
         d.flat('Scheduled-Query-Instance-ID', {
           text: ['Scheduled-Query-Instance-ID-Type', 'scheduledQueryInstanceId'],
           attributes: [
-            d.attr('RTP-UUID', 'UUID-Type', 'rtpUuid', { required: true }),
-            d.attr('Issue-Date-Time', 'Date-Time-Type', 'issueDateTime', { required: true }),
+            d.uuid('RTP-UUID', 'rtpUuid'),
+            d.issueDateTime(),
             d.attr('RTP-ReIssue', 'YesNo-Type', 'rtpReIssue', { required: true, as: 'boolean' }),
             d.attr('Query-Name', 'Description-Attribute-Type', 'queryName'),
             d.attr('Query-Description', 'Description-Attribute-Type', 'queryDescription'),
@@ -45,14 +45,7 @@ export const rtpDescription = d.message({
           children: [
             d.list('Practice-ID', 'gpPracticeCohort', {
               text: ['Practice-ID-Type', 'practiceId'],
-              attributes: [
-                d.attr(
-                  'GPET-Q-SQI-Authentication-Signature',
-                  'UUID-Type',
-                  'gpetQSqiAuthenticationSignature',
-                  { required: true },
-                ),
-              ],
+              attributes: [d.uuid('GPET-Q-SQI-Authentication-Signature', 'gpetQSqiAuthenticationSignature')],
             }),
           ],
         }),
@@ -89,7 +82,7 @@ export const rtpDescription = d.message({
               d.list('Substitution-Value', 'querySetVariables', {
                 text: ['xs:string', 'values', 'multi'],
                 attributes: [
-                  d.attr('AID', 'UUID-Type', 'aid', { required: true }),
+                  d.uuid('AID', 'aid'),
                   d.attr('Description', 'Description-Attribute-Type', 'description'),
                 ],
               }),
