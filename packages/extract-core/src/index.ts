@@ -11,7 +11,12 @@ export { compileSpec, safeCompileSpec } from './compile/compile.js';
 export type { BoundSpec, CompiledSpec, SafeCompileResult } from './compile/types.js';
 export type { ExtractConfigErrorCode, SpecIssue, SpecIssueCode } from './errors.js';
 export { ExtractConfigError, isExtractConfigError, isSpecError, SpecError } from './errors.js';
-export { type EvaluatePopulationOptions, evaluatePopulation } from './evaluate/population.js';
+export {
+  type EvaluatePopulationOptions,
+  evaluatePopulation,
+  evaluateSpecSet,
+} from './evaluate/population.js';
+export { type BoundSpecSet, type CompiledSpecSet, compileSpecSet } from './evaluate/set.js';
 export { createTally, type Tally } from './evaluate/tally.js';
 export type {
   AggregateResult,
@@ -35,8 +40,10 @@ export {
 } from './explain/explain.js';
 export { encodeNumber } from './output/encode.js';
 export {
+  type QueryResultsRecordsOfSetOptions,
   type QueryResultsRecordsOptions,
   queryResultsRecords,
+  queryResultsRecordsOfSet,
   toQrAggregateRecords,
   toQrPatientLevelRecord,
 } from './output/qr.js';

@@ -201,67 +201,38 @@ export class BoundEngine implements BoundSpec {
     }
 
     // Participation exclusions, in the order P19 lists them.
-    let excluded: ExclusionReason | undefined;
-    if (program.type1OptOut && dissentSeen && !(withdrawnLatest > dissentLatest)) excluded = 'TYPE1_OPT_OUT';
-    else if (exclPresent || (exclDissentSeen && !(withdrawnLatest > exclDissentLatest)))
-      excluded = 'EXCLUSION_CODE';
-    else if (settings.excludeSFlagged && patient.pdsSensitive === true) excluded = 'PDS_S_FLAG';
-    else if (sealedOut && patient.recordSealed === true) excluded = 'RECORD_SEALED';
-    else if (settings.careRecordSharing) {
-      let decision: unknown;
-      try {
-        decision = settings.careRecordSharing(record);
-      } catch {
-        decision = 'exclude'; // fail closed: a hook that cannot decide must not disclose the record
-      }
-      if (decision !== 'include') excluded = 'CARE_RECORD_SHARING';
-    }
-    if (excluded !== undefined) {
-      return {
-        result: {
-          patientId,
-          excluded,
-          fields: EMPTY_OBJ,
-          populations: EMPTY_OBJ,
-          indicators: EMPTY_OBJ,
-          counts: EMPTY_OBJ,
-          diagnostics: EMPTY,
-        },
-        populations: EMPTY,
-      };
-    }
+    const excluded = participationExclusion(
+      program.type1OptOut && dissentSeen && !(withdrawnLatest > dissentLatest),
+      exclPresent || (exclDissentSeen && !(withdrawnLatest > exclDissentLatest)),
+      settings,
+      patient,
+      () => careDecision(settings, record),
+    );
+    if (excluded !== undefined) return excludedTrace(patientId, excluded);
 
-    // GMS registrations (P17).
-    const regStart: number[] = [];
-    const regEnd: number[] = [];
-    const regs = Array.isArray(rec.registrations) ? rec.registrations : EMPTY;
-    for (const reg of regs) {
-      if (typeof reg !== 'object' || reg === null || reg.type !== 'GMS') continue;
-      const s = parseIsoDate(reg.startDate);
-      const end = reg.endDate === undefined ? Number.NaN : parseIsoDate(reg.endDate);
-      if (s === null || end === null) {
-        diag({
-          code: 'INVALID_REGISTRATION_IGNORED',
-          message: 'a GMS registration has an invalid start or end date',
-        });
-        continue;
-      }
-      regStart.push(s);
-      regEnd.push(end);
-    }
-    if (regStart.length > 1 && overlapping(regStart, regEnd)) {
-      diag({
-        code: 'OVERLAPPING_GMS_REGISTRATIONS',
-        message: 'GMS registrations overlap; evaluated as written',
-      });
-    }
-
+    const { regStart, regEnd } = gmsRegistrations(rec, diag);
     const dob = patient.dateOfBirth === undefined ? null : parseIsoDate(patient.dateOfBirth);
     const state: PatientState = { journal, lists, dates, regStart, regEnd, dob, patient, diag };
     const n = this.fieldFns.length;
     const ctx: Ctx = { v: new Array<RawValue>(n), cd: 0, ce: undefined, ci: 0 };
     for (let i = 0; i < n; i++) ctx.v[i] = (this.fieldFns[i] as FieldFn)(ctx, state);
 
+    return this.complete(patientId, state, ctx, diag, () => diags ?? EMPTY);
+  }
+
+  /**
+   * Evaluates populations and outputs, builds patient-level records and the result, from fields already computed
+   * into `ctx` (in this program's field order) and a state whose `lists` follow this program's clusters.
+   * @internal
+   */
+  complete(
+    patientId: string,
+    state: PatientState,
+    ctx: Ctx,
+    diag: (d: Diagnostic) => void,
+    diagnostics: () => readonly Diagnostic[],
+  ): EvaluationTrace {
+    const program = this.program;
     // Populations in dependency order (P2).
     const pops = program.populations;
     const popOut: (RuleOutcome | undefined)[] = new Array(pops.length);
@@ -307,22 +278,96 @@ export class BoundEngine implements BoundSpec {
       indicators: indicators ?? EMPTY_OBJ,
       counts: counts ?? EMPTY_OBJ,
       ...(patientLevel ? { patientLevel } : {}),
-      diagnostics: diags ?? EMPTY,
+      diagnostics: diagnostics(),
     };
     return { result, ctx, populations: popOut };
   }
 }
 
+/** The P19 exclusion of a patient, given the journal findings; `care` asks the sharing hook. @internal */
+export function participationExclusion(
+  optedOut: boolean,
+  exclusionCode: boolean,
+  settings: RunSettings,
+  patient: Readonly<Record<string, unknown>>,
+  care: () => unknown,
+): ExclusionReason | undefined {
+  if (optedOut) return 'TYPE1_OPT_OUT';
+  if (exclusionCode) return 'EXCLUSION_CODE';
+  if (settings.excludeSFlagged && patient.pdsSensitive === true) return 'PDS_S_FLAG';
+  if (!settings.sealedDataUsed && patient.recordSealed === true) return 'RECORD_SEALED';
+  if (settings.careRecordSharing && care() !== 'include') return 'CARE_RECORD_SHARING';
+  return undefined;
+}
+
+/** Asks the care-record-sharing hook, failing closed. @internal */
+export function careDecision(settings: RunSettings, record: PatientRecord): unknown {
+  try {
+    return settings.careRecordSharing?.(record);
+  } catch {
+    return 'exclude'; // fail closed: a hook that cannot decide must not disclose the record
+  }
+}
+
+/** The trace of an excluded patient. @internal */
+export function excludedTrace(patientId: string, excluded: ExclusionReason): EvaluationTrace {
+  return {
+    result: {
+      patientId,
+      excluded,
+      fields: EMPTY_OBJ,
+      populations: EMPTY_OBJ,
+      indicators: EMPTY_OBJ,
+      counts: EMPTY_OBJ,
+      diagnostics: EMPTY,
+    },
+    populations: EMPTY,
+  };
+}
+
+/** GMS registrations as day numbers (P17), reporting invalid and overlapping ones. @internal */
+export function gmsRegistrations(
+  rec: Partial<PatientRecord>,
+  diag: (d: Diagnostic) => void,
+): { regStart: number[]; regEnd: number[] } {
+  const regStart: number[] = [];
+  const regEnd: number[] = [];
+  const regs = Array.isArray(rec.registrations) ? rec.registrations : EMPTY;
+  for (const reg of regs) {
+    if (typeof reg !== 'object' || reg === null || reg.type !== 'GMS') continue;
+    const s = parseIsoDate(reg.startDate);
+    const end = reg.endDate === undefined ? Number.NaN : parseIsoDate(reg.endDate);
+    if (s === null || end === null) {
+      diag({
+        code: 'INVALID_REGISTRATION_IGNORED',
+        message: 'a GMS registration has an invalid start or end date',
+      });
+      continue;
+    }
+    regStart.push(s);
+    regEnd.push(end);
+  }
+  if (regStart.length > 1 && overlapping(regStart, regEnd)) {
+    diag({
+      code: 'OVERLAPPING_GMS_REGISTRATIONS',
+      message: 'GMS registrations overlap; evaluated as written',
+    });
+  }
+  return { regStart, regEnd };
+}
+
 /** The date P19 uses for a participation entry: the effective date, else the date part of `recordedAt`. */
-function participationDate(e: JournalEntry, fallback: number): number {
+export function participationDate(e: JournalEntry, fallback: number): number {
   return parseIsoDate(e.effectiveDate) ?? parseDatePart(e.recordedAt) ?? fallback;
 }
 
-function safeId(e: JournalEntry): string | undefined {
+/** @internal */
+export function safeId(e: JournalEntry): string | undefined {
   return typeof e.entryId === 'string' ? e.entryId : undefined;
 }
 
-function undated(e: JournalEntry, invalid: boolean): Diagnostic {
+/** @internal */
+export function undated(e: JournalEntry, invalid: boolean): Diagnostic {
   return {
     code: 'UNDATED_ENTRY_IGNORED',
     entryId: safeId(e),
@@ -345,7 +390,8 @@ function overlapping(start: readonly number[], end: readonly number[]): boolean 
   return false;
 }
 
-function formatterFor(type: string): ResultFormatter {
+/** @internal */
+export function formatterFor(type: string): ResultFormatter {
   switch (type) {
     case 'date':
       return (v) => (v === null ? null : formatDate(v as number));

@@ -1,6 +1,7 @@
 import type { BoundSpec } from '../compile/types.js';
 import type { PatientRecord } from '../record.js';
 import { idText } from './context.js';
+import type { BoundSpecSet } from './set.js';
 import type { PatientResult } from './types.js';
 
 /** Options of {@link evaluatePopulation}. */
@@ -56,6 +57,42 @@ export async function* evaluatePopulation(
     if (seen.has(key)) return duplicate(key);
     seen.add(key);
     return spec.evaluate(record);
+  };
+  if (isAsyncIterable(records)) {
+    for await (const record of records) {
+      signal?.throwIfAborted();
+      yield one(record);
+    }
+  } else {
+    for (const record of records) {
+      signal?.throwIfAborted();
+      yield one(record);
+    }
+  }
+}
+
+/**
+ * Evaluates a practice's patients for every specification of a set, as a stream: one list of results per input
+ * record (result `i` for `set.specs[i]`), in input order, each list exactly what {@link evaluatePopulation} gives
+ * for that specification (duplicates included).
+ * @param set a bound specification set (`compileSpecSet(...).bind(run)`).
+ * @param records the practice's records, sync or async.
+ * @param options `signal` to stop early.
+ * @throws the abort reason (not wrapped) when `signal` aborts.
+ */
+export async function* evaluateSpecSet(
+  set: BoundSpecSet,
+  records: Iterable<PatientRecord> | AsyncIterable<PatientRecord>,
+  options: EvaluatePopulationOptions = {},
+): AsyncIterable<readonly PatientResult[]> {
+  const { signal } = options;
+  signal?.throwIfAborted();
+  const seen = new Set<string>();
+  const one = (record: PatientRecord): readonly PatientResult[] => {
+    const key = idText(record?.patient?.patientId);
+    if (seen.has(key)) return set.specs.map(() => duplicate(key));
+    seen.add(key);
+    return set.evaluate(record);
   };
   if (isAsyncIterable(records)) {
     for await (const record of records) {

@@ -1,6 +1,7 @@
 import type { QrAggregateRecord, QrPatientLevelRecord, QrRecord } from '@gpes/messages';
 import type { BoundSpec } from '../compile/types.js';
-import { evaluatePopulation } from '../evaluate/population.js';
+import { evaluatePopulation, evaluateSpecSet } from '../evaluate/population.js';
+import type { BoundSpecSet } from '../evaluate/set.js';
 import { createTally } from '../evaluate/tally.js';
 import type { AggregateResult, PatientResult } from '../evaluate/types.js';
 import type { PatientRecord } from '../record.js';
@@ -58,5 +59,47 @@ export async function* queryResultsRecords(
   for await (const result of evaluatePopulation(spec, records(), signal ? { signal } : {})) {
     const record = toQrPatientLevelRecord(result);
     if (record) yield record;
+  }
+}
+
+/** Options of {@link queryResultsRecordsOfSet}. */
+export interface QueryResultsRecordsOfSetOptions {
+  readonly signal?: AbortSignal;
+  /** Called with every patient's results (one per specification) of the first pass. */
+  readonly onResults?: (results: readonly PatientResult[]) => void;
+}
+
+/**
+ * Streams the Query Results records of every specification of a set, each tagged with its specification's index:
+ * one message per specification. Pass one evaluates the set once per patient and tallies every specification;
+ * then come the `Aggregate-Record`s of specification 0, 1, …; pass two (only when a specification has
+ * patient-level extracts) yields each patient's `Patient-Level-Record`s in input order. Taken per `spec`, the
+ * records are exactly those of {@link queryResultsRecords} for that specification.
+ * @param set a bound specification set.
+ * @param records a function returning the practice's records; it is called once or twice.
+ */
+export async function* queryResultsRecordsOfSet(
+  set: BoundSpecSet,
+  records: () => Iterable<PatientRecord> | AsyncIterable<PatientRecord>,
+  options: QueryResultsRecordsOfSetOptions = {},
+): AsyncIterable<{ readonly spec: number; readonly record: QrRecord }> {
+  const signal = options.signal;
+  const tallies = set.specs.map((s) => createTally(s));
+  for await (const results of evaluateSpecSet(set, records(), signal ? { signal } : {})) {
+    for (const [i, r] of results.entries()) tallies[i]?.add(r);
+    options.onResults?.(results);
+  }
+  for (const [spec, tally] of tallies.entries()) {
+    for (const record of toQrAggregateRecords(tally.aggregates())) yield { spec, record };
+  }
+  const hasPatientLevel = set.specs.some((s) =>
+    s.spec.document.outputs.some((o) => o.type === 'patientLevelExtract'),
+  );
+  if (!hasPatientLevel) return;
+  for await (const results of evaluateSpecSet(set, records(), signal ? { signal } : {})) {
+    for (const [spec, result] of results.entries()) {
+      const record = toQrPatientLevelRecord(result);
+      if (record) yield { spec, record };
+    }
   }
 }

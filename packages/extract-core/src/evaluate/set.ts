@@ -1,0 +1,518 @@
+import type { RunContext } from '../bind/types.js';
+import { compileSpec } from '../compile/compile.js';
+import type { ProgramField } from '../compile/program.js';
+import type { BoundSpec, CompiledSpec } from '../compile/types.js';
+import { parseIsoDate } from '../dates/calendar.js';
+import { type JournalEntry, type PatientRecord, SNOMED_CT_OID } from '../record.js';
+import type { Condition, Operand } from '../spec/condition/ast.js';
+import type { FieldDecl, QuerySpecDocument } from '../spec/model.js';
+import type { Resolver } from './closures.js';
+import { type Ctx, idText, type RawValue } from './context.js';
+import {
+  type BoundEngine,
+  careDecision,
+  ENGINE,
+  type EvaluationTrace,
+  excludedTrace,
+  gmsRegistrations,
+  participationDate,
+  participationExclusion,
+  safeId,
+  undated,
+} from './engine.js';
+import { compileField, type FieldFn, type PatientState } from './fields.js';
+import type { Diagnostic, PatientResult } from './types.js';
+
+const EMPTY: readonly never[] = Object.freeze([]);
+
+/** Several specifications compiled to be evaluated together (compile once, run many). */
+export interface CompiledSpecSet {
+  /** The specifications, in the order given. */
+  readonly specs: readonly CompiledSpec[];
+  /**
+   * Binds every specification to the same run (as `CompiledSpec.bind` does for each) and shares what they have
+   * in common: identical code clusters are matched once, identical fields (after binding) computed once.
+   */
+  bind(run: RunContext): Promise<BoundSpecSet>;
+}
+
+/** A specification set bound to one run: evaluates each patient for every specification in one pass. */
+export interface BoundSpecSet {
+  /** Each specification bound on its own: use them for tallies, explanations and QR output. */
+  readonly specs: readonly BoundSpec[];
+  /** How much the set shares: fields declared over all specifications, and fields actually computed. */
+  readonly sharing: {
+    readonly fields: number;
+    readonly distinctFields: number;
+    readonly clusters: number;
+    readonly distinctClusters: number;
+  };
+  /**
+   * Evaluates one patient for every specification: result `i` is exactly `specs[i].evaluate(record)`. One pass over
+   * the journal; each distinct field is computed once. Never throws on bad record data.
+   */
+  evaluate(record: PatientRecord): readonly PatientResult[];
+}
+
+/**
+ * Compiles specifications to be evaluated together in one pass over each patient's journal (see
+ * {@link BoundSpecSet}). Results, tallies, explanations and QR records are exactly those of each specification
+ * evaluated alone.
+ * @param specs compiled specifications, or XML text / documents to compile.
+ * @throws SpecError when a specification given as a source is invalid.
+ */
+export function compileSpecSet(
+  specs: readonly (CompiledSpec | string | QuerySpecDocument)[],
+): CompiledSpecSet {
+  if (!Array.isArray(specs)) throw new TypeError('compileSpecSet takes a list of specifications');
+  const compiled = specs.map((s) =>
+    typeof s === 'object' && s !== null && typeof (s as CompiledSpec).bind === 'function'
+      ? (s as CompiledSpec)
+      : compileSpec(s as string | QuerySpecDocument),
+  );
+  return Object.freeze({
+    specs: Object.freeze(compiled),
+    bind: async (run: RunContext): Promise<BoundSpecSet> => {
+      const bound = await Promise.all(compiled.map((s) => s.bind(run)));
+      return new SetEngine(bound);
+    },
+  });
+}
+
+function engineOf(b: BoundSpec): BoundEngine {
+  const e = (b as unknown as { [ENGINE]?: BoundEngine })[ENGINE];
+  if (!e) throw new TypeError('not a BoundSpec from CompiledSpec.bind');
+  return e;
+}
+
+/** One specification of the set, with its indices into the shared clusters and fields. */
+interface Member {
+  readonly engine: BoundEngine;
+  /** Shared cluster of each of the spec's clusters. */
+  readonly clusterMap: readonly number[];
+  /** Shared field of each of the spec's fields (program order). */
+  readonly fieldMap: readonly number[];
+  /** The spec's per-cluster entry lists: the shared lists, by reference. */
+  readonly lists: readonly number[][];
+  /** Which shared clusters the spec uses. */
+  readonly usesCluster: Uint8Array;
+  readonly dissent: number;
+  readonly withdrawn: number;
+  readonly fieldNames: readonly string[];
+}
+
+/** A diagnostic found in the journal pass; `clusters` set when only specs using one of them report it. */
+interface JournalDiag {
+  readonly d: Diagnostic;
+  readonly clusters?: readonly number[];
+}
+
+class SetEngine implements BoundSpecSet {
+  readonly specs: readonly BoundSpec[];
+  readonly sharing: BoundSpecSet['sharing'];
+  private readonly members: Member[];
+  private readonly codeIndex = new Map<string, number[]>();
+  private readonly nClusters: number;
+  private readonly participationCluster: Uint8Array;
+  private readonly fieldFns: FieldFn[] = [];
+  private readonly lists: number[][];
+  private dates = new Float64Array(64);
+  private busy = false;
+
+  constructor(bound: readonly BoundSpec[]) {
+    this.specs = Object.freeze(bound.slice());
+    const engines = bound.map(engineOf);
+    // ---- clusters: identical code system and members are one cluster --------------------------------------
+    const clusterKeys = new Map<string, number>();
+    const clusterMembers: { codeSystem: string; codes: string[] }[] = [];
+    const clusterMaps = engines.map((e) =>
+      e.program.clusters.map((c) => {
+        const codes = [...new Set(c.members.map((m) => m.code))].sort();
+        const key = `${c.codeSystem}\u0000${codes.join('\u0000')}`;
+        let u = clusterKeys.get(key);
+        if (u === undefined) {
+          u = clusterMembers.length;
+          clusterKeys.set(key, u);
+          clusterMembers.push({ codeSystem: c.codeSystem, codes });
+        }
+        return u;
+      }),
+    );
+    this.nClusters = clusterMembers.length;
+    clusterMembers.forEach((c, u) => {
+      if (c.codeSystem !== SNOMED_CT_OID) return; // P16
+      for (const code of c.codes) {
+        const list = this.codeIndex.get(code);
+        if (!list) this.codeIndex.set(code, [u]);
+        else list.push(u);
+      }
+    });
+    this.lists = Array.from({ length: this.nClusters }, () => []);
+    this.participationCluster = new Uint8Array(this.nClusters);
+
+    // ---- fields: identical bound definitions are one field ------------------------------------------------
+    const fieldKeys = new Map<string, number>();
+    const fieldTypes: string[] = [];
+    let declared = 0;
+    this.members = engines.map((engine, s) => {
+      const program = engine.program;
+      const clusterMap = clusterMaps[s] as number[];
+      const index = new Map(program.fields.map((f, i) => [f.decl.name, i] as const));
+      const fieldMap: number[] = [];
+      const sharedOf = (name: string) => {
+        const i = index.get(name);
+        return i === undefined ? undefined : fieldMap[i];
+      };
+      const clusterOf = (name: string) => clusterMap[program.clusterIndex.get(name) as number] as number;
+      const param = engine.resolver.param;
+      const arith = engine.resolver.monthArithmetic;
+      program.fields.forEach((f) => {
+        declared++;
+        const key = `${arith}|${fieldKey(f, sharedOf, clusterOf, param)}`;
+        let u = fieldKeys.get(key);
+        if (u === undefined) {
+          u = this.fieldFns.length;
+          fieldKeys.set(key, u);
+          fieldTypes.push(f.type);
+          // Compiled in this spec's terms, with names resolved to shared fields and clusters.
+          const resolver: Resolver = {
+            field: sharedOf,
+            isTextField: (i) => fieldTypes[i] === 'text',
+            arrayKind: (i) => {
+              const t = fieldTypes[i];
+              return t === 'dateArray' || t === 'valueArray' ? t : undefined;
+            },
+            param,
+            monthArithmetic: arith,
+          };
+          const paramDay = (name: string) => {
+            const p = engine.settings.params.get(name);
+            return typeof p === 'number' ? p : undefined;
+          };
+          this.fieldFns.push(compileField(f, resolver, clusterOf, paramDay));
+        }
+        fieldMap.push(u);
+      });
+      const usesCluster = new Uint8Array(this.nClusters);
+      for (const u of clusterMap) usesCluster[u] = 1;
+      const dissent = program.dissentCluster >= 0 ? (clusterMap[program.dissentCluster] as number) : -1;
+      const withdrawn =
+        program.dissentWithdrawnCluster >= 0 ? (clusterMap[program.dissentWithdrawnCluster] as number) : -1;
+      if (dissent >= 0) this.participationCluster[dissent] = 1;
+      if (withdrawn >= 0) this.participationCluster[withdrawn] = 1;
+      return {
+        engine,
+        clusterMap,
+        fieldMap,
+        lists: clusterMap.map((u) => this.lists[u] as number[]),
+        usesCluster,
+        dissent,
+        withdrawn,
+        fieldNames: program.fields.map((f) => f.decl.name),
+      };
+    });
+    this.sharing = Object.freeze({
+      fields: declared,
+      distinctFields: this.fieldFns.length,
+      clusters: clusterMaps.reduce((n, m) => n + m.length, 0),
+      distinctClusters: this.nClusters,
+    });
+  }
+
+  evaluate(record: PatientRecord): readonly PatientResult[] {
+    return this.traceAll(record).map((t) => t.result);
+  }
+
+  /** Evaluates one patient for every spec, keeping what explanations need. @internal */
+  traceAll(record: PatientRecord): EvaluationTrace[] {
+    const reentrant = this.busy;
+    this.busy = true;
+    try {
+      return this.run(record, reentrant);
+    } finally {
+      if (!reentrant) this.busy = false;
+    }
+  }
+
+  private run(record: PatientRecord, reentrant: boolean): EvaluationTrace[] {
+    const members = this.members;
+    if (members.length === 0) return [];
+    const rec = (typeof record === 'object' && record !== null ? record : {}) as Partial<PatientRecord>;
+    const patient = (typeof rec.patient === 'object' && rec.patient !== null ? rec.patient : {}) as Readonly<
+      Record<string, unknown>
+    >;
+    const patientId = idText(patient.patientId);
+    const journal: readonly JournalEntry[] = Array.isArray(rec.journal) ? rec.journal : EMPTY;
+    // The run context is the same for every spec: sealing and the exclusion codes (by scheme and code) agree.
+    const first = (members[0] as Member).engine.settings;
+
+    let lists = this.lists;
+    let views: readonly (readonly number[][])[] = members.map((m) => m.lists);
+    if (reentrant) {
+      lists = Array.from({ length: this.nClusters }, () => []);
+      views = members.map((m) => m.clusterMap.map((u) => lists[u] as number[]));
+    } else for (const l of lists) l.length = 0;
+    let dates = reentrant ? new Float64Array(journal.length) : this.dates;
+    if (dates.length < journal.length) {
+      dates = new Float64Array(Math.max(journal.length, dates.length * 2));
+      this.dates = dates;
+    }
+
+    // One pass over the journal for every spec.
+    const sealedOut = !first.sealedDataUsed;
+    const excl = first.exclusionCodes.size > 0 ? first.exclusionCodes : undefined;
+    const participationCluster = this.participationCluster;
+    const codeIndex = this.codeIndex;
+    let journalDiags: JournalDiag[] | undefined;
+    let participation: number[] | undefined;
+    const note = (x: JournalDiag) => {
+      if (journalDiags) journalDiags.push(x);
+      else journalDiags = [x];
+    };
+    const mark = (i: number) => {
+      if (participation) participation.push(i);
+      else participation = [i];
+    };
+    for (let i = 0; i < journal.length; i++) {
+      const e = journal[i];
+      if (typeof e !== 'object' || e === null) continue;
+      if (sealedOut && e.sealed === true) continue;
+      let marked = false;
+      if (excl?.get(e.codeSystem)?.has(e.code)) {
+        mark(i);
+        marked = true;
+      }
+      if (e.codeSystem !== SNOMED_CT_OID) {
+        note({
+          d: {
+            code: 'NON_SNOMED_ENTRY_IGNORED',
+            entryId: safeId(e),
+            message: 'entry is not coded in SNOMED CT',
+          },
+        });
+        continue;
+      }
+      const cls = codeIndex.get(e.code);
+      if (cls === undefined) {
+        if (e.effectiveDate === undefined) note({ d: undated(e, false) });
+        continue;
+      }
+      const d = parseIsoDate(e.effectiveDate);
+      for (let j = 0; j < cls.length; j++) {
+        const u = cls[j] as number;
+        if (!marked && participationCluster[u] === 1) {
+          mark(i);
+          marked = true;
+        }
+        if (d !== null) (lists[u] as number[]).push(i);
+      }
+      if (d === null) {
+        // A spec that does not use these clusters reports only an entry with no date at all.
+        note(
+          e.effectiveDate === undefined ? { d: undated(e, false) } : { d: undated(e, true), clusters: cls },
+        );
+      } else dates[i] = d;
+    }
+
+    let care: unknown;
+    let asked = false;
+    const askCare = () => {
+      if (!asked) {
+        care = careDecision(first, record);
+        asked = true;
+      }
+      return care;
+    };
+
+    // Shared state: registrations, date of birth, and every distinct field, computed once.
+    const computeShared = () => {
+      const regDiags: Diagnostic[] = [];
+      const { regStart, regEnd } = gmsRegistrations(rec, (d) => regDiags.push(d));
+      const dob = patient.dateOfBirth === undefined ? null : parseIsoDate(patient.dateOfBirth);
+      const fns = this.fieldFns;
+      const values = new Array<RawValue>(fns.length);
+      const fieldDiags: Diagnostic[][] = [];
+      let current = 0;
+      const state: PatientState = {
+        journal,
+        lists,
+        dates,
+        regStart,
+        regEnd,
+        dob,
+        patient,
+        diag: (d) => {
+          const list = fieldDiags[current];
+          if (list) list.push(d);
+          else fieldDiags[current] = [d];
+        },
+      };
+      const ctx: Ctx = { v: values, cd: 0, ce: undefined, ci: 0 };
+      for (let u = 0; u < fns.length; u++) {
+        current = u;
+        values[u] = (fns[u] as FieldFn)(ctx, state);
+      }
+      return { regStart, regEnd, regDiags, values, fieldDiags, dob };
+    };
+    let shared: ReturnType<typeof computeShared> | undefined;
+
+    const out: EvaluationTrace[] = new Array(members.length);
+    for (let s = 0; s < members.length; s++) {
+      const m = members[s] as Member;
+      const settings = m.engine.settings;
+      // Participation (P19), from the few entries that can decide it.
+      let dissentLatest = Number.NEGATIVE_INFINITY;
+      let dissentSeen = false;
+      let withdrawnLatest = Number.NEGATIVE_INFINITY;
+      let exclPresent = false;
+      let exclDissentSeen = false;
+      let exclDissentLatest = Number.NEGATIVE_INFINITY;
+      if (participation) {
+        const mine = settings.exclusionCodes.size > 0 ? settings.exclusionCodes : undefined;
+        for (const i of participation) {
+          const e = journal[i] as JournalEntry;
+          if (mine) {
+            const hit = mine.get(e.codeSystem)?.get(e.code);
+            if (hit === false) exclPresent = true;
+            else if (hit === true) {
+              exclDissentSeen = true;
+              exclDissentLatest = Math.max(exclDissentLatest, participationDate(e, Number.POSITIVE_INFINITY));
+            }
+          }
+          if (e.codeSystem !== SNOMED_CT_OID) continue;
+          const cls = codeIndex.get(e.code);
+          if (cls === undefined) continue;
+          const d = parseIsoDate(e.effectiveDate);
+          if (m.dissent >= 0 && cls.includes(m.dissent)) {
+            dissentSeen = true;
+            dissentLatest = Math.max(dissentLatest, d ?? participationDate(e, Number.POSITIVE_INFINITY));
+          }
+          if (m.withdrawn >= 0 && cls.includes(m.withdrawn)) {
+            withdrawnLatest = Math.max(withdrawnLatest, d ?? participationDate(e, Number.NEGATIVE_INFINITY));
+          }
+        }
+      }
+      const excluded = participationExclusion(
+        m.engine.program.type1OptOut && dissentSeen && !(withdrawnLatest > dissentLatest),
+        exclPresent || (exclDissentSeen && !(withdrawnLatest > exclDissentLatest)),
+        settings,
+        patient,
+        askCare,
+      );
+      if (excluded !== undefined) {
+        out[s] = excludedTrace(patientId, excluded);
+        continue;
+      }
+      shared ??= computeShared();
+      let diags: Diagnostic[] | undefined;
+      const diag = (d: Diagnostic) => {
+        if (diags) diags.push(d);
+        else diags = [d];
+      };
+      if (journalDiags) {
+        for (const j of journalDiags) {
+          if (j.clusters === undefined || j.clusters.some((u) => m.usesCluster[u] === 1)) diag(j.d);
+        }
+      }
+      for (const d of shared.regDiags) diag(d);
+      const n = m.fieldMap.length;
+      const v = new Array<RawValue>(n);
+      for (let i = 0; i < n; i++) {
+        const u = m.fieldMap[i] as number;
+        v[i] = shared.values[u] as RawValue;
+        const fd = shared.fieldDiags[u];
+        if (fd) {
+          const name = m.fieldNames[i] as string;
+          for (const d of fd)
+            diag('field' in d && d.field !== undefined ? ({ ...d, field: name } as Diagnostic) : d);
+        }
+      }
+      const state: PatientState = {
+        journal,
+        lists: views[s] as readonly number[][],
+        dates,
+        regStart: shared.regStart,
+        regEnd: shared.regEnd,
+        dob: shared.dob,
+        patient,
+        diag,
+      };
+      const ctx: Ctx = { v, cd: 0, ce: undefined, ci: 0 };
+      out[s] = m.engine.complete(patientId, state, ctx, diag, () => diags ?? EMPTY);
+    }
+    return out;
+  }
+}
+
+/** A canonical text for a field's definition after binding: names of fields, clusters and parameters resolved. */
+function fieldKey(
+  f: ProgramField,
+  field: (name: string) => number | undefined,
+  cluster: (name: string) => number,
+  param: (name: string) => number | string,
+): string {
+  const d: FieldDecl = f.decl;
+  const ref = (name: string) => {
+    const u = field(name);
+    return u === undefined ? `P${JSON.stringify(param(name))}` : `F${u}`;
+  };
+  const where = f.where ? `|w=${conditionKey(f.where, ref)}` : '';
+  switch (d.kind) {
+    case 'patientAttribute':
+      return `attr|${d.attribute}`;
+    case 'age':
+      return `age|${ref(d.at)}`;
+    case 'registrationDate':
+      return `reg|${d.boundary}|${d.select}${where}`;
+    case 'date':
+      return `date|${'cluster' in d.source ? `C${cluster(d.source.cluster)}` : ref(d.source.fromArray)}|${d.select}${where}`;
+    case 'value':
+      return `value|${ref(d.recordedOn)}|C${cluster(d.cluster)}|${d.slot}|${d.tie}${where}`;
+    case 'dateArray':
+      return `dates|C${cluster(d.cluster)}${where}`;
+    case 'valueArray':
+      return `values|${ref(d.recordedOnEach)}|C${cluster(d.cluster)}|${d.slot}|${d.tie}${where}`;
+    case 'latestOf':
+    case 'earliestOf':
+      return `${d.kind}|${d.of.map(ref).join(',')}`;
+  }
+}
+
+function conditionKey(c: Condition, ref: (name: string) => string): string {
+  switch (c.kind) {
+    case 'or':
+    case 'and':
+      return `${c.kind}(${c.items.map((x) => conditionKey(x, ref)).join(',')})`;
+    case 'not':
+      return `not(${conditionKey(c.item, ref)})`;
+    case 'paren':
+      return conditionKey(c.item, ref);
+    case 'compare':
+      return `(${operandKey(c.left, ref)}${c.op}${operandKey(c.right, ref)})`;
+    case 'isNull':
+      return `${c.negated ? 'notnull' : 'null'}(${operandKey(c.operand, ref)})`;
+  }
+}
+
+function operandKey(o: Operand, ref: (name: string) => string): string {
+  switch (o.kind) {
+    case 'name':
+      return `${o.form}:${ref(o.name)}`;
+    case 'candidate':
+      return `@${o.which}`;
+    case 'dateLiteral':
+      return `D${o.day}`;
+    case 'number':
+      return `N${o.value}`;
+    case 'years':
+      return `Y${o.value}`;
+    case 'text':
+      return `T${JSON.stringify(o.value)}`;
+    case 'call':
+      return `${o.fn}(${o.args.map((a) => operandKey(a, ref)).join(',')})`;
+    case 'offset':
+      return `(${operandKey(o.base, ref)}${o.sign > 0 ? '+' : '-'}${o.amount}${o.unit})`;
+    case 'group':
+      return operandKey(o.inner, ref);
+  }
+}
