@@ -32,7 +32,7 @@ function inputsHash(dir) {
 }
 
 // Packages in dependency order (messages before extract-core), as `pnpm -r` sorts them.
-const order = ['messages', 'mesh-client', 'extract-core'];
+const order = ['messages', 'mesh-client', 'extract-core', 'cli'];
 const dirs = readdirSync(join(root, 'packages')).sort((a, b) => {
   const rank = (d) => (order.includes(d) ? order.indexOf(d) : order.length);
   return rank(a) - rank(b);

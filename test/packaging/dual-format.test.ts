@@ -17,7 +17,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 // TypeScript in between. `npm test` builds before it runs the tests.
 
 const root = join(import.meta.dirname, '..', '..');
-const packages = ['mesh-client', 'messages', 'extract-core'] as const;
+const packages = ['mesh-client', 'messages', 'extract-core', 'cli'] as const;
 
 interface PackageJson {
   name: string;
