@@ -68,13 +68,17 @@ try {
     console.log(run(`node out/smoke.js (${type})`, process.execPath, ['out/smoke.js'], dir));
   }
   const esm = join(work, 'esm');
+  // Every bin of every package, and at least these (`npx gpes --help` is the CLI's "done when").
+  const expectedBins = new Set(['gpes', 'gpes-fake-mesh']);
   for (const p of packed) {
     const { bin } = JSON.parse(readFileSync(join(esm, 'node_modules', p.name, 'package.json'), 'utf8'));
     for (const name of Object.keys(typeof bin === 'string' ? { [p.name.split('/')[1]]: bin } : (bin ?? {}))) {
       const help = run(`npx ${name} --help`, npx, ['--no-install', name, '--help'], esm);
       if (!/usage/i.test(help)) throw new Error(`${name} --help printed no usage:\n${help}`);
+      expectedBins.delete(name);
     }
   }
+  if (expectedBins.size > 0) throw new Error(`no bin installed for: ${[...expectedBins].join(', ')}`);
   ok = true;
   console.log('consumer test passed: packed tarballs install, compile strictly and run as ESM and CommonJS');
 } finally {

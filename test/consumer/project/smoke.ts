@@ -1,6 +1,8 @@
 // A supplier's first program, compiled with strict settings against the packed tarballs and run twice: as ESM and
 // as CommonJS. It uses only what the published packages export and what they ship.
 
+import { Writable } from 'node:stream';
+import { type CliIo, ExitCode, runCli } from '@gpes/cli';
 import {
   compileSpec,
   createTally,
@@ -18,7 +20,7 @@ import {
   StatusCode,
   workflowIdFor,
 } from '@gpes/messages';
-import { readSampleMessage } from '@gpes/messages/testing';
+import { readSampleMessage, sampleMessagePath } from '@gpes/messages/testing';
 
 function check(condition: boolean, what: string): void {
   if (!condition) throw new Error(`consumer smoke test: ${what}`);
@@ -108,9 +110,24 @@ async function evaluateDm017(): Promise<void> {
   check(inWorkers.aggregates()[0]?.value === register, 'the worker pool gives the single-threaded register');
 }
 
+/** The CLI embedded with its own streams: validates a shipped sample message. */
+async function cliValidates(): Promise<void> {
+  let out = '';
+  const sink = new Writable({
+    write(chunk: Buffer, _encoding, done) {
+      out += chunk.toString('utf8');
+      done();
+    },
+  });
+  const io: CliIo = { stdout: sink, stderr: sink, env: {}, cwd: process.cwd() };
+  const status = await runCli(['message', 'validate', sampleMessagePath('rtp')], io);
+  check(status === ExitCode.OK && out.includes('valid RTP'), 'gpes message validate accepts the RTP sample');
+}
+
 async function main(): Promise<void> {
   await meshRoundTrip();
   await evaluateDm017();
+  await cliValidates();
   console.log('consumer smoke test passed');
 }
 
