@@ -27,6 +27,9 @@ export function colourEnabled(
   return stream.isTTY === true;
 }
 
+/** The runs that have printed their JSON document already (one document per run). */
+const documented = new WeakSet<CliIo>();
+
 /** Writes results to stdout and messages to stderr, with colour only where {@link colourEnabled} allows it. */
 export class Output {
   readonly json: boolean;
@@ -76,7 +79,9 @@ export class Output {
 
   /** The JSON document of a command, in `--json` mode only. */
   result(value: unknown): void {
-    if (this.json) this.#io.stdout.write(`${JSON.stringify(value, null, 2)}\n`);
+    if (!this.json || documented.has(this.#io)) return;
+    documented.add(this.#io);
+    this.#io.stdout.write(`${JSON.stringify(value, null, 2)}\n`);
   }
 }
 

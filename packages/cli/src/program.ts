@@ -65,6 +65,7 @@ function report(out: Output, error: CliError): void {
   for (const p of error.problems) out.io.stderr.write(`  - ${p}\n`);
   for (const h of error.hints) out.io.stderr.write(`  ${h}\n`);
   if (out.json) {
+    // Printed only when the command printed no document of its own (which already says what failed).
     out.result({
       ok: false,
       error: { code: error.code, message: error.message, problems: error.problems, ...error.details },

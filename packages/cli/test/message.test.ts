@@ -53,11 +53,16 @@ describe('gpes message validate', () => {
 
   it('reports issues as JSON', async () => {
     const r = await gpes(['--json', 'message', 'validate', 'broken-rtp.xml'], { cwd: dir });
-    const doc = JSON.parse(r.stdout.slice(0, r.stdout.indexOf('\n}\n') + 2));
+    const doc = JSON.parse(r.stdout);
     expect(doc).toMatchObject({ file: 'broken-rtp.xml', kind: 'RTP', valid: false });
     expect(doc.issues).toHaveLength(2);
     expect(doc.issues[0]).toMatchObject({ code: 'INVALID_PATTERN' });
     expect(doc.issues[0].value).toBeUndefined();
+    const missing = await gpes(['--json', 'message', 'validate', 'missing.xml'], { cwd: dir });
+    expect(JSON.parse(missing.stdout)).toEqual({
+      ok: false,
+      error: { code: 'INPUT_INVALID', message: 'cannot read missing.xml', problems: [] },
+    });
   });
 
   it('says when a file is not a GPES message (exit 1) or cannot be read (exit 2)', async () => {
