@@ -284,6 +284,23 @@ describe('message descriptions match their published XSD', () => {
     ]);
   });
 
+  it('compares fixed content and cardinality too (Q-E-NT Free-Text altered to N, UID to at most 999)', () => {
+    const alter = (e: ElementDescription): ElementDescription => ({
+      ...e,
+      ...(e.name === 'Free-Text' ? { fixed: 'N' } : {}),
+      ...(e.name === 'UID' ? { max: 999 } : {}),
+      children: e.children.map(alter),
+    });
+    const altered: MessageDescription = { ...qentDescription, children: qentDescription.children.map(alter) };
+    const diffs = compareWithXsd(altered, 'GPES-Q-E-NT.xsd').map((x) => x.replace(/^.*\/(\S+: )/, '$1'));
+    expect(diffs).toEqual([
+      'UID: maxOccurs (description 999 ≠ XSD 1000)',
+      'Free-Text: fixed content (description N ≠ XSD Y)',
+      'UID: maxOccurs (description 999 ≠ XSD 1000)',
+      'Free-Text: fixed content (description N ≠ XSD Y)',
+    ]);
+  });
+
   it('holds each hand-written model to its description at compile time, both ways (deriveCodec<Model>)', () => {
     type M = RunTimeParameters;
     const refused = [

@@ -253,14 +253,6 @@ export function decodeDocument<T>(
   return ctx.issues.length === 0 ? { ok: true, value } : { ok: false, issues: ctx.issues };
 }
 
-/** The simple content of a leaf element that `child` or `optional` returned, which it then ends; `undefined` when absent. */
-export function leafText(r: ElementReader | undefined, type: DataTypeName): string | undefined {
-  if (!r) return undefined;
-  const v = r.text(type);
-  r.end();
-  return v;
-}
-
 /** Drops keys whose value is `undefined`, so decoded objects compare equal to their JSON fixtures. */
 export function compact<T extends object>(value: T): T {
   for (const key of Object.keys(value) as (keyof T)[]) {

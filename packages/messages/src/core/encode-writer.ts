@@ -98,37 +98,6 @@ export class EncodeContext extends IssueCollector {
     return list;
   }
 
-  /**
-   * Appends the leaf element `name` of the element at `parent` to `out`, holding the checked value of `raw`; appends
-   * nothing when the value is absent or invalid (a document with issues is never written).
-   * @returns the checked value
-   */
-  leaf(
-    out: OutElement[],
-    parent: string,
-    name: string,
-    type: DataTypeName,
-    raw: unknown,
-    required: boolean,
-    what: string,
-  ): string | undefined {
-    const text = this.value(`${parent}/${name}`, type, raw, required, what);
-    if (text !== undefined) out.push({ name, attributes: [], text });
-    return text;
-  }
-
-  /** `[name, value]` for {@link attrs}: the attribute `name` of the element at `path`, checked as {@link value}. */
-  attribute(
-    path: string,
-    name: string,
-    type: DataTypeName,
-    raw: unknown,
-    required: boolean,
-    what: string,
-  ): [string, string | undefined] {
-    return [name, this.value(`${path}/@${name}`, type, raw, required, what)];
-  }
-
   /** Checks a boolean for output: `Y`/`N` (`YesNo-Type`) or `true`/`false` (`xs:boolean`). */
   boolean(path: string, type: 'YesNo-Type' | 'xs:boolean', raw: unknown, what: string): string | undefined {
     if (typeof raw === 'boolean') return type === 'YesNo-Type' ? (raw ? 'Y' : 'N') : raw ? 'true' : 'false';
