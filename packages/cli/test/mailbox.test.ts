@@ -1,9 +1,9 @@
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { type FakeMesh, startFakeMesh } from '@gpes/mesh-client/testing';
+import { createTestCertificates, type FakeMesh, startFakeMesh } from '@gpes/mesh-client/testing';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { ANSI, gpes, meshEnv } from './support.js';
+import { ANSI, gpes, meshEnv, sendArgs } from './support.js';
 
 let fake: FakeMesh;
 let dir: string;
@@ -167,22 +167,7 @@ describe('gpes mailbox send and track', () => {
     const file = join(dir, 'big.bin');
     const body = Buffer.alloc(11 * 1024 * 1024, 7);
     writeFileSync(file, body);
-    const r = await gpes(
-      [
-        'mailbox',
-        'send',
-        'big.bin',
-        '--to',
-        'X26ABC2',
-        '--workflow',
-        'TEST_WF',
-        '--chunk-size',
-        '5',
-        '--local-id',
-        'LOCAL-1',
-      ],
-      { env, cwd: dir },
-    );
+    const r = await gpes(sendArgs('big.bin', 'LOCAL-1'), { env, cwd: dir });
     expect(r.status).toBe(0);
     const id = /^sent (\S+) \(local id LOCAL-1, 3 chunk\(s\), 11\.0 MiB\)$/m.exec(r.stdout)?.[1];
     expect(id).toBeDefined();
@@ -267,26 +252,11 @@ describe('gpes mailbox send and track', () => {
     writeFileSync(join(dir, 'slow.bin'), Buffer.alloc(6 * 1024 * 1024));
     fake.failNext('chunk', { delayMs: 20_000 });
     const controller = new AbortController();
-    const run = gpes(
-      [
-        'mailbox',
-        'send',
-        'slow.bin',
-        '--to',
-        'X26ABC2',
-        '--workflow',
-        'TEST_WF',
-        '--chunk-size',
-        '5',
-        '--local-id',
-        'SLOW-1',
-      ],
-      {
-        env,
-        cwd: dir,
-        signal: controller.signal,
-      },
-    );
+    const run = gpes(sendArgs('slow.bin', 'SLOW-1'), {
+      env,
+      cwd: dir,
+      signal: controller.signal,
+    });
     await expect.poll(() => fake.requests.some((q) => q.route === 'send' && q.status === 202)).toBe(true);
     controller.abort(new Error('interrupted by SIGINT'));
     const r = await run;
@@ -337,5 +307,45 @@ describe('gpes mailbox lookup and search', () => {
     ]);
     const none = await gpes(['mailbox', 'search', 'NOBODY_WF'], { env });
     expect(none).toMatchObject({ status: 0, stdout: 'no mailbox found\n' });
+  });
+});
+
+describe('gpes mailbox check over mutual TLS', () => {
+  it('reports the client certificate, its expiry, the CA bundle and the clock, over https', async () => {
+    const certs = await createTestCertificates({ clientCommonName: 'gpes-cli-test' });
+    const tlsFake = await startFakeMesh({ tls: { ...certs.server, ca: certs.ca.cert } });
+    try {
+      for (const [name, pem] of Object.entries({
+        'client.crt': certs.client.cert,
+        'client.key': certs.client.key,
+        'ca.pem': certs.ca.cert,
+      })) {
+        writeFileSync(join(dir, name), pem);
+      }
+      const tlsEnv = {
+        ...meshEnv(tlsFake.url),
+        MESH_CLIENT_CERT: 'client.crt',
+        MESH_CLIENT_KEY: 'client.key',
+        MESH_CA_CERT: 'ca.pem',
+      };
+      const r = await gpes(['mailbox', 'check'], { env: tlsEnv, cwd: dir });
+      expect(r.status).toBe(0);
+      expect(r.stdout).toMatch(/^mailbox {6}X26ABC1 at https:\/\/(localhost|127\.0\.0\.1):\d+$/m);
+      expect(r.stdout).toMatch(/^handshake {4}ok/m);
+      expect(r.stdout).toMatch(/^clock {8}(in step with MESH|\d+ s (behind|ahead of) MESH) \(±1 s\)$/m);
+      expect(r.stdout).toMatch(/^certificate {2}gpes-cli-test, expires \d{4}-\d\d-\d\d \(in [01] days\)$/m);
+      expect(r.stdout).toContain('CA           1 certificate(s) from environment MESH_CA_CERT');
+      // The test certificates live for a day: well inside the warning period.
+      expect(r.stderr).toMatch(/^warning: the client certificate expires in [01] day\(s\)$/m);
+      // Without the client certificate, MESH (here the fake) refuses the TLS connection.
+      const noCert = await gpes(['mailbox', 'check'], {
+        env: { ...meshEnv(tlsFake.url), MESH_CA_CERT: 'ca.pem' },
+        cwd: dir,
+      });
+      expect(noCert.status).toBe(3);
+      expect(noCert.stdout).toContain('certificate  none (no client certificate configured)');
+    } finally {
+      await tlsFake.close();
+    }
   });
 });

@@ -124,3 +124,18 @@ export function gpesPiped(args: string[], env: Record<string, string | undefined
 export const ESC = '\u001b';
 /** ANSI escape sequences (colour, cursor). */
 export const ANSI = new RegExp(`${ESC}\\[`);
+
+/** `gpes mailbox send FILE` to X26ABC2 on TEST_WF in 5 MiB chunks, with this local id. */
+export const sendArgs = (file: string, localId: string) => [
+  'mailbox',
+  'send',
+  file,
+  '--to',
+  'X26ABC2',
+  '--workflow',
+  'TEST_WF',
+  '--chunk-size',
+  '5',
+  '--local-id',
+  localId,
+];

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { type FakeMesh, startFakeMesh } from '@gpes/mesh-client/testing';
 import { sampleMessagePath } from '@gpes/messages/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ANSI, ESC, gpesInTerminal, gpesPiped, meshEnv, requireBuilt } from './support.js';
+import { ANSI, ESC, gpesInTerminal, gpesPiped, meshEnv, requireBuilt, sendArgs } from './support.js';
 
 // The built `gpes` bin, as an operator runs it: in a real pseudo-terminal (`script`), and piped.
 
@@ -26,19 +26,7 @@ afterAll(async () => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-const send = (localId: string) => [
-  'mailbox',
-  'send',
-  'eleven.bin',
-  '--to',
-  'X26ABC2',
-  '--workflow',
-  'TEST_WF',
-  '--chunk-size',
-  '5',
-  '--local-id',
-  localId,
-];
+const send = (localId: string) => sendArgs('eleven.bin', localId);
 
 describe('in a terminal', () => {
   it('draws a progress bar with bytes, rate and ETA, in colour', async () => {

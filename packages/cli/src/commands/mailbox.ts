@@ -1,6 +1,6 @@
 import { randomUUID, X509Certificate } from 'node:crypto';
 import { createWriteStream } from 'node:fs';
-import { stat } from 'node:fs/promises';
+import { rename, rm, stat } from 'node:fs/promises';
 import { request as httpRequest } from 'node:http';
 import { request as httpsRequest } from 'node:https';
 import { basename, resolve } from 'node:path';
@@ -420,7 +420,16 @@ async function get(io: CliIo, command: Command, id: string, opts: { output?: str
       out.info(`message ${id}: ${summary}`);
       if (opts.output !== undefined) {
         progress = createProgress(out, { label: `receiving ${id}`, unit: 'bytes' });
-        await pipeline(m.body, createWriteStream(resolve(io.cwd, opts.output)), signalOf(io));
+        // Written beside the target and renamed when complete: a cut download never looks like a whole one.
+        const target = resolve(io.cwd, opts.output);
+        const part = `${target}.part`;
+        try {
+          await pipeline(m.body, createWriteStream(part), signalOf(io));
+        } catch (error) {
+          await rm(part, { force: true });
+          throw error;
+        }
+        await rename(part, target);
       } else {
         await pipeline(m.body, io.stdout, { end: false, ...signalOf(io) });
       }
