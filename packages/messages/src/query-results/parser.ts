@@ -16,6 +16,7 @@ import {
   PATIENT_LEVEL_RECORD,
   PATIENT_TABLE,
   QUERY_RESULTS,
+  QUERY_RESULTS_ATTRIBUTE_NAMES,
   QUERY_RESULTS_ATTRIBUTES,
   QUERY_RESULTS_PATH,
   RECORDS,
@@ -497,7 +498,7 @@ export class QueryResultsPushParser {
         if (uri === GPES_NAMESPACE && local === QUERY_RESULTS && !this.#sawQueryResults) {
           this.#sawQueryResults = true;
           this.#where = Where.QueryResults;
-          this.#qrAttributes = this.#collect(QUERY_RESULTS_PATH, attributes, QUERY_RESULTS_ATTRIBUTES);
+          this.#qrAttributes = this.#collect(QUERY_RESULTS_PATH, attributes, QUERY_RESULTS_ATTRIBUTE_NAMES);
           return;
         }
         this.#unexpected(ROOT_PATH, name, local, uri);
@@ -695,15 +696,7 @@ export class QueryResultsPushParser {
       gpesIVersion: root.gpesIVersion ?? '',
       qrMessageVersion: root.qrMessageVersion as '0.2',
       ...(root.schemaLocation === undefined ? {} : { schemaLocation: root.schemaLocation }),
-      qrUuid: uuid(a['QR-UUID']),
-      scheduledQueryInstanceId: a['Scheduled-Query-Instance-ID'],
-      rtpUuid: uuid(a['RTP-UUID']),
-      practiceId: a['Practice-ID'],
-      gpetQSqiAuthenticationSignature: uuid(a['GPET-Q-SQI-Authentication-Signature']),
-      ...optional('gpetESqiAuthenticationSignature', uuid(a['GPET-E-SQI-Authentication-Signature'])),
-      issueDateTime: a['Issue-Date-Time'],
-      ...optional('queryName', a['Query-Name']),
-      ...optional('queryDescription', a['Query-Description']),
+      ...queryResultsAttributes(a),
       manifest,
     } as QueryResultsHeader;
     if (manifest !== undefined) issues.push(...validateHeader(header, this.#ctx));
@@ -971,12 +964,14 @@ function isXmlWhitespace(t: string): boolean {
   return true;
 }
 
-function uuid(v: string | undefined): string {
-  return v === undefined ? (undefined as unknown as string) : normaliseUuid(v);
-}
-
-function optional<K extends string>(key: K, value: string | undefined): { [P in K]?: string } {
-  return (value === undefined ? {} : { [key]: value }) as { [P in K]?: string };
+/** The header properties of the `Query-Results` attributes read: required ones always, optional ones when present. */
+function queryResultsAttributes(a: Record<string, string>): Record<string, string | undefined> {
+  const out: Record<string, string | undefined> = {};
+  for (const [name, prop, , required, isUuid] of QUERY_RESULTS_ATTRIBUTES) {
+    const v = a[name];
+    if (v !== undefined || required) out[prop] = v !== undefined && isUuid ? normaliseUuid(v) : v;
+  }
+  return out;
 }
 
 function declare(parent: Scope, attributes: Record<string, string>): Scope {

@@ -2,7 +2,7 @@
 // (gpes-i README §6). Issues name the path and what is expected, never the value unless asked.
 import { type DecodeIssue, makeIssue } from '../core/issues.js';
 import type { QrRecord, QrTableRow, QueryResultsHeader } from './model.js';
-import { MANIFEST_PATH, QUERY_RESULTS_PATH, ROOT_PATH } from './names.js';
+import { MANIFEST_PATH, QUERY_RESULTS_ATTRIBUTES, QUERY_RESULTS_PATH, ROOT_PATH } from './names.js';
 import {
   type Check,
   type CheckFailure,
@@ -21,9 +21,7 @@ import {
   checkOid,
   checkOptionalPracticeId,
   checkPostcode,
-  checkPracticeId,
   checkSex,
-  checkSqi,
   checkUuid,
   isXmlSafe,
 } from './primitives.js';
@@ -127,46 +125,9 @@ export function validateHeader(header: QueryResultsHeader, ctx: ValidationContex
     checkMaxLength(ctx.maxTextLength),
     false,
   );
-  const q = QUERY_RESULTS_PATH;
-  apply(issues, ctx, `${q}/@QR-UUID`, 'QR-UUID', header.qrUuid, checkUuid);
-  apply(
-    issues,
-    ctx,
-    `${q}/@Scheduled-Query-Instance-ID`,
-    'Scheduled-Query-Instance-ID',
-    header.scheduledQueryInstanceId,
-    checkSqi,
-  );
-  apply(issues, ctx, `${q}/@RTP-UUID`, 'RTP-UUID', header.rtpUuid, checkUuid);
-  apply(issues, ctx, `${q}/@Practice-ID`, 'Practice-ID', header.practiceId, checkPracticeId);
-  apply(
-    issues,
-    ctx,
-    `${q}/@GPET-Q-SQI-Authentication-Signature`,
-    'GPET-Q-SQI-Authentication-Signature',
-    header.gpetQSqiAuthenticationSignature,
-    checkUuid,
-  );
-  apply(
-    issues,
-    ctx,
-    `${q}/@GPET-E-SQI-Authentication-Signature`,
-    'GPET-E-SQI-Authentication-Signature',
-    header.gpetESqiAuthenticationSignature,
-    checkUuid,
-    false,
-  );
-  apply(issues, ctx, `${q}/@Issue-Date-Time`, 'Issue-Date-Time', header.issueDateTime, checkDateTime);
-  apply(issues, ctx, `${q}/@Query-Name`, 'Query-Name', header.queryName, checkDescription, false);
-  apply(
-    issues,
-    ctx,
-    `${q}/@Query-Description`,
-    'Query-Description',
-    header.queryDescription,
-    checkDescription,
-    false,
-  );
+  for (const [name, prop, check, required] of QUERY_RESULTS_ATTRIBUTES) {
+    apply(issues, ctx, `${QUERY_RESULTS_PATH}/@${name}`, name, header[prop], check, required);
+  }
 
   const m = header.manifest;
   if (typeof m !== 'object' || m === null) {

@@ -15,6 +15,7 @@ import {
   JOURNALS_TABLE,
   PATIENT_LEVEL_RECORD,
   PATIENT_TABLE,
+  QUERY_RESULTS_ATTRIBUTES,
   RECORDS_PATH,
   ROOT,
   XSI_NAMESPACE,
@@ -92,15 +93,11 @@ export class QrXmlWriter {
       s += ` xmlns:xsi="${XSI_NAMESPACE}" xsi:schemaLocation="${attr(h.schemaLocation)}"`;
     }
     s += ` GPES-I-Version="${attr(h.gpesIVersion)}" QR-Message-Version="0.2">\n`;
-    s += `  <Query-Results QR-UUID="${normaliseUuid(h.qrUuid)}" Scheduled-Query-Instance-ID="${h.scheduledQueryInstanceId}"`;
-    s += ` RTP-UUID="${normaliseUuid(h.rtpUuid)}" Practice-ID="${h.practiceId}"`;
-    s += ` GPET-Q-SQI-Authentication-Signature="${normaliseUuid(h.gpetQSqiAuthenticationSignature)}"`;
-    if (h.gpetESqiAuthenticationSignature !== undefined) {
-      s += ` GPET-E-SQI-Authentication-Signature="${normaliseUuid(h.gpetESqiAuthenticationSignature)}"`;
+    s += '  <Query-Results';
+    for (const [name, prop, , , isUuid] of QUERY_RESULTS_ATTRIBUTES) {
+      const v = h[prop];
+      if (v !== undefined) s += ` ${name}="${isUuid ? normaliseUuid(v) : attr(v)}"`;
     }
-    s += ` Issue-Date-Time="${h.issueDateTime}"`;
-    if (h.queryName !== undefined) s += ` Query-Name="${attr(h.queryName)}"`;
-    if (h.queryDescription !== undefined) s += ` Query-Description="${attr(h.queryDescription)}"`;
     s += '>\n    <Query-Results-Manifest>\n';
     s += `      ${leaf('GPET-E-Executable-Version', m.gpetEExecutableVersion)}\n`;
     s += '      <Payload-Identifiers>\n';
