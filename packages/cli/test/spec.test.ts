@@ -58,7 +58,11 @@ describe('gpes spec run', () => {
       },
     });
     const tally = createTally(bound);
-    for await (const result of evaluatePopulation(bound, population)) tally.add(result);
+    let gms = 0;
+    for await (const result of evaluatePopulation(bound, population)) {
+      tally.add(result);
+      if (result.populations.GMS_REG?.selected) gms++;
+    }
     const [dm017] = tally.aggregates();
 
     const r = await gpes(
@@ -67,6 +71,8 @@ describe('gpes spec run', () => {
     );
     expect(r.status).toBe(0);
     expect(r.stdout).toContain('QOF-DM-46.0-DM017: 300 patient(s) evaluated');
+    expect(r.stdout).toMatch(new RegExp(`^GMS_REG +population +${gms}$`, 'm'));
+    expect(r.stdout).toMatch(new RegExp(`^DM_REG +register +${dm017?.value}$`, 'm'));
     expect(r.stdout).toMatch(new RegExp(`^DM017 +\\S+ +${dm017?.value}\\b`, 'm'));
     expect(r.stderr).toMatch(/^evaluating patients\.ndjson: .* \(100%\)/m);
 

@@ -219,6 +219,11 @@ async function run(io: CliIo, command: Command, file: string, opts: RunOptions) 
   let patients = 0;
   let diagnostics = 0;
   const excluded: Record<string, number> = {};
+  const populations = bound.spec.document.populations.map((p) => ({
+    name: p.name,
+    kind: p.kind,
+    selected: 0,
+  }));
   try {
     const records = readPopulation(io, opts.population, (bytes) => progress.update(bytes));
     for await (const result of evaluatePopulation(bound, records, io.signal ? { signal: io.signal } : {})) {
@@ -226,6 +231,7 @@ async function run(io: CliIo, command: Command, file: string, opts: RunOptions) 
       diagnostics += result.diagnostics.length;
       if (result.excluded !== undefined) excluded[result.excluded] = (excluded[result.excluded] ?? 0) + 1;
       tally.add(result);
+      for (const p of populations) if (result.populations[p.name]?.selected) p.selected++;
     }
     progress.update(size);
   } catch (error) {
@@ -241,9 +247,18 @@ async function run(io: CliIo, command: Command, file: string, opts: RunOptions) 
     patients,
     excluded,
     diagnostics,
+    populations,
     aggregates,
   });
   out.line(`${bound.spec.id}: ${patients.toLocaleString('en-GB')} patient(s) evaluated`);
+  out.line(
+    table(
+      ['population', 'kind', 'size'],
+      populations.map((p) => [p.name, p.kind, String(p.selected)]),
+      [2],
+    ),
+  );
+  out.line();
   out.line(
     table(
       ['output', 'part', 'aid', 'count', 'description'],
