@@ -12,6 +12,13 @@ const interrupt = (signal: NodeJS.Signals) => {
   controller.abort(new Error(`interrupted by ${signal}`));
 };
 process.on('SIGINT', () => interrupt('SIGINT'));
+// `gpes mailbox inbox | head -1`: the reader went away; stop quietly, as other commands do.
+for (const stream of [process.stdout, process.stderr]) {
+  stream.on('error', (error: NodeJS.ErrnoException) => {
+    if (error.code === 'EPIPE') process.exit(0);
+    throw error;
+  });
+}
 process.on('SIGTERM', () => interrupt('SIGTERM'));
 
 runCli(process.argv.slice(2), processIo(controller.signal)).then(

@@ -489,7 +489,14 @@ async function track(
         meshFailure(error, `cannot track ${id}`);
       }
       out.result(info);
-      for (const [k, v] of trackingRows(info)) out.line(`${k.padEnd(12)} ${v}`);
+      const colour =
+        info.status === 'acknowledged' || info.status === 'accepted'
+          ? 'green'
+          : info.status === 'uploading' || info.status === 'unknown'
+            ? 'yellow'
+            : 'red';
+      for (const [k, v] of trackingRows(info))
+        out.line(`${k.padEnd(12)} ${k === 'status' ? out.style(colour, v) : v}`);
       return;
     }
     const localId = opts.localId as string;
