@@ -231,6 +231,7 @@ export class BoundEngine implements BoundSpec {
     ctx: Ctx,
     diag: (d: Diagnostic) => void,
     diagnostics: () => readonly Diagnostic[],
+    format?: (field: number) => FieldValue,
   ): EvaluationTrace {
     const program = this.program;
     // Populations in dependency order (P2).
@@ -267,19 +268,31 @@ export class BoundEngine implements BoundSpec {
     const patientLevel = this.patientLevel?.(popOut, state, ctx, diag);
 
     const fields: Record<string, FieldValue> = {};
-    for (const [name, i] of this.resultFields) {
-      fields[name] = (this.formatters[i] as ResultFormatter)(ctx.v[i] as RawValue);
+    const rf = this.resultFields;
+    for (let k = 0; k < rf.length; k++) {
+      const [name, i] = rf[k] as readonly [string, number];
+      fields[name] = format ? format(i) : (this.formatters[i] as ResultFormatter)(ctx.v[i] as RawValue);
     }
 
-    const result: PatientResult = {
-      patientId,
-      fields,
-      populations,
-      indicators: indicators ?? EMPTY_OBJ,
-      counts: counts ?? EMPTY_OBJ,
-      ...(patientLevel ? { patientLevel } : {}),
-      diagnostics: diagnostics(),
-    };
+    // Two literals rather than a spread: the same key order, without the cost of spreading per patient.
+    const result: PatientResult = patientLevel
+      ? {
+          patientId,
+          fields,
+          populations,
+          indicators: indicators ?? EMPTY_OBJ,
+          counts: counts ?? EMPTY_OBJ,
+          patientLevel,
+          diagnostics: diagnostics(),
+        }
+      : {
+          patientId,
+          fields,
+          populations,
+          indicators: indicators ?? EMPTY_OBJ,
+          counts: counts ?? EMPTY_OBJ,
+          diagnostics: diagnostics(),
+        };
     return { result, ctx, populations: popOut };
   }
 }

@@ -14,6 +14,7 @@ import {
   ENGINE,
   type EvaluationTrace,
   excludedTrace,
+  formatterFor,
   gmsRegistrations,
   participationDate,
   participationExclusion,
@@ -21,7 +22,7 @@ import {
   undated,
 } from './engine.js';
 import { compileField, type FieldFn, type PatientState } from './fields.js';
-import type { Diagnostic, PatientResult } from './types.js';
+import type { Diagnostic, FieldValue, PatientResult } from './types.js';
 
 const EMPTY: readonly never[] = Object.freeze([]);
 
@@ -99,6 +100,40 @@ interface Member {
   readonly dissent: number;
   readonly withdrawn: number;
   readonly fieldNames: readonly string[];
+  /** Objects reused from patient to patient (the set's results never expose them). */
+  scratch: Scratch;
+}
+
+/** A spec's per-patient evaluation objects, reused from patient to patient. */
+class Scratch {
+  diags: Diagnostic[] | undefined;
+  readonly v: RawValue[];
+  readonly ctx: Ctx;
+  readonly state: { -readonly [K in keyof PatientState]: PatientState[K] };
+  readonly diag = (d: Diagnostic): void => {
+    if (this.diags) this.diags.push(d);
+    else this.diags = [d];
+  };
+  readonly diagnostics = (): readonly Diagnostic[] => this.diags ?? EMPTY;
+  readonly format: (field: number) => FieldValue;
+
+  constructor(m: Member, lists: readonly number[][], format: (u: number, value: RawValue) => FieldValue) {
+    const v = new Array<RawValue>(m.fieldMap.length);
+    this.v = v;
+    this.ctx = { v, cd: 0, ce: undefined, ci: 0 };
+    this.state = {
+      journal: EMPTY,
+      lists,
+      dates: EMPTY,
+      regStart: EMPTY,
+      regEnd: EMPTY,
+      dob: null,
+      patient: {},
+      diag: this.diag,
+    };
+    const map = m.fieldMap;
+    this.format = (i) => format(map[i] as number, v[i] as RawValue);
+  }
 }
 
 /** A diagnostic found in the journal pass; `clusters` set when only specs using one of them report it. */
@@ -115,6 +150,13 @@ class SetEngine implements BoundSpecSet {
   private readonly nClusters: number;
   private readonly participationCluster: Uint8Array;
   private readonly fieldFns: FieldFn[] = [];
+  /** Result formatting of each shared field; scalars are formatted once per patient and shared. */
+  private readonly formatters: ((v: RawValue) => FieldValue)[] = [];
+  private readonly scalar: boolean[] = [];
+  private readonly formatted: FieldValue[] = [];
+  private readonly formattedAt: Int32Array;
+  private patientCount = 0;
+  private stamp = -2;
   private readonly lists: number[][];
   private dates = new Float64Array(64);
   private busy = false;
@@ -190,6 +232,8 @@ class SetEngine implements BoundSpecSet {
             return typeof p === 'number' ? p : undefined;
           };
           this.fieldFns.push(compileField(f, resolver, clusterOf, paramDay));
+          this.formatters.push(formatterFor(f.type));
+          this.scalar.push(f.type !== 'dateArray' && f.type !== 'valueArray');
         }
         fieldMap.push(u);
       });
@@ -209,8 +253,11 @@ class SetEngine implements BoundSpecSet {
         dissent,
         withdrawn,
         fieldNames: program.fields.map((f) => f.decl.name),
-      };
+      } as Omit<Member, 'scratch'> as Member;
     });
+    this.formattedAt = new Int32Array(this.fieldFns.length).fill(-1);
+    for (const m of this.members)
+      m.scratch = new Scratch(m, m.lists, (u, value) => this.formatOnce(u, value));
     this.sharing = Object.freeze({
       fields: declared,
       distinctFields: this.fieldFns.length,
@@ -219,12 +266,23 @@ class SetEngine implements BoundSpecSet {
     });
   }
 
+  /** A shared field's result value, formatted once per patient when it is a scalar. */
+  private formatOnce(u: number, value: RawValue): FieldValue {
+    const format = this.formatters[u] as (v: RawValue) => FieldValue;
+    if (!this.scalar[u]) return format(value);
+    if (this.formattedAt[u] === this.stamp) return this.formatted[u] as FieldValue;
+    const f = format(value);
+    this.formatted[u] = f;
+    this.formattedAt[u] = this.stamp;
+    return f;
+  }
+
   evaluate(record: PatientRecord): readonly PatientResult[] {
     return this.traceAll(record).map((t) => t.result);
   }
 
-  /** Evaluates one patient for every spec, keeping what explanations need. @internal */
-  traceAll(record: PatientRecord): EvaluationTrace[] {
+  /** Evaluates one patient for every spec. The traces' field values are scratch, reused for the next patient. */
+  private traceAll(record: PatientRecord): EvaluationTrace[] {
     const reentrant = this.busy;
     this.busy = true;
     try {
@@ -356,6 +414,16 @@ class SetEngine implements BoundSpecSet {
     };
     let shared: ReturnType<typeof computeShared> | undefined;
 
+    // Formatted values of shared scalar fields, once per patient (arrays are copied for each result).
+    if (this.patientCount === 0x3fffffff) {
+      this.patientCount = 0;
+      this.formattedAt.fill(-1);
+    }
+    if (!reentrant) this.stamp = this.patientCount++;
+    // A call from inside a vendor hook formats without the cache (the outer call's cache stays valid).
+    const formatShared = (u: number, value: RawValue): FieldValue =>
+      (this.formatters[u] as (v: RawValue) => FieldValue)(value);
+
     const out: EvaluationTrace[] = new Array(members.length);
     for (let s = 0; s < members.length; s++) {
       const m = members[s] as Member;
@@ -404,19 +472,18 @@ class SetEngine implements BoundSpecSet {
         continue;
       }
       shared ??= computeShared();
-      let diags: Diagnostic[] | undefined;
-      const diag = (d: Diagnostic) => {
-        if (diags) diags.push(d);
-        else diags = [d];
-      };
+      const x = reentrant
+        ? new Scratch(m, views[s] as number[][], (u, value) => formatShared(u, value))
+        : m.scratch;
+      x.diags = undefined;
       if (journalDiags) {
         for (const j of journalDiags) {
-          if (j.clusters === undefined || j.clusters.some((u) => m.usesCluster[u] === 1)) diag(j.d);
+          if (j.clusters === undefined || j.clusters.some((u) => m.usesCluster[u] === 1)) x.diag(j.d);
         }
       }
-      for (const d of shared.regDiags) diag(d);
+      for (const d of shared.regDiags) x.diag(d);
       const n = m.fieldMap.length;
-      const v = new Array<RawValue>(n);
+      const v = x.v;
       for (let i = 0; i < n; i++) {
         const u = m.fieldMap[i] as number;
         v[i] = shared.values[u] as RawValue;
@@ -424,21 +491,17 @@ class SetEngine implements BoundSpecSet {
         if (fd) {
           const name = m.fieldNames[i] as string;
           for (const d of fd)
-            diag('field' in d && d.field !== undefined ? ({ ...d, field: name } as Diagnostic) : d);
+            x.diag('field' in d && d.field !== undefined ? ({ ...d, field: name } as Diagnostic) : d);
         }
       }
-      const state: PatientState = {
-        journal,
-        lists: views[s] as readonly number[][],
-        dates,
-        regStart: shared.regStart,
-        regEnd: shared.regEnd,
-        dob: shared.dob,
-        patient,
-        diag,
-      };
-      const ctx: Ctx = { v, cd: 0, ce: undefined, ci: 0 };
-      out[s] = m.engine.complete(patientId, state, ctx, diag, () => diags ?? EMPTY);
+      const st = x.state;
+      st.journal = journal;
+      st.dates = dates;
+      st.regStart = shared.regStart;
+      st.regEnd = shared.regEnd;
+      st.dob = shared.dob;
+      st.patient = patient;
+      out[s] = m.engine.complete(patientId, st, x.ctx, x.diag, x.diagnostics, x.format);
     }
     return out;
   }
