@@ -110,6 +110,22 @@ describe('readSpecXml / writeSpecXml', () => {
   });
 });
 
+describe('readSpecXml messages', () => {
+  it('name the element that failed and what is allowed there', () => {
+    const r = readSpecXml(
+      `<QuerySpecification xmlns="urn:gpes-sdk:query-spec:1" formatVersion="1" id="X">
+        <Participation type1OptOut="sometimes"/>
+        <Populations><Population name="P" kind="register"><Rule ifTrue="select"><If>A = null</If><Then/></Rule></Population></Populations>
+      </QuerySpecification>`,
+    );
+    expect(r.ok ? [] : r.issues.map((i) => i.message)).toEqual([
+      "Participation/@type1OptOut must be one of exclude, notApplied, not 'sometimes'",
+      "element 'Then' is not allowed in Rule; allowed here: If, Comment",
+      'Rule/@ifFalse must be one of select, reject, next (it is missing)',
+    ]);
+  });
+});
+
 describe('loadSpec', () => {
   it('expands Members lists through the caller’s reader', async () => {
     const doc = await dm017Doc();

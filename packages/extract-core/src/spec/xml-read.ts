@@ -48,7 +48,13 @@ class Reader {
     for (const c of el.children) {
       if (c.ns !== QUERY_SPEC_NAMESPACE)
         this.bad(`${path}/${c.name}`, `element '${c.name}' is not in ${QUERY_SPEC_NAMESPACE}`);
-      else if (!allowed.includes(c.name)) this.bad(`${path}/${c.name}`, `unexpected element '${c.name}'`);
+      else if (!allowed.includes(c.name))
+        this.bad(
+          `${path}/${c.name}`,
+          allowed.length === 0
+            ? `element '${c.name}' is not allowed: ${el.name} has no child elements`
+            : `element '${c.name}' is not allowed in ${el.name}; allowed here: ${allowed.join(', ')}`,
+        );
       else out.push(c);
     }
     return out;
@@ -63,7 +69,7 @@ class Reader {
   need(el: XmlElement, path: string, name: string): string {
     const v = el.attrs[name];
     if (v === undefined || v === '') {
-      this.bad(`${path}/@${name}`, `attribute '${name}' is required`);
+      this.bad(`${path}/@${name}`, `${el.name} needs the attribute '${name}'`);
       return '';
     }
     return v;
@@ -73,7 +79,10 @@ class Reader {
     const v = el.attrs[name];
     if (v === undefined && dflt !== undefined) return dflt;
     if (v === undefined || !values.includes(v as T)) {
-      this.bad(`${path}/@${name}`, `attribute '${name}' must be one of ${values.join(', ')}`);
+      this.bad(
+        `${path}/@${name}`,
+        `${el.name}/@${name} must be one of ${values.join(', ')}${v === undefined ? ' (it is missing)' : `, not '${v}'`}`,
+      );
       return (dflt ?? values[0]) as T;
     }
     return v as T;

@@ -77,13 +77,13 @@ export function tokenize(src: string): Token[] {
       i += 2;
       continue;
     }
-    if (c === '!') throw new SyntaxFailure(at, "expected '=' after '!'");
+    if (c === '!') throw new SyntaxFailure(at, "'!' is only allowed in '!=' (not equal)");
     if (c === '<' || c === '>' || c === '=') {
       out.push({ t: 'op', op: c, at });
       i++;
     } else if (c === "'") {
       const close = src.indexOf("'", i + 1);
-      if (close < 0) throw new SyntaxFailure(at, 'unterminated text literal');
+      if (close < 0) throw new SyntaxFailure(at, "a text literal opened with ' is not closed");
       out.push({ t: 'text', text: src.slice(i + 1, close), at });
       i = close + 1;
     } else if (c === '{' || c === '[') {
@@ -91,13 +91,20 @@ export function tokenize(src: string): Token[] {
       const close = src.indexOf(closeChar, i + 1);
       const inner = close < 0 ? '' : src.slice(i + 1, close);
       if (close < 0 || !/^[A-Za-z_][A-Za-z0-9_]*$/.test(inner)) {
-        throw new SyntaxFailure(at, `expected a name in ${c}${closeChar}`);
+        throw new SyntaxFailure(
+          at,
+          `${c}${closeChar} holds one name of letters, digits and _, closed on the same line, e.g. ${c}BP_DAT${closeChar}`,
+        );
       }
       out.push({ t: c === '{' ? 'brace' : 'bracket', text: `${c}${inner}${closeChar}`, at });
       i = close + 1;
     } else if (c === '@') {
       const m = /^@(date|value1|value2)(?![A-Za-z0-9_])/.exec(src.slice(i));
-      if (!m) throw new SyntaxFailure(at, 'expected @date, @value1 or @value2');
+      if (!m)
+        throw new SyntaxFailure(
+          at,
+          "after '@' only date, value1 or value2 are allowed (@date, @value1, @value2)",
+        );
       out.push({ t: 'candidate', which: m[1] as 'date' | 'value1' | 'value2', at });
       i += m[0].length;
     } else if (c >= '0' && c <= '9') {
@@ -113,14 +120,17 @@ export function tokenize(src: string): Token[] {
         out.push({ t: 'number', text: num[0], at });
         i += num[0].length;
         if (src[i] === '%') i++; // "< 10%" in NHS text: the number is the value
-      } else throw new SyntaxFailure(at, 'bad number');
+      } else throw new SyntaxFailure(at, 'a number is digits with at most one decimal point, e.g. 58 or 7.5');
     } else if (IDENT_START.test(c)) {
       let j = i + 1;
       while (j < src.length && IDENT_PART.test(src[j] as string)) j++;
       out.push({ t: 'ident', text: src.slice(i, j), at });
       i = j;
     } else {
-      throw new SyntaxFailure(at, `unexpected character '${c}'`);
+      throw new SyntaxFailure(
+        at,
+        `the character '${c}' is not part of the condition language (names, numbers, dates, 'text', @date, = != < <= > >=, + -, ( ), commas, AND OR NOT)`,
+      );
     }
   }
   out.push({ t: 'end', at: src.length });

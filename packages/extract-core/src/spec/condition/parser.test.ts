@@ -78,6 +78,38 @@ describe('condition language (§3.3.1)', () => {
     }
   });
 
+  it('says which construct failed and what is allowed there', () => {
+    const message = (text: string) => {
+      const r = parseCondition(text);
+      return r.ok ? 'parsed' : `${r.error.message} @${r.error.offset + 1}`;
+    };
+    expect(message('(A = null AND B = null C = null)')).toBe(
+      "the group of conditions opened at character 1 needs ')' here, found 'C' (within a group, join conditions with AND or OR) @24",
+    );
+    expect(message('A >')).toBe(
+      "expected an operand: a field or parameter name, a number, a date (2022-03-31 or 31/03/2022), 'text', @date, @value1, @value2, or count, min, max, latestOf or earliestOf of names; found the end of the condition @4",
+    );
+    expect(message('A B')).toBe(
+      "a comparison starting at character 1 needs a comparison operator (=, !=, <, <=, >, >=) after its first operand, found 'B' @3",
+    );
+    expect(message('A < null')).toBe("null can only be tested with '= null' or '!= null', not '< null' @5");
+    expect(message('A + 3 weeks > B')).toBe(
+      "date arithmetic needs a unit after 3: day(s), month(s) or year(s); found 'weeks' @7",
+    );
+    expect(message('A > B - x')).toBe(
+      "date arithmetic takes a whole number and a unit after '-' (e.g. ACHV_DAT - 12 months), found 'x' @9",
+    );
+    expect(message('A = null B = null')).toBe(
+      "'B' follows a complete condition: join conditions with AND or OR, and group them with ( ) @10",
+    );
+    expect(message('count(A B) > 1')).toBe("count( … ) needs ')' after its names, found 'B' @9");
+    expect(message('A = 2021-02-30')).toBe(
+      "'2021-02-30' is not a calendar date (dates are YYYY-MM-DD or DD/MM/YYYY) @5",
+    );
+    expect(message('A = AND')).toMatch(/^expected an operand: .*; found the keyword 'AND' @5$/);
+    expect(message('A $ B')).toMatch(/^the character '\$' is not part of the condition language/);
+  });
+
   it('refuses pathological input quickly instead of overflowing the stack', () => {
     const deep = `${'('.repeat(3000)}A = null${')'.repeat(3000)}`;
     const r = parseCondition(deep);

@@ -27,6 +27,39 @@ const UNITS: Readonly<Record<string, DateUnit>> = {
   years: 'year',
 };
 
+/** How a token reads in a message: what was found. */
+function found(tok: Token | undefined): string {
+  if (tok === undefined || tok.t === 'end') return 'the end of the condition';
+  switch (tok.t) {
+    case 'lparen':
+      return "'('";
+    case 'rparen':
+      return "')'";
+    case 'comma':
+      return "','";
+    case 'plus':
+      return "'+'";
+    case 'minus':
+      return "'-'";
+    case 'op':
+      return `'${tok.op}'`;
+    case 'candidate':
+      return `'@${tok.which}'`;
+    case 'brace':
+    case 'bracket':
+    case 'ident':
+    case 'number':
+    case 'date':
+      return `'${tok.text}'`;
+    case 'text':
+      return 'a text literal';
+  }
+}
+
+const OPERAND =
+  "an operand: a field or parameter name, a number, a date (2022-03-31 or 31/03/2022), 'text', @date, @value1, @value2, or count, min, max, latestOf or earliestOf of names";
+const COMPARISON = 'a comparison operator (=, !=, <, <=, >, >=)';
+
 function keyword(tok: Token, word: string): boolean {
   return tok.t === 'ident' && tok.text.toUpperCase() === word;
 }
@@ -55,7 +88,10 @@ class Parser {
 
   parseAll(): Condition {
     const c = this.condition();
-    if (this.peek().t !== 'end') this.fail('unexpected text after the condition');
+    if (this.peek().t !== 'end')
+      this.fail(
+        `${found(this.peek())} follows a complete condition: join conditions with AND or OR, and group them with ( )`,
+      );
     return c;
   }
 
@@ -95,11 +131,17 @@ class Parser {
 
   private primary(): Condition {
     if (this.peek().t === 'lparen' && this.groupIsCondition()) {
-      this.next();
+      const open = this.next();
       this.enter();
       const inner = this.condition();
       this.depth--;
-      if (this.next().t !== 'rparen') this.fail("expected ')'", this.toks[this.pos - 1]);
+      const close = this.next();
+      if (close.t !== 'rparen') {
+        this.fail(
+          `the group of conditions opened at character ${open.at + 1} needs ')' here, found ${found(close)} (within a group, join conditions with AND or OR)`,
+          close,
+        );
+      }
       return { kind: 'paren', item: inner };
     }
     if (keyword(this.peek(), 'IF')) {
@@ -129,14 +171,21 @@ class Parser {
   }
 
   private comparison(): Condition {
+    const start = this.peek();
     const left = this.operand();
     const opTok = this.next();
-    if (opTok.t !== 'op') this.fail('expected a comparison operator', opTok);
+    if (opTok.t !== 'op') {
+      this.fail(
+        `a comparison starting at character ${start.at + 1} needs ${COMPARISON} after its first operand, found ${found(opTok)}`,
+        opTok,
+      );
+    }
     if ((opTok.op === '=' || opTok.op === '!=') && keyword(this.peek(), 'NULL')) {
       this.next();
       return { kind: 'isNull', negated: opTok.op === '!=', operand: left };
     }
-    if (keyword(this.peek(), 'NULL')) this.fail('null can only be compared with = or !=');
+    if (keyword(this.peek(), 'NULL'))
+      this.fail(`null can only be tested with '= null' or '!= null', not '${opTok.op} null'`);
     const right = this.operand();
     return { kind: 'compare', op: opTok.op, left, right };
   }
@@ -144,12 +193,23 @@ class Parser {
   private operand(): Operand {
     let value = this.term();
     while (this.peek().t === 'plus' || this.peek().t === 'minus') {
-      const sign = this.next().t === 'plus' ? 1 : -1;
+      const signTok = this.next();
+      const sign = signTok.t === 'plus' ? 1 : -1;
       const amount = this.next();
-      if (amount.t !== 'number' || !/^\d+$/.test(amount.text)) this.fail('expected a whole number', amount);
+      if (amount.t !== 'number' || !/^\d+$/.test(amount.text)) {
+        this.fail(
+          `date arithmetic takes a whole number and a unit after '${sign > 0 ? '+' : '-'}' (e.g. ACHV_DAT - 12 months), found ${found(amount)}`,
+          amount,
+        );
+      }
       const unitTok = this.next();
       const unit = unitTok.t === 'ident' ? UNITS[unitTok.text.toLowerCase()] : undefined;
-      if (unit === undefined) this.fail('expected day(s), month(s) or year(s)', unitTok);
+      if (unit === undefined) {
+        this.fail(
+          `date arithmetic needs a unit after ${amount.text}: day(s), month(s) or year(s); found ${found(unitTok)}`,
+          unitTok,
+        );
+      }
       value = { kind: 'offset', base: value, sign, amount: Number(amount.text), unit };
     }
     return value;
@@ -159,7 +219,10 @@ class Parser {
     if (tok.t === 'brace') return { kind: 'name', name: tok.text, form: 'brace' };
     if (tok.t === 'bracket') return { kind: 'name', name: tok.text, form: 'bracket' };
     if (tok.t === 'ident' && !isKeyword(tok.text)) return { kind: 'name', name: tok.text, form: 'plain' };
-    return this.fail('expected a field name', tok);
+    return this.fail(
+      `a function takes field names (NAME, {DATES} or [VALUES]) separated by commas, found ${found(tok)}`,
+      tok,
+    );
   }
 
   private term(): Operand {
@@ -173,8 +236,13 @@ class Parser {
             this.next();
             args.push(this.nameRef(this.next()));
           }
-          if (this.next().t !== 'rparen') this.fail("expected ')'", this.toks[this.pos - 1]);
+          const close = this.next();
+          if (close.t !== 'rparen')
+            this.fail(`${tok.text}( … ) needs ')' after its names, found ${found(close)}`, close);
           return { kind: 'call', fn: tok.text as FunctionName, args };
+        }
+        if (isKeyword(tok.text)) {
+          return this.fail(`expected ${OPERAND}; found the keyword '${tok.text}'`, tok);
         }
         return this.nameRef(tok);
       }
@@ -185,14 +253,16 @@ class Parser {
         return { kind: 'candidate', which: tok.which };
       case 'date': {
         const day = tok.text.includes('/') ? parseUkDate(tok.text) : parseIsoDate(tok.text);
-        if (day === null) return this.fail(`'${tok.text}' is not a calendar date`, tok);
+        if (day === null)
+          return this.fail(`'${tok.text}' is not a calendar date (dates are YYYY-MM-DD or DD/MM/YYYY)`, tok);
         return { kind: 'dateLiteral', day, text: tok.text };
       }
       case 'number':
         return this.numberTerm(tok.text, 1);
       case 'minus': {
         const num = this.next();
-        if (num.t !== 'number') return this.fail('expected a number after the minus sign', num);
+        if (num.t !== 'number')
+          return this.fail(`a minus sign before an operand takes a number, found ${found(num)}`, num);
         return this.numberTerm(num.text, -1);
       }
       case 'text':
@@ -201,11 +271,17 @@ class Parser {
         this.enter();
         const inner = this.operand();
         this.depth--;
-        if (this.next().t !== 'rparen') this.fail("expected ')'", this.toks[this.pos - 1]);
+        const close = this.next();
+        if (close.t !== 'rparen') {
+          this.fail(
+            `the bracketed value opened at character ${tok.at + 1} needs ')' here, found ${found(close)}`,
+            close,
+          );
+        }
         return { kind: 'group', inner };
       }
       default:
-        return this.fail('expected a name, number, date or text', tok);
+        return this.fail(`expected ${OPERAND}; found ${found(tok)}`, tok);
     }
   }
 
