@@ -24,7 +24,13 @@ export default defineConfig({
       { extends: true, test: { name: 'unit', include: ['packages/*/src/**/*.test.ts'] } },
       {
         extends: true,
-        test: { name: 'integration', include: ['packages/*/test/**/*.test.ts'], testTimeout: 30_000 },
+        // Hooks start embedded databases and servers, which takes seconds on a busy 2-core CI machine.
+        test: {
+          name: 'integration',
+          include: ['packages/*/test/**/*.test.ts'],
+          testTimeout: 30_000,
+          hookTimeout: 60_000,
+        },
       },
       { extends: true, test: { name: 'packaging', include: ['test/**/*.test.ts'], testTimeout: 60_000 } },
       {
