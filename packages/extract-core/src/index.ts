@@ -48,9 +48,12 @@ export {
   toQrPatientLevelRecord,
 } from './output/qr.js';
 export {
+  createSpecSetWorkerPool,
   createWorkerPool,
   evaluateInWorkers,
   isWorkerPoolError,
+  type SpecSetWorkerPool,
+  type SpecSetWorkerPoolOptions,
   type WorkerPool,
   WorkerPoolError,
   type WorkerPoolErrorCode,

@@ -8,7 +8,9 @@ import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DM017_REFERENCE_DATE, dm017RunContext, loadDm017Document } from '../bench/dm017-spec.js';
+import { registerSetRun, registerSetSpecs } from '../bench/register-set-spec.js';
 import type { PatientRecord, PatientResult, QuerySpecDocument, RunContext } from '../src/index.js';
+import * as testing from '../src/testing/index.js';
 import { generatePopulation } from '../src/testing/index.js';
 
 type Api = typeof import('../src/index.js');
@@ -66,6 +68,30 @@ async function pool(api: Api, options: Partial<Parameters<Api['createWorkerPool'
   open.push(created);
   return created;
 }
+
+describe('specification set worker pool (ESM build)', () => {
+  it('gives evaluateSpecSet’s results, in input order, for every specification', async () => {
+    const docs = registerSetSpecs(esm, testing);
+    const setRun = registerSetRun([testing.TYPE1_DISSENT_CODE]);
+    const records = withDuplicates(population('parallel-set', 800));
+    const bound = await esm.compileSpecSet(docs).bind(setRun);
+    const expected: (readonly PatientResult[])[] = [];
+    for await (const results of esm.evaluateSpecSet(bound, records)) expected.push(results);
+    const workers = await esm.createSpecSetWorkerPool({
+      specs: docs,
+      run: setRun,
+      workers: 2,
+      batchSize: 50,
+    });
+    open.push(workers);
+    const got: (readonly PatientResult[])[] = [];
+    for await (const results of workers.evaluatePopulation(records)) got.push(results);
+    expect(got).toEqual(expected);
+    expect(workers.set.specs.length).toBe(docs.length);
+    const duplicates = got.filter((results) => results.every((r) => r.excluded === 'DUPLICATE_PATIENT'));
+    expect(duplicates.length).toBeGreaterThan(5);
+  });
+});
 
 describe('worker pool (ESM build)', () => {
   it('gives the same results, in input order, and the same aggregates as the single-threaded run', async () => {

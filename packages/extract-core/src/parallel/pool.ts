@@ -3,6 +3,7 @@ import { Worker } from 'node:worker_threads';
 import type { RunContext, SubsumptionProvider } from '../bind/types.js';
 import { compileSpec } from '../compile/compile.js';
 import type { BoundSpec } from '../compile/types.js';
+import { type BoundSpecSet, compileSpecSet } from '../evaluate/set.js';
 import type { PatientResult } from '../evaluate/types.js';
 import type { PatientRecord } from '../record.js';
 import type { QuerySpecDocument } from '../spec/model.js';
@@ -88,8 +89,31 @@ export interface WorkerPool {
   close(): Promise<void>;
 }
 
+/** Options of {@link createSpecSetWorkerPool}: those of {@link WorkerPoolOptions}, with several specifications. */
+export interface SpecSetWorkerPoolOptions extends Omit<WorkerPoolOptions, 'spec'> {
+  /** The specifications, as given to `compileSpecSet` but as plain data: XML text (expanded) or documents. */
+  readonly specs: readonly (string | QuerySpecDocument)[];
+}
+
+/** Worker threads that evaluate a specification set: each stream yields what `evaluateSpecSet` yields. */
+export interface SpecSetWorkerPool {
+  /** The set bound on the calling thread: its `specs` go to `createTally`, `explain` and QR output. */
+  readonly set: BoundSpecSet;
+  readonly workers: number;
+  /**
+   * Evaluates a stream of patients across the workers: per record, one result per specification, in input order,
+   * duplicates reported as on the calling thread.
+   * @throws WorkerPoolError `WORKER_FAILED`, `POOL_CLOSED`, `RECORD_NOT_CLONEABLE` (the iteration rejects).
+   */
+  evaluatePopulation(
+    records: Iterable<PatientRecord> | AsyncIterable<PatientRecord>,
+    options?: WorkerStreamOptions,
+  ): AsyncIterable<readonly PatientResult[]>;
+  close(): Promise<void>;
+}
+
 interface Pending {
-  readonly resolve: (results: readonly PatientResult[]) => void;
+  readonly resolve: (results: readonly unknown[]) => void;
   readonly reject: (error: unknown) => void;
   readonly handle: WorkerHandle;
 }
@@ -111,6 +135,45 @@ interface WorkerHandle {
  * @throws WorkerPoolError `INVALID_OPTIONS`; `WORKER_FAILED` when a worker cannot start.
  */
 export async function createWorkerPool(options: WorkerPoolOptions): Promise<WorkerPool> {
+  const prepared = await prepare(options, (run) => compileSpec(options.spec).bind(run));
+  const pool = await startPool<PatientResult>({
+    ...prepared.start,
+    init: { ...prepared.init, spec: options.spec },
+    duplicate: duplicatePatientResult,
+  });
+  return { spec: prepared.bound, ...pool };
+}
+
+/**
+ * Starts worker threads for a specification set (see `compileSpecSet`): each worker compiles and binds the whole
+ * set and evaluates every patient for every specification in one pass.
+ * @returns a pool whose workers are ready. Close it with `close()` when done.
+ * @throws SpecError, ExtractConfigError as `compileSpecSet` and `bind` do.
+ * @throws WorkerPoolError `INVALID_OPTIONS`; `WORKER_FAILED` when a worker cannot start.
+ */
+export async function createSpecSetWorkerPool(options: SpecSetWorkerPoolOptions): Promise<SpecSetWorkerPool> {
+  if (!Array.isArray(options.specs)) {
+    throw new WorkerPoolError('INVALID_OPTIONS', 'specs must be a list of specifications');
+  }
+  const prepared = await prepare(options, (run) => compileSpecSet(options.specs).bind(run));
+  const n = options.specs.length;
+  const pool = await startPool<readonly PatientResult[]>({
+    ...prepared.start,
+    init: { ...prepared.init, specs: options.specs },
+    duplicate: (id) => Array.from({ length: n }, () => duplicatePatientResult(id)),
+  });
+  return { set: prepared.bound, ...pool };
+}
+
+/** Checks the options, binds on the calling thread (recording subsumption answers) and builds the worker data. */
+async function prepare<B>(
+  options: Omit<WorkerPoolOptions, 'spec'>,
+  bind: (run: RunContext) => Promise<B>,
+): Promise<{
+  bound: B;
+  init: Omit<WorkerInit, 'spec' | 'specs'>;
+  start: Omit<StartOptions<unknown>, 'init' | 'duplicate'>;
+}> {
   const size = options.workers ?? Math.max(1, availableParallelism() - 1);
   const batchSize = options.batchSize ?? 256;
   const perWorker = options.maxBatchesInFlightPerWorker ?? 2;
@@ -121,7 +184,7 @@ export async function createWorkerPool(options: WorkerPoolOptions): Promise<Work
   const { run } = options;
   const descendants: Record<string, string[]> = {};
   const recording = run?.subsumption ? recordingProvider(run.subsumption, descendants) : undefined;
-  const bound = await compileSpec(options.spec).bind(recording ? { ...run, subsumption: recording } : run);
+  const bound = await bind(recording ? { ...run, subsumption: recording } : run);
 
   const plainRun: PlainRunContext = {
     participation: run.participation,
@@ -130,13 +193,11 @@ export async function createWorkerPool(options: WorkerPoolOptions): Promise<Work
     ...(run.policies ? { policies: run.policies } : {}),
   };
   const hook = run.participation?.ncrsDetailedCareRecordSharing ? run.detailedCareRecordSharing : undefined;
-  const init: WorkerInit = {
-    spec: options.spec,
-    run: plainRun,
-    ...(recording ? { descendants } : {}),
-    sharingHook: hook !== undefined,
+  return {
+    bound,
+    init: { run: plainRun, ...(recording ? { descendants } : {}), sharingHook: hook !== undefined },
+    start: { size, batchSize, perWorker, hook, resourceLimits: options.resourceLimits },
   };
-  return startPool({ init, bound, size, batchSize, perWorker, hook, resourceLimits: options.resourceLimits });
 }
 
 /**
@@ -186,9 +247,10 @@ function workerUrl(): URL {
   return new URL(here.endsWith('.cjs') ? './parallel-worker.cjs' : './parallel-worker.js', here);
 }
 
-interface StartOptions {
+interface StartOptions<T> {
   readonly init: WorkerInit;
-  readonly bound: BoundSpec;
+  /** The result of a later occurrence of a patient id in one stream. */
+  readonly duplicate: (patientId: string) => T;
   readonly size: number;
   readonly batchSize: number;
   readonly perWorker: number;
@@ -196,8 +258,18 @@ interface StartOptions {
   readonly resourceLimits: WorkerResourceLimits | undefined;
 }
 
-async function startPool(options: StartOptions): Promise<WorkerPool> {
-  const { init, bound, size, batchSize, perWorker, hook } = options;
+/** The pool's machinery, for one result type per record (a result, or a set's results). */
+interface Pool<T> {
+  readonly workers: number;
+  evaluatePopulation(
+    records: Iterable<PatientRecord> | AsyncIterable<PatientRecord>,
+    options?: WorkerStreamOptions,
+  ): AsyncIterable<T>;
+  close(): Promise<void>;
+}
+
+async function startPool<T>(options: StartOptions<T>): Promise<Pool<T>> {
+  const { init, size, batchSize, perWorker, hook, duplicate: duplicateResult } = options;
   const handles: WorkerHandle[] = [];
   const pending = new Map<number, Pending>();
   let nextId = 0;
@@ -257,7 +329,7 @@ async function startPool(options: StartOptions): Promise<WorkerPool> {
               if (!p) return;
               pending.delete(message.id);
               if (--handle.inFlight === 0) worker.unref();
-              if (message.type === 'results') p.resolve(message.results);
+              if (message.type === 'results') p.resolve(message.results as readonly unknown[]);
               else
                 p.reject(
                   new WorkerPoolError(
@@ -304,13 +376,13 @@ async function startPool(options: StartOptions): Promise<WorkerPool> {
   // Idle workers must not keep the process alive; a worker is referenced only while it has work (see dispatch).
   for (const h of handles) h.worker.unref();
 
-  function dispatch(request: Omit<BatchRequest, 'type' | 'id'>): Promise<readonly PatientResult[]> {
+  function dispatch(request: Omit<BatchRequest, 'type' | 'id'>): Promise<readonly T[]> {
     if (failure) return Promise.reject(failure);
     if (closing) return Promise.reject(new WorkerPoolError('POOL_CLOSED', 'the worker pool is closed'));
     let handle = handles[0]!;
     for (const h of handles) if (h.inFlight < handle.inFlight) handle = h;
     const id = nextId++;
-    return new Promise<readonly PatientResult[]>((resolve, reject) => {
+    return new Promise<readonly T[]>((resolve, reject) => {
       try {
         handle.worker.postMessage({ type: 'batch', id, ...request } satisfies BatchRequest);
       } catch (error) {
@@ -323,7 +395,7 @@ async function startPool(options: StartOptions): Promise<WorkerPool> {
         );
         return;
       }
-      pending.set(id, { resolve, reject, handle });
+      pending.set(id, { resolve: resolve as (results: readonly unknown[]) => void, reject, handle });
       if (handle.inFlight++ === 0) handle.worker.ref();
     });
   }
@@ -331,12 +403,12 @@ async function startPool(options: StartOptions): Promise<WorkerPool> {
   async function* evaluatePopulation(
     records: Iterable<PatientRecord> | AsyncIterable<PatientRecord>,
     streamOptions: WorkerStreamOptions = {},
-  ): AsyncGenerator<PatientResult> {
+  ): AsyncGenerator<T> {
     const { signal } = streamOptions;
     const maxInFlight = size * perWorker;
     const seen = new Set<string>();
     const source = openSource(records);
-    const inFlight: Promise<readonly PatientResult[]>[] = [];
+    const inFlight: Promise<readonly T[]>[] = [];
     let exhausted = false;
     try {
       for (;;) {
@@ -363,10 +435,7 @@ async function startPool(options: StartOptions): Promise<WorkerPool> {
   }
 
   /** Sends the first occurrences to a worker and fills in duplicates here, keeping input order. */
-  async function submit(
-    batch: readonly PatientRecord[],
-    seen: Set<string>,
-  ): Promise<readonly PatientResult[]> {
+  async function submit(batch: readonly PatientRecord[], seen: Set<string>): Promise<readonly T[]> {
     const firsts: PatientRecord[] = [];
     const duplicates: (string | undefined)[] = [];
     for (const record of batch) {
@@ -384,15 +453,14 @@ async function startPool(options: StartOptions): Promise<WorkerPool> {
     const evaluated =
       firsts.length > 0 ? await dispatch(sharing ? { records: firsts, sharing } : { records: firsts }) : [];
     if (firsts.length === batch.length) return evaluated;
-    const merged: PatientResult[] = [];
+    const merged: T[] = [];
     let k = 0;
     for (const duplicate of duplicates)
-      merged.push(duplicate === undefined ? evaluated[k++]! : duplicatePatientResult(duplicate));
+      merged.push(duplicate === undefined ? evaluated[k++]! : duplicateResult(duplicate));
     return merged;
   }
 
   return {
-    spec: bound,
     workers: size,
     evaluatePopulation,
     async close() {

@@ -19,7 +19,10 @@ export interface PlainRunContext {
 
 /** `workerData` of every worker. */
 export interface WorkerInit {
-  readonly spec: string | QuerySpecDocument;
+  /** One specification (`createWorkerPool`) … */
+  readonly spec?: string | QuerySpecDocument;
+  /** … or a set (`createSpecSetWorkerPool`): the worker evaluates all of them in one pass per patient. */
+  readonly specs?: readonly (string | QuerySpecDocument)[];
   readonly run: PlainRunContext;
   /** `descendantsOf` answers, keyed by {@link subsumptionKey}; present when the run had a provider. */
   readonly descendants?: Readonly<Record<string, readonly string[]>>;
@@ -38,7 +41,11 @@ export interface BatchRequest {
 export type WorkerMessage =
   | { readonly type: 'ready' }
   | { readonly type: 'initFailed'; readonly name: string; readonly code?: string }
-  | { readonly type: 'results'; readonly id: number; readonly results: readonly PatientResult[] }
+  | {
+      readonly type: 'results';
+      readonly id: number;
+      readonly results: readonly PatientResult[] | readonly (readonly PatientResult[])[];
+    }
   | { readonly type: 'batchFailed'; readonly id: number; readonly name: string; readonly code?: string }
   /** A batch arrived but could not be deserialised, so its id is unknown: the worker is unusable. */
   | { readonly type: 'unreadable' };

@@ -6,7 +6,9 @@ import { type MessagePort, parentPort, workerData } from 'node:worker_threads';
 import type { RunContext, SubsumptionProvider } from '../bind/types.js';
 import { compileSpec } from '../compile/compile.js';
 import type { BoundSpec } from '../compile/types.js';
+import { compileSpecSet } from '../evaluate/set.js';
 import type { PatientResult } from '../evaluate/types.js';
+import type { PatientRecord } from '../record.js';
 import { type BatchRequest, subsumptionKey, type WorkerInit, type WorkerMessage } from './protocol.js';
 
 function describe(error: unknown): { name: string; code?: string } {
@@ -15,7 +17,10 @@ function describe(error: unknown): { name: string; code?: string } {
   return typeof code === 'string' ? { name, code } : { name };
 }
 
-async function bindInWorker(init: WorkerInit, decision: () => 'include' | 'exclude'): Promise<BoundSpec> {
+/** Something that evaluates one record: a bound spec, or a bound set (one result per specification). */
+type Evaluator = (record: PatientRecord) => PatientResult | readonly PatientResult[];
+
+async function bindInWorker(init: WorkerInit, decision: () => 'include' | 'exclude'): Promise<Evaluator> {
   const run: { -readonly [K in keyof RunContext]: RunContext[K] } = { ...init.run };
   const descendants = init.descendants;
   if (descendants) {
@@ -27,7 +32,12 @@ async function bindInWorker(init: WorkerInit, decision: () => 'include' | 'exclu
     run.subsumption = provider;
   }
   if (init.sharingHook) run.detailedCareRecordSharing = decision;
-  return compileSpec(init.spec).bind(run);
+  if (init.specs) {
+    const set = await compileSpecSet(init.specs).bind(run);
+    return (record) => set.evaluate(record);
+  }
+  const bound: BoundSpec = await compileSpec(init.spec as string).bind(run);
+  return (record) => bound.evaluate(record);
 }
 
 function serve(port: MessagePort, init: WorkerInit): void {
@@ -36,19 +46,19 @@ function serve(port: MessagePort, init: WorkerInit): void {
   // hook is a function, so the calling thread runs it and sends its answers with each batch.
   let sharing: 'include' | 'exclude' = 'include';
   bindInWorker(init, () => sharing).then(
-    (bound) => {
+    (evaluate) => {
       port.on('message', (request: BatchRequest) => {
-        const results: PatientResult[] = [];
+        const results: (PatientResult | readonly PatientResult[])[] = [];
         try {
           for (let i = 0; i < request.records.length; i++) {
             sharing = request.sharing?.[i] ?? 'include';
-            results.push(bound.evaluate(request.records[i]!));
+            results.push(evaluate(request.records[i]!));
           }
         } catch (error) {
           post({ type: 'batchFailed', id: request.id, ...describe(error) });
           return;
         }
-        post({ type: 'results', id: request.id, results });
+        post({ type: 'results', id: request.id, results: results as readonly PatientResult[] });
       });
       port.on('messageerror', () => post({ type: 'unreadable' }));
       post({ type: 'ready' });
