@@ -272,7 +272,9 @@ class Ctx {
     });
     // Every code a participation row can match, as one array: `code = ANY(...)` lets the planner read only those
     // rows through the (practice_id, code) index instead of scanning all of the practice's journal.
-    const pdate = (alias: string) => `coalesce(${alias}.effective_date, ${alias}.recorded_at::date)`;
+    // An entry with neither date fails closed (P19): as the latest dissent, or as a withdrawal before any dissent.
+    const pdate = (alias: string, undated: 'infinity' | '-infinity') =>
+      `coalesce(${alias}.effective_date, ${alias}.recorded_at::date, DATE '${undated}')`;
     const participationCodes = pa.add(
       [
         ...new Set([
@@ -288,7 +290,7 @@ class Ctx {
     return [
       `patient AS (\n  SELECT p.practice_id, p.patient_id, p.nhs_number, p.date_of_birth, p.sex, p.date_of_death, p.postcode,\n    p.pds_sensitive, p.record_sealed\n  FROM ${this.t('patient')} p\n  WHERE p.practice_id = $1::text\n)`,
       `-- P19a/P19b: latest dissent, withdrawal and exclusion-code dates (effective date, else the recorded date)\nexclusion_code(code_system, code, dissent) AS (\n  SELECT * FROM unnest(${pa.add(schemes, 'text[]', 'RTP exclusion code schemes')}, ${pa.add(codes, 'text[]', 'RTP exclusion codes')}, ${pa.add(dissent, 'boolean[]', 'RTP exclusion code is a dissent code')})\n)`,
-      `participation AS (\n  SELECT j.patient_id,\n    max(${pdate('j')}) FILTER (WHERE j.code_system = ${this.snomed} AND j.code = ANY(${dissentCodes})) AS dissent_latest,\n    max(${pdate('j')}) FILTER (WHERE j.code_system = ${this.snomed} AND j.code = ANY(${withdrawnCodes})) AS withdrawn_latest,\n    coalesce(bool_or(x.dissent = false), false) AS exclusion_present,\n    max(${pdate('j')}) FILTER (WHERE x.dissent) AS exclusion_dissent_latest\n  FROM ${this.t('journal')} j\n  LEFT JOIN exclusion_code x ON x.code_system = j.code_system AND x.code = j.code\n  WHERE ${this.journalWhere('j')}\n    AND j.code = ANY(${participationCodes})\n    AND (x.code IS NOT NULL OR (j.code_system = ${this.snomed} AND (j.code = ANY(${dissentCodes}) OR j.code = ANY(${withdrawnCodes}))))\n  GROUP BY j.patient_id\n)`,
+      `participation AS (\n  SELECT j.patient_id,\n    max(${pdate('j', 'infinity')}) FILTER (WHERE j.code_system = ${this.snomed} AND j.code = ANY(${dissentCodes})) AS dissent_latest,\n    max(${pdate('j', '-infinity')}) FILTER (WHERE j.code_system = ${this.snomed} AND j.code = ANY(${withdrawnCodes})) AS withdrawn_latest,\n    coalesce(bool_or(x.dissent = false), false) AS exclusion_present,\n    max(${pdate('j', 'infinity')}) FILTER (WHERE x.dissent) AS exclusion_dissent_latest\n  FROM ${this.t('journal')} j\n  LEFT JOIN exclusion_code x ON x.code_system = j.code_system AND x.code = j.code\n  WHERE ${this.journalWhere('j')}\n    AND j.code = ANY(${participationCodes})\n    AND (x.code IS NOT NULL OR (j.code_system = ${this.snomed} AND (j.code = ANY(${dissentCodes}) OR j.code = ANY(${withdrawnCodes}))))\n  GROUP BY j.patient_id\n)`,
       `-- P9, P16: dated SNOMED CT entries in the spec's clusters, one array element per (entry, cluster)\nentry AS (\n  SELECT j.patient_id, array_agg(c.cluster_no) AS c, array_agg(j.effective_date) AS d, array_agg(j.recorded_at) AS r,\n    array_agg(j.entry_id) AS i, array_agg(j.value1) AS v1, array_agg(j.value2) AS v2\n  FROM ${this.t('journal')} j\n  JOIN unnest(${members}, ${pa.add(clusterNos, 'int[]', 'cluster number of each code')}) c(code, cluster_no) ON c.code = j.code\n  WHERE ${this.journalWhere('j')} AND j.code = ANY(${members}) AND j.code_system = ${this.snomed} AND j.effective_date IS NOT NULL\n  GROUP BY j.patient_id\n)`,
       `-- P17: GMS registrations only\ngms AS (\n  SELECT g.patient_id, array_agg(g.start_date) AS s, array_agg(g.end_date) AS e\n  FROM ${this.t('registration')} g\n  WHERE g.practice_id = $1::text AND g.registration_type = 'GMS'\n  GROUP BY g.patient_id\n)`,
     ];
@@ -338,7 +340,12 @@ class Ctx {
     const entries = 'unnest(e.c, e.d, e.r, e.i, e.v1, e.v2) AS j(c, d, r, i, v1, v2)';
     const clusterNo = (name: string) => (this.program.clusterIndex.get(name) as number) + 1;
     const tieOrder = (tie: string, v: string) =>
-      tie === 'min' ? `${v}` : tie === 'max' ? `${v} DESC` : `j.r DESC, ${idOrder('j.i', ' DESC')}`;
+      tie === 'min'
+        ? `${v}`
+        : tie === 'max'
+          ? `${v} DESC`
+          : // P11: an entry without recordedAt counts as recorded before every entry with one.
+            `j.r DESC NULLS LAST, ${idOrder('j.i', ' DESC')}`;
     switch (d.kind) {
       case 'patientAttribute': {
         const col = {
@@ -548,7 +555,7 @@ class Ctx {
           `codes of journals table ${t.qid}`,
         );
         parts.push(
-          `-- extract ${commentText(o.name)}, journals table ${t.qid}: an entry matching several includes appears once\nSELECT r.patient_id, ${x} AS ext, ${ti + 1} AS tbl,\n  row_number() OVER (PARTITION BY r.patient_id ORDER BY j.effective_date, j.recorded_at, ${idOrder('j.entry_id', '')})::int AS lid,\n  ${noPatient}, ${journalCols}\nFROM result r\nJOIN ${this.t('journal')} j ON ${this.journalWhere('j')} AND j.patient_id = r.patient_id\nWHERE ${selected} AND j.code = ANY(${codes}) AND j.code_system = ${this.snomed} AND j.effective_date IS NOT NULL\n  AND (${include.length > 0 ? include : 'false'})`,
+          `-- extract ${commentText(o.name)}, journals table ${t.qid}: an entry matching several includes appears once\nSELECT r.patient_id, ${x} AS ext, ${ti + 1} AS tbl,\n  row_number() OVER (PARTITION BY r.patient_id ORDER BY j.effective_date, j.recorded_at NULLS FIRST, ${idOrder('j.entry_id', '')})::int AS lid,\n  ${noPatient}, ${journalCols}\nFROM result r\nJOIN ${this.t('journal')} j ON ${this.journalWhere('j')} AND j.patient_id = r.patient_id\nWHERE ${selected} AND j.code = ANY(${codes}) AND j.code_system = ${this.snomed} AND j.effective_date IS NOT NULL\n  AND (${include.length > 0 ? include : 'false'})`,
         );
       });
     });

@@ -47,7 +47,7 @@ CREATE TABLE IF NOT EXISTS ${schema}.journal (
   code_system     text      NOT NULL,       -- OID; 2.16.840.1.113883.2.1.3.2.4.15 for SNOMED CT
   code            text      NOT NULL,
   effective_date  date,                     -- the clinical date (P9); null when undated
-  recorded_at     timestamp NOT NULL,       -- when the entry was made (P11, P19)
+  recorded_at     timestamp,                -- when the entry was made (P11, P19); null when unknown
   kind            text      CHECK (kind IN ('condition', 'prescription')),
   value1          double precision,
   value2          double precision,

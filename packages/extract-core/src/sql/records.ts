@@ -50,8 +50,8 @@ class Columns {
  * Values the record model treats as absent or invalid are stored as NULL or left out as the evaluator ignores
  * them: invalid dates become NULL, a registration with an invalid date is skipped (P17), a later record with a
  * patient id already loaded for the practice is skipped (P3).
- * @throws RangeError when an entry's `recordedAt` is not a `YYYY-MM-DDThh:mm:ss` local date-time (the input model
- *   requires one).
+ * @throws RangeError when an entry's `recordedAt` is present but not a `YYYY-MM-DDThh:mm:ss` local date-time (the
+ *   column is a `timestamp`; an entry without one is stored with NULL).
  */
 export async function loadPatientRecords(
   db: SqlConnection,
@@ -124,12 +124,14 @@ export async function loadPatientRecords(
     }
     for (const e of record.journal ?? []) {
       if (typeof e !== 'object' || e === null) continue;
+      const recorded = e.recordedAt ?? null;
       if (
-        typeof e.recordedAt !== 'string' ||
-        !LOCAL_DATE_TIME.test(e.recordedAt) ||
-        parseDatePart(e.recordedAt) === null
+        recorded !== null &&
+        (typeof recorded !== 'string' || !LOCAL_DATE_TIME.test(recorded) || parseDatePart(recorded) === null)
       ) {
-        throw new RangeError('a journal entry has no valid recordedAt; the input model needs one');
+        throw new RangeError(
+          'a journal entry has a recordedAt that is not a YYYY-MM-DDThh:mm:ss local date-time (leave it out when unknown)',
+        );
       }
       entries++;
       const links = Array.isArray(e.links) ? e.links.filter((l) => typeof l === 'string') : null;
@@ -140,7 +142,7 @@ export async function loadPatientRecords(
         String(e.codeSystem),
         String(e.code),
         isoOrNull(e.effectiveDate),
-        e.recordedAt,
+        recorded,
         e.kind === 'condition' || e.kind === 'prescription' ? e.kind : null,
         numOrNull(e.value1),
         numOrNull(e.value2),
@@ -197,7 +199,7 @@ function entryFromRow(e: SqlRow): JournalEntry {
     codeSystem: String(e.code_system),
     code: String(e.code),
     ...opt('effectiveDate', e.d),
-    recordedAt: String(e.r),
+    ...(e.r !== null ? { recordedAt: String(e.r) } : {}),
     ...opt('kind', e.kind),
     ...opt('value1', e.value1 === null ? null : Number(e.value1)),
     ...opt('value2', e.value2 === null ? null : Number(e.value2)),

@@ -157,7 +157,7 @@ function entryFromRow(row: SqlRow): JournalEntry {
     entryId: String(row.entry_id),
     codeSystem: '',
     code: String(row.code),
-    recordedAt: row.rd === null ? '' : formatDate(Number(row.rd)),
+    ...(row.rd !== null ? { recordedAt: formatDate(Number(row.rd)) } : {}),
     kind: row.kind === null ? (undefined as unknown as 'condition') : kind,
     ...(row.value1 !== null ? { value1: Number(row.value1) } : {}),
     ...(row.value2 !== null ? { value2: Number(row.value2) } : {}),

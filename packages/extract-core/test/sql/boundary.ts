@@ -93,7 +93,8 @@ export function boundaryPopulation(
         codeSystem: r.chance(0.05) ? CTV3 : SNOMED_CT_OID,
         code,
         ...(eff !== undefined ? { effectiveDate: formatDate(eff) } : {}),
-        recordedAt: recorded,
+        // recordedAt is optional: without it an entry loses same-day ties (P11) and an undated one fails closed (P19).
+        ...(r.chance(0.92) ? { recordedAt: recorded } : {}),
         kind,
         ...(r.chance(0.7)
           ? { value1: r.pick([40, 48, 58, 58.5, 59, 120, 149.99999, 150, 0, -3.25, 1e-5]) }
@@ -106,7 +107,9 @@ export function boundaryPopulation(
       journal.push(e);
       // A same-day twin with another value.
       if (eff !== undefined && r.chance(0.25)) {
-        journal.push({ ...e, entryId: idOf(k, true), value1: r.pick([41, 57, 151]), recordedAt: recorded });
+        const twin = { ...e, entryId: idOf(k, true), value1: r.pick([41, 57, 151]), recordedAt: recorded };
+        if (r.chance(0.15)) delete (twin as { recordedAt?: string }).recordedAt;
+        journal.push(twin);
       }
     }
     out.push({
