@@ -61,4 +61,31 @@ describe('demo', () => {
     expect(qr?.patientRecords).toBeLessThanOrEqual(Number(qr?.aggregates[0]?.value));
     expect(result.steps.some((s) => s.what === 'evaluate' && s.summary.includes('patient-level'))).toBe(true);
   });
+
+  it('evaluates inside embedded PostgreSQL (DEMO_SQL=1) with the same Query Results as in JavaScript', async () => {
+    const inJs = await runDemo({ practices: 1, patientsPerPractice: 300, patientLevel: true });
+    const inSql = await runDemo({
+      practices: 1,
+      patientsPerPractice: 300,
+      patientLevel: true,
+      database: 'pglite',
+    });
+    expect(inSql.succeeded).toBe(true);
+    expect(inSql.evaluatedIn).toBe('PGlite');
+    expect(inJs.evaluatedIn).toBe('JavaScript');
+    const received = (r: typeof inJs) =>
+      r.practices.map((p) => ({
+        practice: p.practiceId,
+        aggregates: p.queryResults[0]?.aggregates,
+        patientRecords: p.queryResults[0]?.patientRecords,
+      }));
+    expect(received(inSql)).toEqual(received(inJs));
+    expect(Number(inSql.registerSizes.A81001)).toBeGreaterThan(0);
+  });
+
+  it('refuses a DEMO_DATABASE_URL that is not a PostgreSQL URL, without echoing it', async () => {
+    const error = await main({ DEMO_DATABASE_URL: 'mysql://user:secret@host/db' }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(RangeError);
+    expect(String(error)).not.toContain('secret');
+  });
 });

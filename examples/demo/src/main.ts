@@ -37,6 +37,7 @@ export function formatSummary(result: DemoResult): string {
     '',
     `Patients evaluated: ${result.patients.toLocaleString('en-GB')}`,
     `Bytes moved: ${kb(result.bytesToGp + result.bytesToGpes)} (GPES → GP ${kb(result.bytesToGp)}, GP → GPES ${kb(result.bytesToGpes)})`,
+    `Evaluated in: ${result.evaluatedIn === 'JavaScript' ? 'JavaScript (the evaluator)' : `${result.evaluatedIn} (compiled to SQL)`}`,
     `Time taken: ${(result.elapsedMs / 1000).toFixed(1)} s over ${result.passes} polling pass(es)`,
   );
   for (const alert of result.alerts) lines.push(`ALERT ${alert}`);
@@ -54,15 +55,24 @@ export function formatSummary(result: DemoResult): string {
  * @summary Runs the GPES flow end to end over the fake MESH server and prints what happened.
  * `DEMO_PRACTICES` and `DEMO_PATIENTS` change the default two practices of 10,000 patients;
  * `DEMO_PATIENT_LEVEL=1` runs the example patient-level extract (query D01701) instead of the DM017 register.
+ * `DEMO_SQL=1` evaluates inside embedded PostgreSQL (PGlite) through the SQL runner; `DEMO_DATABASE_URL` names a
+ * PostgreSQL server to use instead (its `gpes_demo` schema is recreated).
  * @returns true when every expected Query Results message was received, valid and acknowledged.
+ * @throws RangeError when `DEMO_DATABASE_URL` is not a `postgres://` or `postgresql://` URL.
  */
 export async function main(
   env: Readonly<Record<string, string | undefined>> = process.env,
 ): Promise<boolean> {
+  const url = env.DEMO_DATABASE_URL;
+  if (url !== undefined && !/^postgres(ql)?:\/\//.test(url)) {
+    throw new RangeError('DEMO_DATABASE_URL must be a postgres:// or postgresql:// URL');
+  }
+  const database = url ? (url as `postgres://${string}`) : env.DEMO_SQL === '1' ? 'pglite' : undefined;
   const result = await runDemo({
     practices: Number(env.DEMO_PRACTICES ?? 2),
     patientsPerPractice: Number(env.DEMO_PATIENTS ?? 10_000),
     patientLevel: env.DEMO_PATIENT_LEVEL === '1',
+    ...(database ? { database } : {}),
   });
   console.log(formatSummary(result));
   return result.succeeded;

@@ -9,6 +9,13 @@ import {
   syntheticRecordSource,
 } from '@gpes/example-extraction-service';
 import { GpesSimulator, type PracticeOutcome, type SimulatorEvent } from '@gpes/example-gpes-simulator';
+import {
+  connectPostgres,
+  inputModelDdl,
+  loadPatientRecords,
+  openPglite,
+  type SqlConnection,
+} from '@gpes/extract-core';
 import { MeshClient } from '@gpes/mesh-client';
 import { startFakeMesh } from '@gpes/mesh-client/testing';
 import type { ReportRow } from '@gpes/messages/experimental';
@@ -29,6 +36,13 @@ export interface DemoOptions {
   readonly patientLevel?: boolean;
   /** Passes of both sides before giving up. @default 40 */
   readonly maxPasses?: number;
+  /**
+   * Evaluate inside PostgreSQL through @gpes/extract-core's SQL runner instead of in JavaScript: the synthetic
+   * records are first written into the input model. `'pglite'` is embedded PostgreSQL (no server); a
+   * `postgres://` URL names a server, whose `gpes_demo` schema is dropped and recreated.
+   * @default undefined (evaluate in JavaScript)
+   */
+  readonly database?: 'pglite' | `postgres://${string}` | `postgresql://${string}`;
 }
 
 /** One line of the exchange, in the order it happened. */
@@ -54,6 +68,8 @@ export interface DemoResult {
   readonly patients: number;
   readonly passes: number;
   readonly elapsedMs: number;
+  /** Where the extract was evaluated. */
+  readonly evaluatedIn: 'JavaScript' | 'PGlite' | 'PostgreSQL';
   /** Every expected Query Results message received, valid and acknowledged, exactly once. */
   readonly succeeded: boolean;
 }
@@ -63,6 +79,7 @@ const GPES_MAILBOX = 'X26GPES01';
 const PASSWORD = 'demo-password';
 /** The DM017 achievement date of the demo extract; the SQI carries it (`yyyymmddhhmm`). */
 const ACHIEVEMENT_DATE = '2026-03-31';
+const DEMO_SCHEMA = 'gpes_demo';
 
 function isoDay(instant: Date, plusDays = 0): string {
   return new Date(instant.getTime() + plusDays * 86_400_000).toISOString().slice(0, 10);
@@ -87,6 +104,7 @@ export async function runDemo(options: DemoOptions = {}): Promise<DemoResult> {
     ],
   });
   const stateDir = await mkdtemp(join(tmpdir(), 'gpes-demo-'));
+  let database: SqlConnection | undefined;
   const steps: DemoStep[] = [];
   const alerts: string[] = [];
   const registerSizes: Record<string, number | undefined> = {};
@@ -111,11 +129,19 @@ export async function runDemo(options: DemoOptions = {}): Promise<DemoResult> {
       GPES_SYSTEM_IDENTIFIER: '001.002.003.004',
       GPES_SUPPLIER: 'DEMO',
     });
+    const records = syntheticRecordSource({
+      practices: Object.fromEntries(hosted.map((id) => [id, patients])),
+      referenceDate: ACHIEVEMENT_DATE,
+    });
+    if (options.database) {
+      database = await openDemoDatabase(options.database);
+      for (const practice of hosted) {
+        await loadPatientRecords(database, records.patients(practice), { schema: DEMO_SCHEMA });
+      }
+    }
     const { service, client } = await createExtractionService(config, {
-      records: syntheticRecordSource({
-        practices: Object.fromEntries(hosted.map((id) => [id, patients])),
-        referenceDate: ACHIEVEMENT_DATE,
-      }),
+      records,
+      ...(database ? { database: { connection: database, schema: DEMO_SCHEMA } } : {}),
       requiresStage1: [queryId],
       onEvent: (event: ServiceEvent) => {
         if (event.type === 'sent') {
@@ -188,11 +214,31 @@ export async function runDemo(options: DemoOptions = {}): Promise<DemoResult> {
       patients: patients * hosted.length,
       passes,
       elapsedMs: performance.now() - started,
+      evaluatedIn:
+        options.database === undefined
+          ? 'JavaScript'
+          : options.database === 'pglite'
+            ? 'PGlite'
+            : 'PostgreSQL',
       succeeded: simulator.succeeded && simulator.expectedPractices.length === hosted.length,
     };
   } finally {
+    await database?.close();
     await gpesClient.close();
     await mesh.close();
     await rm(stateDir, { recursive: true, force: true });
+  }
+}
+
+/** Opens the demo's database and creates the input model in a schema of its own (dropped first on a server). */
+async function openDemoDatabase(target: NonNullable<DemoOptions['database']>): Promise<SqlConnection> {
+  const db = target === 'pglite' ? await openPglite() : await connectPostgres(target, { max: 2 });
+  try {
+    await db.exec(`DROP SCHEMA IF EXISTS ${DEMO_SCHEMA} CASCADE`);
+    await db.exec(inputModelDdl(DEMO_SCHEMA));
+    return db;
+  } catch (error) {
+    await db.close();
+    throw error;
   }
 }
