@@ -30,7 +30,7 @@ CREATE TABLE supplier.episodes_of_care (
 );
 CREATE TABLE supplier.observations (
   obs_id bigint NOT NULL, person_ref text NOT NULL REFERENCES supplier.people, snomed_concept bigint, ctv3_code text,
-  obs_date date, entered timestamp NOT NULL, numeric_value numeric, second_value numeric, is_medication boolean NOT NULL,
+  obs_date date, entered timestamp, numeric_value numeric, second_value numeric, is_medication boolean NOT NULL,
   episodicity text, confidential boolean NOT NULL
 );
 `;
