@@ -123,12 +123,7 @@ export class BoundEngine implements BoundSpec {
   private run(record: PatientRecord, fresh: boolean): EvaluationTrace {
     const program = this.program;
     const settings = this.settings;
-    const rec = (typeof record === 'object' && record !== null ? record : {}) as Partial<PatientRecord>;
-    const patient = (typeof rec.patient === 'object' && rec.patient !== null ? rec.patient : {}) as Readonly<
-      Record<string, unknown>
-    >;
-    const patientId = idText(patient.patientId);
-    const journal: readonly JournalEntry[] = Array.isArray(rec.journal) ? rec.journal : EMPTY;
+    const { rec, patient, patientId, journal } = patientParts(record);
     let diags: Diagnostic[] | undefined;
     const diag = (d: Diagnostic) => {
       if (diags) diags.push(d);
@@ -152,31 +147,15 @@ export class BoundEngine implements BoundSpec {
     const excl = settings.exclusionCodes.size > 0 ? settings.exclusionCodes : undefined;
     const dissent = program.dissentCluster;
     const withdrawn = program.dissentWithdrawnCluster;
-    let dissentLatest = Number.NEGATIVE_INFINITY;
-    let dissentSeen = false;
-    let withdrawnLatest = Number.NEGATIVE_INFINITY;
-    let exclPresent = false;
-    let exclDissentSeen = false;
-    let exclDissentLatest = Number.NEGATIVE_INFINITY;
+    const found = new Findings();
     const codeIndex = this.codeIndex;
     for (let i = 0; i < journal.length; i++) {
       const e = journal[i];
       if (typeof e !== 'object' || e === null) continue;
       if (sealedOut && e.sealed === true) continue;
-      if (excl) {
-        const hit = excl.get(e.codeSystem)?.get(e.code);
-        if (hit === false) exclPresent = true;
-        else if (hit === true) {
-          exclDissentSeen = true;
-          exclDissentLatest = Math.max(exclDissentLatest, participationDate(e, Number.POSITIVE_INFINITY));
-        }
-      }
+      if (excl) found.exclusionCode(e, excl.get(e.codeSystem)?.get(e.code));
       if (e.codeSystem !== SNOMED_CT_OID) {
-        diag({
-          code: 'NON_SNOMED_ENTRY_IGNORED',
-          entryId: safeId(e),
-          message: 'entry is not coded in SNOMED CT',
-        });
+        diag(nonSnomed(e));
         continue;
       }
       const cls = codeIndex.get(e.code);
@@ -187,13 +166,8 @@ export class BoundEngine implements BoundSpec {
       const d = parseIsoDate(e.effectiveDate);
       for (let j = 0; j < cls.length; j++) {
         const ci = cls[j] as number;
-        if (ci === dissent) {
-          dissentSeen = true;
-          dissentLatest = Math.max(dissentLatest, d ?? participationDate(e, Number.POSITIVE_INFINITY));
-        }
-        if (ci === withdrawn) {
-          withdrawnLatest = Math.max(withdrawnLatest, d ?? participationDate(e, Number.NEGATIVE_INFINITY));
-        }
+        if (ci === dissent) found.dissent(e, d);
+        if (ci === withdrawn) found.withdrawal(e, d);
         if (d !== null) (lists[ci] as number[]).push(i);
       }
       if (d === null) diag(undated(e, e.effectiveDate !== undefined));
@@ -201,12 +175,8 @@ export class BoundEngine implements BoundSpec {
     }
 
     // Participation exclusions, in the order P19 lists them.
-    const excluded = participationExclusion(
-      program.type1OptOut && dissentSeen && !(withdrawnLatest > dissentLatest),
-      exclPresent || (exclDissentSeen && !(withdrawnLatest > exclDissentLatest)),
-      settings,
-      patient,
-      () => careDecision(settings, record),
+    const excluded = found.exclusion(program.type1OptOut, settings, patient, () =>
+      careDecision(settings, record),
     );
     if (excluded !== undefined) return excludedTrace(patientId, excluded);
 
@@ -297,8 +267,80 @@ export class BoundEngine implements BoundSpec {
   }
 }
 
-/** The P19 exclusion of a patient, given the journal findings; `care` asks the sharing hook. @internal */
-export function participationExclusion(
+/** A record's parts, read without ever throwing on odd input (P22). @internal */
+export function patientParts(record: PatientRecord): {
+  rec: Partial<PatientRecord>;
+  patient: Readonly<Record<string, unknown>>;
+  patientId: string;
+  journal: readonly JournalEntry[];
+} {
+  const rec = (typeof record === 'object' && record !== null ? record : {}) as Partial<PatientRecord>;
+  const patient = (typeof rec.patient === 'object' && rec.patient !== null ? rec.patient : {}) as Readonly<
+    Record<string, unknown>
+  >;
+  const journal: readonly JournalEntry[] = Array.isArray(rec.journal) ? rec.journal : EMPTY;
+  return { rec, patient, patientId: idText(patient.patientId), journal };
+}
+
+/** What the journal says about participation (P19a, b), entry by entry. @internal */
+export class Findings {
+  private dissentLatest = Number.NEGATIVE_INFINITY;
+  private dissentSeen = false;
+  private withdrawnLatest = Number.NEGATIVE_INFINITY;
+  private exclPresent = false;
+  private exclDissentSeen = false;
+  private exclDissentLatest = Number.NEGATIVE_INFINITY;
+
+  /** An entry whose code is an RTP exclusion code (`hit` true when it is also a dissent code). */
+  exclusionCode(e: JournalEntry, hit: boolean | undefined): void {
+    if (hit === false) this.exclPresent = true;
+    else if (hit === true) {
+      this.exclDissentSeen = true;
+      this.exclDissentLatest = Math.max(
+        this.exclDissentLatest,
+        participationDate(e, Number.POSITIVE_INFINITY),
+      );
+    }
+  }
+
+  /** An entry of the dissent cluster, with its effective date if valid. */
+  dissent(e: JournalEntry, d: number | null): void {
+    this.dissentSeen = true;
+    this.dissentLatest = Math.max(this.dissentLatest, d ?? participationDate(e, Number.POSITIVE_INFINITY));
+  }
+
+  /** An entry of the dissent-withdrawn cluster, with its effective date if valid. */
+  withdrawal(e: JournalEntry, d: number | null): void {
+    this.withdrawnLatest = Math.max(
+      this.withdrawnLatest,
+      d ?? participationDate(e, Number.NEGATIVE_INFINITY),
+    );
+  }
+
+  /** The P19 exclusion, in the order P19 lists them; `care` asks the sharing hook. */
+  exclusion(
+    type1OptOut: boolean,
+    settings: RunSettings,
+    patient: Readonly<Record<string, unknown>>,
+    care: () => unknown,
+  ): ExclusionReason | undefined {
+    return participationExclusion(
+      type1OptOut && this.dissentSeen && !(this.withdrawnLatest > this.dissentLatest),
+      this.exclPresent || (this.exclDissentSeen && !(this.withdrawnLatest > this.exclDissentLatest)),
+      settings,
+      patient,
+      care,
+    );
+  }
+}
+
+/** The diagnostic of an entry not coded in SNOMED CT (P16). @internal */
+export function nonSnomed(e: JournalEntry): Diagnostic {
+  return { code: 'NON_SNOMED_ENTRY_IGNORED', entryId: safeId(e), message: 'entry is not coded in SNOMED CT' };
+}
+
+/** The P19 exclusion of a patient, given the journal findings; `care` asks the sharing hook. */
+function participationExclusion(
   optedOut: boolean,
   exclusionCode: boolean,
   settings: RunSettings,

@@ -48,27 +48,7 @@ export async function* evaluatePopulation(
   records: Iterable<PatientRecord> | AsyncIterable<PatientRecord>,
   options: EvaluatePopulationOptions = {},
 ): AsyncIterable<PatientResult> {
-  const { signal } = options;
-  signal?.throwIfAborted();
-  const seen = new Set<string>();
-  const one = (record: PatientRecord): PatientResult => {
-    const id = record?.patient?.patientId;
-    const key = idText(id);
-    if (seen.has(key)) return duplicate(key);
-    seen.add(key);
-    return spec.evaluate(record);
-  };
-  if (isAsyncIterable(records)) {
-    for await (const record of records) {
-      signal?.throwIfAborted();
-      yield one(record);
-    }
-  } else {
-    for (const record of records) {
-      signal?.throwIfAborted();
-      yield one(record);
-    }
-  }
+  yield* stream(records, options, (record) => spec.evaluate(record), duplicate);
 }
 
 /**
@@ -85,14 +65,29 @@ export async function* evaluateSpecSet(
   records: Iterable<PatientRecord> | AsyncIterable<PatientRecord>,
   options: EvaluatePopulationOptions = {},
 ): AsyncIterable<readonly PatientResult[]> {
+  yield* stream(
+    records,
+    options,
+    (record) => set.evaluate(record),
+    (key) => set.specs.map(() => duplicate(key)),
+  );
+}
+
+/** Streams records through `evaluate` in input order; a patient id seen earlier gets `duplicateOf` (P3). */
+async function* stream<T>(
+  records: Iterable<PatientRecord> | AsyncIterable<PatientRecord>,
+  options: EvaluatePopulationOptions,
+  evaluate: (record: PatientRecord) => T,
+  duplicateOf: (patientId: string) => T,
+): AsyncIterable<T> {
   const { signal } = options;
   signal?.throwIfAborted();
   const seen = new Set<string>();
-  const one = (record: PatientRecord): readonly PatientResult[] => {
+  const one = (record: PatientRecord): T => {
     const key = idText(record?.patient?.patientId);
-    if (seen.has(key)) return set.specs.map(() => duplicate(key));
+    if (seen.has(key)) return duplicateOf(key);
     seen.add(key);
-    return set.evaluate(record);
+    return evaluate(record);
   };
   if (isAsyncIterable(records)) {
     for await (const record of records) {

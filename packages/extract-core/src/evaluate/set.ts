@@ -7,18 +7,18 @@ import { type JournalEntry, type PatientRecord, SNOMED_CT_OID } from '../record.
 import type { Condition, Operand } from '../spec/condition/ast.js';
 import type { FieldDecl, QuerySpecDocument } from '../spec/model.js';
 import type { Resolver } from './closures.js';
-import { type Ctx, idText, type RawValue } from './context.js';
+import type { Ctx, RawValue } from './context.js';
 import {
   type BoundEngine,
   careDecision,
   ENGINE,
   type EvaluationTrace,
   excludedTrace,
+  Findings,
   formatterFor,
   gmsRegistrations,
-  participationDate,
-  participationExclusion,
-  safeId,
+  nonSnomed,
+  patientParts,
   undated,
 } from './engine.js';
 import { compileField, type FieldFn, type PatientState } from './fields.js';
@@ -295,12 +295,7 @@ class SetEngine implements BoundSpecSet {
   private run(record: PatientRecord, reentrant: boolean): EvaluationTrace[] {
     const members = this.members;
     if (members.length === 0) return [];
-    const rec = (typeof record === 'object' && record !== null ? record : {}) as Partial<PatientRecord>;
-    const patient = (typeof rec.patient === 'object' && rec.patient !== null ? rec.patient : {}) as Readonly<
-      Record<string, unknown>
-    >;
-    const patientId = idText(patient.patientId);
-    const journal: readonly JournalEntry[] = Array.isArray(rec.journal) ? rec.journal : EMPTY;
+    const { rec, patient, patientId, journal } = patientParts(record);
     // The run context is the same for every spec: sealing and the exclusion codes (by scheme and code) agree.
     const first = (members[0] as Member).engine.settings;
 
@@ -341,13 +336,7 @@ class SetEngine implements BoundSpecSet {
         marked = true;
       }
       if (e.codeSystem !== SNOMED_CT_OID) {
-        note({
-          d: {
-            code: 'NON_SNOMED_ENTRY_IGNORED',
-            entryId: safeId(e),
-            message: 'entry is not coded in SNOMED CT',
-          },
-        });
+        note({ d: nonSnomed(e) });
         continue;
       }
       const cls = codeIndex.get(e.code);
@@ -429,44 +418,21 @@ class SetEngine implements BoundSpecSet {
       const m = members[s] as Member;
       const settings = m.engine.settings;
       // Participation (P19), from the few entries that can decide it.
-      let dissentLatest = Number.NEGATIVE_INFINITY;
-      let dissentSeen = false;
-      let withdrawnLatest = Number.NEGATIVE_INFINITY;
-      let exclPresent = false;
-      let exclDissentSeen = false;
-      let exclDissentLatest = Number.NEGATIVE_INFINITY;
+      const found = new Findings();
       if (participation) {
         const mine = settings.exclusionCodes.size > 0 ? settings.exclusionCodes : undefined;
         for (const i of participation) {
           const e = journal[i] as JournalEntry;
-          if (mine) {
-            const hit = mine.get(e.codeSystem)?.get(e.code);
-            if (hit === false) exclPresent = true;
-            else if (hit === true) {
-              exclDissentSeen = true;
-              exclDissentLatest = Math.max(exclDissentLatest, participationDate(e, Number.POSITIVE_INFINITY));
-            }
-          }
+          if (mine) found.exclusionCode(e, mine.get(e.codeSystem)?.get(e.code));
           if (e.codeSystem !== SNOMED_CT_OID) continue;
           const cls = codeIndex.get(e.code);
           if (cls === undefined) continue;
           const d = parseIsoDate(e.effectiveDate);
-          if (m.dissent >= 0 && cls.includes(m.dissent)) {
-            dissentSeen = true;
-            dissentLatest = Math.max(dissentLatest, d ?? participationDate(e, Number.POSITIVE_INFINITY));
-          }
-          if (m.withdrawn >= 0 && cls.includes(m.withdrawn)) {
-            withdrawnLatest = Math.max(withdrawnLatest, d ?? participationDate(e, Number.NEGATIVE_INFINITY));
-          }
+          if (m.dissent >= 0 && cls.includes(m.dissent)) found.dissent(e, d);
+          if (m.withdrawn >= 0 && cls.includes(m.withdrawn)) found.withdrawal(e, d);
         }
       }
-      const excluded = participationExclusion(
-        m.engine.program.type1OptOut && dissentSeen && !(withdrawnLatest > dissentLatest),
-        exclPresent || (exclDissentSeen && !(withdrawnLatest > exclDissentLatest)),
-        settings,
-        patient,
-        askCare,
-      );
+      const excluded = found.exclusion(m.engine.program.type1OptOut, settings, patient, askCare);
       if (excluded !== undefined) {
         out[s] = excludedTrace(patientId, excluded);
         continue;

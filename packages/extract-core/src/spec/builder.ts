@@ -89,6 +89,35 @@ function clusterDecl(
 const includeDecl = (library: QueryLibraryDocument, href?: string): IncludeDecl =>
   href === undefined ? { library } : { href, library };
 
+/** The definition methods a specification builder and a library builder share. */
+interface DefinitionMethods<B> {
+  parameter(name: string, type: ParameterDecl['type'], binding: ParameterBinding): B;
+  cluster(
+    name: string,
+    members: readonly (string | ClusterMember)[],
+    info?: Omit<ClusterDecl, 'name' | 'members' | 'codeSystem'> & { readonly codeSystem?: string },
+  ): B;
+  field(decl: FieldDecl): B;
+  population(decl: PopulationDecl): B;
+  include(library: QueryLibraryDocument, href?: string): B;
+}
+
+function definitions<D extends QueryLibraryDocument | QuerySpecDocument, B>(
+  doc: D,
+  make: (doc: D) => B,
+): DefinitionMethods<B> {
+  return {
+    parameter: (name, type, binding) =>
+      make({ ...doc, parameters: [...doc.parameters, { name, type, binding }] }),
+    cluster: (name, members, info) =>
+      make({ ...doc, clusters: [...doc.clusters, clusterDecl(name, members, info)] }),
+    field: (decl) => make({ ...doc, fields: [...doc.fields, decl] }),
+    population: (decl) => make({ ...doc, populations: [...doc.populations, decl] }),
+    include: (library, href) =>
+      make({ ...doc, includes: [...(doc.includes ?? []), includeDecl(library, href)] }),
+  };
+}
+
 /**
  * Starts building a library of shared definitions in TypeScript.
  * @example
@@ -98,14 +127,7 @@ const includeDecl = (library: QueryLibraryDocument, href?: string): IncludeDecl 
  */
 export function libraryBuilder(header: { readonly id: string; readonly name?: string }): LibraryBuilder {
   const make = (doc: QueryLibraryDocument): LibraryBuilder => ({
-    parameter: (name, type, binding) =>
-      make({ ...doc, parameters: [...doc.parameters, { name, type, binding }] }),
-    cluster: (name, members, info) =>
-      make({ ...doc, clusters: [...doc.clusters, clusterDecl(name, members, info)] }),
-    field: (decl) => make({ ...doc, fields: [...doc.fields, decl] }),
-    population: (decl) => make({ ...doc, populations: [...doc.populations, decl] }),
-    include: (library, href) =>
-      make({ ...doc, includes: [...(doc.includes ?? []), includeDecl(library, href)] }),
+    ...definitions(doc, make),
     build: () => doc,
   });
   return make({
@@ -135,15 +157,8 @@ export function rule(condition: string, ifTrue: Action, ifFalse: Action, comment
  */
 export function specBuilder(header: SpecHeader): SpecBuilder {
   const make = (doc: QuerySpecDocument): SpecBuilder => ({
-    parameter: (name, type, binding) =>
-      make({ ...doc, parameters: [...doc.parameters, { name, type, binding }] }),
-    cluster: (name, members, info) =>
-      make({ ...doc, clusters: [...doc.clusters, clusterDecl(name, members, info)] }),
-    field: (decl) => make({ ...doc, fields: [...doc.fields, decl] }),
-    population: (decl) => make({ ...doc, populations: [...doc.populations, decl] }),
+    ...definitions(doc, make),
     output: (decl) => make({ ...doc, outputs: [...doc.outputs, decl] }),
-    include: (library, href) =>
-      make({ ...doc, includes: [...(doc.includes ?? []), includeDecl(library, href)] }),
     build: () => doc,
   });
   return make({
