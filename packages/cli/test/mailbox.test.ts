@@ -125,6 +125,8 @@ describe('gpes mailbox inbox, get, ack', () => {
     });
     expect(filtered.stdout).toMatch(new RegExp(`^1  ${a}  DATA  TEST_WF +X26ABC1  a\\.xml +1$`, 'm'));
     expect(filtered.stdout).toContain('1 message(s) waiting (workflow TEST_WF)');
+    // Details come from HEAD requests: nothing was downloaded.
+    expect(fake.requests.filter((r) => r.route === 'download').map((r) => r.method)).toEqual(['HEAD']);
     const json = await gpes(['--json', 'mailbox', 'inbox', '--limit', '1'], { env: inbox2() });
     expect(JSON.parse(json.stdout)).toEqual({ count: 1, more: true, messages: [{ messageId: a }] });
   });

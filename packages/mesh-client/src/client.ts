@@ -571,6 +571,32 @@ export class MeshClient {
     return Object.assign(meta, { body, buffer });
   }
 
+  /**
+   * A message's metadata without its body (`HEAD`, mesh-api.md §4.6): the same fields as `retrieveMessage`, for
+   * listing an inbox without downloading anything. `compressed` is the sender's `Mex-Content-Compressed` flag
+   * (the request asks for no transport gzip, so the flag cannot be a server's transport marker).
+   * @throws {MeshError} `MESSAGE_NOT_FOUND`, `MESSAGE_GONE`, `BAD_RESPONSE`, request codes.
+   */
+  async getMessageMetadata(messageId: string, options: OperationOptions = {}): Promise<MeshMessage> {
+    checkId('messageId', messageId);
+    const result = await this.#exec.execute({
+      method: 'HEAD',
+      url: `${this.#mailboxPath}/inbox/${encodeURIComponent(messageId)}`,
+      route: `HEAD /messageexchange/{mailbox}/inbox/${messageId}`,
+      headers: { 'accept-encoding': 'identity' },
+      retry: 'retryable',
+      ok: [200, 206],
+      signal: options.signal,
+      timeoutMs: options.timeoutMs,
+      messageId,
+    });
+    try {
+      return parseMessageHeaders(result.response.headers, messageId);
+    } finally {
+      await discard(result);
+    }
+  }
+
   #getChunk(messageId: string, chunk: number, options: OperationOptions): Promise<RequestResult> {
     const suffix = chunk === 1 ? '' : `/${chunk}`;
     return this.#exec.execute({

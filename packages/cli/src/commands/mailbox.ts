@@ -264,8 +264,7 @@ async function inbox(
         continue;
       }
       try {
-        const m = await client.retrieveMessage(id, signalOf(io));
-        m.body.destroy();
+        const m = await client.getMessageMetadata(id, signalOf(io));
         rows.push({
           messageId: id,
           messageType: m.messageType,
@@ -589,7 +588,7 @@ export function mailboxCommand(program: Command, io: CliIo): void {
     .description('list the messages waiting in the inbox, and count them')
     .option('--workflow <filter>', 'workflow filter: WF, !WF, WF*, *X* …')
     .option('--limit <n>', 'list at most n messages', integerOption(1, 100_000), 500)
-    .option('--details', 'show type, workflow, sender and file name of each (reads each message’s headers)')
+    .option('--details', 'show type, workflow, sender and file name of each (a HEAD request per message)')
     .action(async (opts, cmd: Command) => inbox(io, cmd, opts));
 
   mailbox

@@ -182,7 +182,9 @@ export class RequestExecutor {
           'MESH request',
         );
         const ok = spec.ok.includes(response.status);
-        const length = Number(response.headers.get('content-length') ?? Number.NaN);
+        // A HEAD answer's Content-Length describes the body a GET would get; none came.
+        const length =
+          spec.method === 'HEAD' ? 0 : Number(response.headers.get('content-length') ?? Number.NaN);
         // An upload's answer is read inside the attempt: the exchange is complete before its connection goes.
         const text = ok && (spec.readText || exclusive) ? await response.text() : undefined;
         this.hook('afterResponse', {

@@ -90,6 +90,39 @@ describe('MeshClient against the fake MESH server', () => {
     expect(tracked.status).toBe('acknowledged');
   });
 
+  it('reads a message’s metadata with HEAD, without downloading it or changing its state', async () => {
+    const sent = await sender.sendMessage({
+      to: 'X26ABC2',
+      workflowId: WORKFLOW,
+      body: syntheticBytes(6 * MiB, 'head'),
+      chunkSizeBytes: 5 * MiB,
+      compress: true,
+      fileName: 'head.dat',
+      subject: 'synthetic',
+    });
+    const before = fake.requests.length;
+    const meta = await recipient.getMessageMetadata(sent.messageId);
+    expect(meta).toMatchObject({
+      messageId: sent.messageId,
+      messageType: 'DATA',
+      from: 'X26ABC1',
+      workflowId: WORKFLOW,
+      fileName: 'head.dat',
+      localId: sent.localId,
+      totalChunks: 2,
+    });
+    // `compress` was transport gzip: the payload itself is not compressed, and HEAD does not claim it is.
+    expect(meta.compressed).not.toBe(true);
+    const heads = fake.requests.slice(before);
+    expect(heads.map((r) => [r.method, r.route])).toEqual([['HEAD', 'download']]);
+    // Still in the inbox, untouched: the message downloads in full afterwards.
+    expect(fake.inbox('X26ABC2')).toHaveLength(1);
+    expect((await (await recipient.retrieveMessage(sent.messageId)).buffer()).length).toBe(6 * MiB);
+    await expect(recipient.getMessageMetadata('20260101000000000000_NOSUCH')).rejects.toMatchObject({
+      code: 'MESSAGE_NOT_FOUND',
+    });
+  });
+
   it.each([false, true])(
     'sends several chunks (compress=%s) and reassembles them on download',
     async (compress) => {
