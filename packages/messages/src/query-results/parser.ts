@@ -4,9 +4,11 @@
 // Namespaces are resolved here rather than by saxes (`xmlns: true` allocates an object per attribute);
 // only elements that declare namespaces pay for a new scope.
 import { type SaxesAttributePlain, SaxesParser, type SaxesTagPlain } from 'saxes';
+import type { ElementDescription } from '../core/describe.js';
 import { type DecodeIssue, type DecodeIssueCode, makeIssue } from '../core/issues.js';
 import { resolveLimits, type XmlLimits } from '../core/xml/limits.js';
-import type { DecodedQrRecord, QrTableRow, QueryResultsHeader, TerminologyIdentifiers } from './model.js';
+import { queryResultsDescription } from './description.js';
+import type { DecodedQrRecord, QrTableRow, QueryResultsHeader } from './model.js';
 import {
   AGGREGATE_RECORD,
   GPES_NAMESPACE,
@@ -16,8 +18,6 @@ import {
   PATIENT_LEVEL_RECORD,
   PATIENT_TABLE,
   QUERY_RESULTS,
-  QUERY_RESULTS_ATTRIBUTE_NAMES,
-  QUERY_RESULTS_ATTRIBUTES,
   QUERY_RESULTS_PATH,
   RECORDS,
   RECORDS_PATH,
@@ -498,7 +498,7 @@ export class QueryResultsPushParser {
         if (uri === GPES_NAMESPACE && local === QUERY_RESULTS && !this.#sawQueryResults) {
           this.#sawQueryResults = true;
           this.#where = Where.QueryResults;
-          this.#qrAttributes = this.#collect(QUERY_RESULTS_PATH, attributes, QUERY_RESULTS_ATTRIBUTE_NAMES);
+          this.#qrAttributes = this.#collect(QUERY_RESULTS_PATH, attributes, ATTRIBUTE_NAMES);
           return;
         }
         this.#unexpected(ROOT_PATH, name, local, uri);
@@ -679,8 +679,12 @@ export class QueryResultsPushParser {
     if (this.#manifest === undefined) {
       issues.push(makeIssue(MANIFEST_PATH, 'MISSING_ELEMENT', `${MANIFEST} is required`, this.#ctx));
     }
-    const manifest = this.#manifest ? readManifest(this.#manifest, issues, this.#ctx) : undefined;
-    const a = this.#qrAttributes ?? {};
+    const body = readAttributes(this.#qrAttributes ?? {});
+    if (this.#manifest) {
+      const manifest: Bag = {};
+      readChildren(this.#manifest, MANIFEST_DESCRIPTION, issues, this.#ctx, manifest);
+      body.manifest = manifest;
+    }
     const root = this.#root;
     if (root.gpesIVersion === undefined) {
       issues.push(
@@ -696,11 +700,9 @@ export class QueryResultsPushParser {
       gpesIVersion: root.gpesIVersion ?? '',
       qrMessageVersion: root.qrMessageVersion as '0.2',
       ...(root.schemaLocation === undefined ? {} : { schemaLocation: root.schemaLocation }),
-      ...queryResultsAttributes(a),
-      manifest,
-    } as QueryResultsHeader;
-    if (manifest !== undefined) issues.push(...validateHeader(header, this.#ctx));
-    else issues.push(...validateHeader({ ...header, manifest: PLACEHOLDER_MANIFEST }, this.#ctx));
+      ...body,
+    } as unknown as QueryResultsHeader;
+    issues.push(...validateHeader(header, this.#ctx));
     if (issues.length > 0) {
       this.#pushIssues(dedupe(issues));
       return;
@@ -917,14 +919,6 @@ export class QueryResultsPushParser {
   }
 }
 
-const PLACEHOLDER_MANIFEST = {
-  gpetEExecutableVersion: '',
-  gpSystemIdentifier: '000.000.000.000',
-  terminologyIdentifiers: [{ codeSchemeId: '1', terminologyName: '', terminologyRelease: '' }],
-  rtpTranslationStatistics: { startDateTime: '2000-01-01T00:00:00', endDateTime: '2000-01-01T00:00:00' },
-  queryExecutionStatistics: { startDateTime: '2000-01-01T00:00:00', endDateTime: '2000-01-01T00:00:00' },
-};
-
 /** The manifest reader and the header checks can both see a missing element; report it once. */
 function dedupe(issues: readonly DecodeIssue[]): DecodeIssue[] {
   const seen = new Set<string>();
@@ -964,16 +958,6 @@ function isXmlWhitespace(t: string): boolean {
   return true;
 }
 
-/** The header properties of the `Query-Results` attributes read: required ones always, optional ones when present. */
-function queryResultsAttributes(a: Record<string, string>): Record<string, string | undefined> {
-  const out: Record<string, string | undefined> = {};
-  for (const [name, prop, , required, isUuid] of QUERY_RESULTS_ATTRIBUTES) {
-    const v = a[name];
-    if (v !== undefined || required) out[prop] = v !== undefined && isUuid ? normaliseUuid(v) : v;
-  }
-  return out;
-}
-
 function declare(parent: Scope, attributes: Record<string, string>): Scope {
   let defaultUri = parent.defaultUri;
   const prefixes = new Map(parent.prefixes);
@@ -984,49 +968,58 @@ function declare(parent: Scope, attributes: Record<string, string>): Scope {
   return { defaultUri, prefixes };
 }
 
-// ---- manifest ----------------------------------------------------------------------------------
+// ---- header ------------------------------------------------------------------------------------
 
-function readManifest(
-  node: MiniNode,
+type Bag = Record<string, unknown>;
+const ATTRIBUTE_NAMES = queryResultsDescription.attributes.map((a) => a.name);
+const MANIFEST_DESCRIPTION = queryResultsDescription.children[0] as ElementDescription;
+
+/** The `Query-Results` attributes read, by header property: required ones always, optional ones when present. */
+function readAttributes(a: Record<string, string>): Bag {
+  const out: Bag = {};
+  for (const { name, prop, required, type } of queryResultsDescription.attributes) {
+    const v = a[name];
+    if (v !== undefined || required)
+      out[prop] = v !== undefined && type === 'UUID-Type' ? normaliseUuid(v) : v;
+  }
+  return out;
+}
+
+/**
+ * Reads a described element's children from the small manifest tree into `out`, reporting what is unexpected, out of
+ * order, missing or repeated. An absent `node` (its own absence already reported) reads as absent leaves.
+ */
+function readChildren(
+  node: MiniNode | undefined,
+  e: ElementDescription,
   issues: DecodeIssue[],
   ctx: ValidationContext,
-): QueryResultsHeader['manifest'] {
-  const take = children(node, issues, ctx, [
-    'GPET-E-Executable-Version',
-    'Payload-Identifiers',
-    'RTP-Translation-Statistics',
-    'Query-Execution-Statistics',
-  ]);
-  const payload = take('Payload-Identifiers', true)[0];
-  const payloadTake = payload
-    ? children(payload, issues, ctx, ['GP-System-Identifier', 'Terminology-Identifiers'])
-    : undefined;
-  const terminologies: TerminologyIdentifiers[] = [];
-  for (const t of payloadTake?.('Terminology-Identifiers', false) ?? []) {
-    const tt = children(t, issues, ctx, ['CodeSchemeID', 'Terminology-Name', 'Terminology-Release']);
-    terminologies.push({
-      codeSchemeId: leafText(tt('CodeSchemeID', true)[0], issues, ctx) as string,
-      terminologyName: leafText(tt('Terminology-Name', true)[0], issues, ctx) as string,
-      terminologyRelease: leafText(tt('Terminology-Release', true)[0], issues, ctx) as string,
-    });
+  out: Bag,
+): void {
+  const take =
+    node &&
+    children(
+      node,
+      issues,
+      ctx,
+      e.children.map((c) => c.name),
+    );
+  for (const c of e.children) {
+    const m = c.map;
+    if (c.text) out[c.text.prop] = leafText(take?.(c.name, true)[0], issues, ctx);
+    else if (m.kind === 'list') {
+      out[m.prop] = (take?.(c.name, false) ?? []).map((n) => {
+        const item: Bag = {};
+        readChildren(n, c, issues, ctx, item);
+        return item;
+      });
+    } else if (m.kind === 'flat') readChildren(take?.(c.name, true)[0], c, issues, ctx, out);
+    else {
+      const item: Bag = {};
+      readChildren(take?.(c.name, true)[0], c, issues, ctx, item);
+      out[(m as { prop: string }).prop] = item;
+    }
   }
-  const stats = (element: string, prefix: string) => {
-    const s = take(element, true)[0];
-    const st = s
-      ? children(s, issues, ctx, [`${prefix}-Start-Date-Time`, `${prefix}-End-Date-Time`])
-      : undefined;
-    return {
-      startDateTime: leafText(st?.(`${prefix}-Start-Date-Time`, true)[0], issues, ctx) as string,
-      endDateTime: leafText(st?.(`${prefix}-End-Date-Time`, true)[0], issues, ctx) as string,
-    };
-  };
-  return {
-    gpetEExecutableVersion: leafText(take('GPET-E-Executable-Version', true)[0], issues, ctx) as string,
-    gpSystemIdentifier: leafText(payloadTake?.('GP-System-Identifier', true)[0], issues, ctx) as string,
-    terminologyIdentifiers: terminologies,
-    rtpTranslationStatistics: stats('RTP-Translation-Statistics', 'RTP-Translation'),
-    queryExecutionStatistics: stats('Query-Execution-Statistics', 'Query-Execution'),
-  };
 }
 
 /**

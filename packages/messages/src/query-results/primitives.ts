@@ -45,11 +45,11 @@ export function normaliseUuid(v: string): string {
 
 const uuidType = schemaType('UUID-Type');
 export const checkUuid: Check = (v) => uuidType(normaliseUuid(v));
-export const checkSqi = schemaType('Scheduled-Query-Instance-ID-Type');
-export const checkPracticeId = schemaType('Practice-ID-Type');
-export const checkGpSystemIdentifier = schemaType('GPSoC-System-Identifier-Type');
-export const checkOid = schemaType('Oid-Type');
-export const checkDateTime = schemaType('Date-Time-Type');
+/** The check of a described item's data type (a UUID in either case: the decoder and encoder upper-case it). */
+export function checkOf(type: DataTypeName): Check {
+  return type === 'UUID-Type' ? checkUuid : schemaType(type);
+}
+const checkPracticeId = checkOf('Practice-ID-Type');
 export const checkDescription = schemaType('Description-Attribute-Type');
 export const checkCommonIdentifier = schemaType('Common-Identifier-Type');
 export const checkCode = schemaType('GPES-I-Code-Type');

@@ -1,24 +1,24 @@
 // Validation shared by the decoder and the encoder, so both apply exactly the same data-type rules
 // (gpes-i README §6). Issues name the path and what is expected, never the value unless asked.
+import type { ElementDescription } from '../core/describe.js';
 import { type DecodeIssue, makeIssue } from '../core/issues.js';
+import { queryResultsDescription } from './description.js';
 import type { QrRecord, QrTableRow, QueryResultsHeader } from './model.js';
-import { MANIFEST_PATH, QUERY_RESULTS_ATTRIBUTES, QUERY_RESULTS_PATH, ROOT_PATH } from './names.js';
+import { QUERY_RESULTS_PATH, ROOT_PATH } from './names.js';
 import {
   type Check,
   type CheckFailure,
   checkCode,
   checkCommonIdentifier,
-  checkDateTime,
   checkDescription,
   checkGpesDateNoSentinels,
   checkGpesDateWithSentinels,
-  checkGpSystemIdentifier,
   checkLinks,
   checkMaxLength,
   checkMultiValue,
   checkNhsNumber,
   checkNumeric,
-  checkOid,
+  checkOf,
   checkOptionalPracticeId,
   checkPostcode,
   checkSex,
@@ -125,96 +125,47 @@ export function validateHeader(header: QueryResultsHeader, ctx: ValidationContex
     checkMaxLength(ctx.maxTextLength),
     false,
   );
-  for (const [name, prop, check, required] of QUERY_RESULTS_ATTRIBUTES) {
-    apply(issues, ctx, `${QUERY_RESULTS_PATH}/@${name}`, name, header[prop], check, required);
-  }
-
-  const m = header.manifest;
-  if (typeof m !== 'object' || m === null) {
-    issues.push(makeIssue(MANIFEST_PATH, 'MISSING_ELEMENT', 'Query-Results-Manifest is required', ctx));
-    return issues;
-  }
-  apply(
-    issues,
-    ctx,
-    `${MANIFEST_PATH}/GPET-E-Executable-Version`,
-    'GPET-E-Executable-Version',
-    m.gpetEExecutableVersion,
-    checkCommonIdentifier,
-  );
-  const p = `${MANIFEST_PATH}/Payload-Identifiers`;
-  apply(
-    issues,
-    ctx,
-    `${p}/GP-System-Identifier`,
-    'GP-System-Identifier',
-    m.gpSystemIdentifier,
-    checkGpSystemIdentifier,
-  );
-  if (!Array.isArray(m.terminologyIdentifiers) || m.terminologyIdentifiers.length === 0) {
-    issues.push(
-      makeIssue(
-        `${p}/Terminology-Identifiers`,
-        'TOO_FEW',
-        'at least one Terminology-Identifiers is required',
-        ctx,
-      ),
-    );
-  } else {
-    m.terminologyIdentifiers.forEach((t, i) => {
-      const tp = `${p}/Terminology-Identifiers[${i + 1}]`;
-      if (typeof t !== 'object' || t === null) {
-        issues.push(makeIssue(tp, 'MISSING_ELEMENT', 'Terminology-Identifiers must be an object', ctx));
-        return;
-      }
-      apply(issues, ctx, `${tp}/CodeSchemeID`, 'CodeSchemeID', t.codeSchemeId, checkOid);
-      apply(
-        issues,
-        ctx,
-        `${tp}/Terminology-Name`,
-        'Terminology-Name',
-        t.terminologyName,
-        checkCommonIdentifier,
-      );
-      apply(
-        issues,
-        ctx,
-        `${tp}/Terminology-Release`,
-        'Terminology-Release',
-        t.terminologyRelease,
-        checkCommonIdentifier,
-      );
-    });
-  }
-  for (const [key, element, prefix] of [
-    ['rtpTranslationStatistics', 'RTP-Translation-Statistics', 'RTP-Translation'],
-    ['queryExecutionStatistics', 'Query-Execution-Statistics', 'Query-Execution'],
-  ] as const) {
-    const s = m[key];
-    const sp = `${MANIFEST_PATH}/${element}`;
-    if (typeof s !== 'object' || s === null) {
-      issues.push(makeIssue(sp, 'MISSING_ELEMENT', `${element} is required`, ctx));
-      continue;
-    }
-    apply(
-      issues,
-      ctx,
-      `${sp}/${prefix}-Start-Date-Time`,
-      `${prefix}-Start-Date-Time`,
-      s.startDateTime,
-      checkDateTime,
-    );
-    apply(
-      issues,
-      ctx,
-      `${sp}/${prefix}-End-Date-Time`,
-      `${prefix}-End-Date-Time`,
-      s.endDateTime,
-      checkDateTime,
-    );
-  }
+  validateElement(issues, ctx, queryResultsDescription, QUERY_RESULTS_PATH, header as unknown as Bag);
   return issues;
 }
+
+type Bag = Readonly<Record<string, unknown>>;
+
+/** Checks `v` against a described element's attributes and children (the header's part of the description). */
+function validateElement(
+  issues: DecodeIssue[],
+  ctx: ValidationContext,
+  e: ElementDescription,
+  path: string,
+  v: Bag,
+): void {
+  for (const a of e.attributes) {
+    apply(issues, ctx, `${path}/@${a.name}`, a.name, v[a.prop], checkOf(a.type), a.required);
+  }
+  for (const c of e.children) {
+    const p = `${path}/${c.name}`;
+    const m = c.map;
+    if (c.text) apply(issues, ctx, p, c.name, v[c.text.prop], checkOf(c.text.type));
+    else if (m.kind === 'flat') validateElement(issues, ctx, c, p, v);
+    else if (m.kind === 'list') {
+      const list = v[m.prop];
+      if (!Array.isArray(list) || list.length === 0) {
+        issues.push(makeIssue(p, 'TOO_FEW', `at least one ${c.name} is required`, ctx));
+        continue;
+      }
+      list.forEach((item, i) => {
+        if (isObject(item)) validateElement(issues, ctx, c, `${p}[${i + 1}]`, item);
+        else issues.push(makeIssue(`${p}[${i + 1}]`, 'MISSING_ELEMENT', `${c.name} must be an object`, ctx));
+      });
+    } else {
+      const o = v[(m as { prop: string }).prop];
+      if (isObject(o)) validateElement(issues, ctx, c, p, o);
+      else issues.push(makeIssue(p, 'MISSING_ELEMENT', `${c.name} is required`, ctx));
+    }
+  }
+}
+
+const isObject = (v: unknown): v is Bag => typeof v === 'object' && v !== null;
 
 /** Free-text schema types check lengths only: add the XML 1.0 character check. */
 const xmlText =

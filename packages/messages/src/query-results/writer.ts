@@ -4,10 +4,12 @@
 // which at hundreds of megabytes costs several times the bytes written, while QR content is flat
 // attributes and short text whose only XML work is escaping (the shared escapers of core/encode-writer).
 
+import type { ElementDescription } from '../core/describe.js';
 import { escapeAttribute as attr, escapeText as text } from '../core/encode-writer.js';
 import type { DecodeIssue } from '../core/issues.js';
 import { MessageDecodeError, makeIssue } from '../core/issues.js';
 import { DEFAULT_XML_LIMITS } from '../core/xml/limits.js';
+import { queryResultsDescription } from './description.js';
 import type { QrRecord, QrTableRow, QueryResultsHeader } from './model.js';
 import {
   AGGREGATE_RECORD,
@@ -15,7 +17,6 @@ import {
   JOURNALS_TABLE,
   PATIENT_LEVEL_RECORD,
   PATIENT_TABLE,
-  QUERY_RESULTS_ATTRIBUTES,
   RECORDS_PATH,
   ROOT,
   XSI_NAMESPACE,
@@ -85,40 +86,16 @@ export class QrXmlWriter {
   start(header: QueryResultsHeader): string {
     const issues = validateHeader(header, this.#ctx);
     if (issues.length > 0) refuse('the header', issues);
-    const h = header;
-    const m = h.manifest;
+    const h = header as unknown as Bag;
     let s = '<?xml version="1.0" encoding="UTF-8"?>\n';
     s += `<${ROOT} xmlns="${GPES_NAMESPACE}"`;
-    if (h.schemaLocation !== undefined) {
-      s += ` xmlns:xsi="${XSI_NAMESPACE}" xsi:schemaLocation="${attr(h.schemaLocation)}"`;
+    if (header.schemaLocation !== undefined) {
+      s += ` xmlns:xsi="${XSI_NAMESPACE}" xsi:schemaLocation="${attr(header.schemaLocation)}"`;
     }
-    s += ` GPES-I-Version="${attr(h.gpesIVersion)}" QR-Message-Version="0.2">\n`;
-    s += '  <Query-Results';
-    for (const [name, prop, , , isUuid] of QUERY_RESULTS_ATTRIBUTES) {
-      const v = h[prop];
-      if (v !== undefined) s += ` ${name}="${isUuid ? normaliseUuid(v) : attr(v)}"`;
-    }
-    s += '>\n    <Query-Results-Manifest>\n';
-    s += `      ${leaf('GPET-E-Executable-Version', m.gpetEExecutableVersion)}\n`;
-    s += '      <Payload-Identifiers>\n';
-    s += `        ${leaf('GP-System-Identifier', m.gpSystemIdentifier)}\n`;
-    for (const t of m.terminologyIdentifiers) {
-      s += '        <Terminology-Identifiers>\n';
-      s += `          ${leaf('CodeSchemeID', t.codeSchemeId)}\n`;
-      s += `          ${leaf('Terminology-Name', t.terminologyName)}\n`;
-      s += `          ${leaf('Terminology-Release', t.terminologyRelease)}\n`;
-      s += '        </Terminology-Identifiers>\n';
-    }
-    s += '      </Payload-Identifiers>\n';
-    s += '      <RTP-Translation-Statistics>\n';
-    s += `        ${leaf('RTP-Translation-Start-Date-Time', m.rtpTranslationStatistics.startDateTime)}\n`;
-    s += `        ${leaf('RTP-Translation-End-Date-Time', m.rtpTranslationStatistics.endDateTime)}\n`;
-    s += '      </RTP-Translation-Statistics>\n';
-    s += '      <Query-Execution-Statistics>\n';
-    s += `        ${leaf('Query-Execution-Start-Date-Time', m.queryExecutionStatistics.startDateTime)}\n`;
-    s += `        ${leaf('Query-Execution-End-Date-Time', m.queryExecutionStatistics.endDateTime)}\n`;
-    s += '      </Query-Execution-Statistics>\n';
-    s += '    </Query-Results-Manifest>\n    <Query-Results-Records>\n';
+    s += ` GPES-I-Version="${attr(header.gpesIVersion)}" QR-Message-Version="0.2">\n`;
+    s += `  <Query-Results${attributes(queryResultsDescription, h)}>\n`;
+    s += children(queryResultsDescription, h, '    ');
+    s += '    <Query-Results-Records>\n';
     return s;
   }
 
@@ -187,8 +164,38 @@ export class QrXmlWriter {
   }
 }
 
-function leaf(name: string, value: string): string {
-  return value === '' ? `<${name}/>` : `<${name}>${text(value)}</${name}>`;
+type Bag = Readonly<Record<string, unknown>>;
+
+/** A described element's attributes present in `v`, each ` name="value"` (UUIDs upper-cased). */
+function attributes(e: ElementDescription, v: Bag): string {
+  let s = '';
+  for (const a of e.attributes) {
+    const value = v[a.prop] as string | undefined;
+    if (value !== undefined)
+      s += ` ${a.name}="${a.type === 'UUID-Type' ? normaliseUuid(value) : attr(value)}"`;
+  }
+  return s;
+}
+
+/** A described element's children, one per line at `indent`, two spaces deeper per level. */
+function children(e: ElementDescription, v: Bag, indent: string): string {
+  let s = '';
+  for (const c of e.children) {
+    const m = c.map;
+    if (c.text) {
+      const value = v[c.text.prop] as string;
+      s += `${indent}${value === '' ? `<${c.name}/>` : `<${c.name}>${text(value)}</${c.name}>`}\n`;
+    } else if (m.kind === 'list') {
+      for (const item of v[m.prop] as Bag[]) s += block(c, item, indent);
+    } else {
+      s += block(c, m.kind === 'flat' ? v : (v[m.prop] as Bag), indent);
+    }
+  }
+  return s;
+}
+
+function block(e: ElementDescription, v: Bag, indent: string): string {
+  return `${indent}<${e.name}>\n${children(e, v, `${indent}  `)}${indent}</${e.name}>\n`;
 }
 
 /** True when Patient-Table then Journals-Table rows, as given, already ascend by QID. */
