@@ -49,25 +49,25 @@ export class ElementReader {
   attr(name: string, type: DataTypeName, required: true): string | undefined;
   attr(name: string, type: DataTypeName, required?: false): string | undefined;
   attr(name: string, type: DataTypeName, required = false): string | undefined {
+    const [path, raw] = this.raw(name, required);
+    return raw === undefined ? undefined : this.ctx.check(path, type, raw, `Attribute ${name}`);
+  }
+
+  /** Marks attribute `name` as read: its path and raw value, after reporting it if required and missing. */
+  private raw(name: string, required: boolean): [path: string, raw: string | undefined] {
     this.usedAttributes.add(name);
     const raw = this.el.attributes[name];
     const path = `${this.el.path}/@${name}`;
-    if (raw === undefined) {
-      if (required) this.ctx.add(path, 'MISSING_ATTRIBUTE', `Required attribute ${name} is missing`);
-      return undefined;
+    if (raw === undefined && required) {
+      this.ctx.add(path, 'MISSING_ATTRIBUTE', `Required attribute ${name} is missing`);
     }
-    return this.ctx.check(path, type, raw, `Attribute ${name}`);
+    return [path, raw];
   }
 
   /** An attribute whose schema declaration is `fixed`: absent or exactly `value`. */
   fixedAttr(name: string, value: string, required: boolean): boolean {
-    this.usedAttributes.add(name);
-    const raw = this.el.attributes[name];
-    const path = `${this.el.path}/@${name}`;
-    if (raw === undefined) {
-      if (required) this.ctx.add(path, 'MISSING_ATTRIBUTE', `Required attribute ${name} is missing`);
-      return false;
-    }
+    const [path, raw] = this.raw(name, required);
+    if (raw === undefined) return false;
     if (raw !== value) {
       this.ctx.add(path, 'INVALID_FIXED', `Attribute ${name} must have its fixed value`, value, raw);
       return false;

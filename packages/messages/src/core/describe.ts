@@ -426,19 +426,12 @@ function readChild(r: ElementReader, c: ElementDescription, out: Bag): void {
     readChoice(r, c, c.map, out);
     return;
   }
-  if (c.map.kind === 'values') {
-    out[c.map.prop] = r.many(c.name, c.min, c.max).map((x) => {
+  if (repeats(c)) {
+    const values = c.map.kind === 'values';
+    out[(c.map as { prop: string }).prop] = r.many(c.name, c.min, c.max).map((x) => {
       const item: Bag = {};
       readElement(x, c, item);
-      return item[c.text?.prop ?? ''];
-    });
-    return;
-  }
-  if (c.map.kind === 'list') {
-    out[c.map.prop] = r.many(c.name, c.min, c.max).map((x) => {
-      const item: Bag = {};
-      readElement(x, c, item);
-      return compact(item);
+      return values ? item[c.text?.prop ?? ''] : compact(item);
     });
     return;
   }

@@ -26,7 +26,14 @@ import {
   XSI_NAMESPACE,
 } from './names.js';
 import { normaliseUuid } from './primitives.js';
-import { type ValidationContext, validateHeader, validateRecordFields } from './validate.js';
+import {
+  notPositiveInteger,
+  ridOutOfOrder,
+  unexpectedAttribute,
+  type ValidationContext,
+  validateHeader,
+  validateRecordFields,
+} from './validate.js';
 
 /** What the streaming decoder yields, in document order. */
 export type QueryResultsEvent =
@@ -233,11 +240,7 @@ export class QueryResultsPushParser {
       // No tag or text has ended for this long: saxes is holding one token (an attribute, a text node, a
       // comment) that is already too long. Checked between slices, so it never holds more than two more.
       if (this.#charsWritten - this.#charsAtEvent > this.#limits.maxTextLength + SLICE) {
-        this.#fatal(
-          'LIMIT_TEXT_LENGTH',
-          `a token is longer than the limit of ${this.#limits.maxTextLength} characters`,
-          false,
-        );
+        this.#tooLong('a token is longer than', false);
         return;
       }
     }
@@ -347,14 +350,8 @@ export class QueryResultsPushParser {
     }
   }
 
-  #issue(path: string, code: DecodeIssueCode, message: string, expected?: string, value?: string): void {
-    if (this.#stopped) return;
-    this.#events.push({ type: 'issue', issue: makeIssue(path, code, message, this.#ctx, expected, value) });
-    this.#issueCount++;
-    if (this.#issueCount >= this.#limits.maxIssues) {
-      this.#stopped = true;
-      throw STOP;
-    }
+  #issue(path: string, code: DecodeIssueCode, message: string): void {
+    this.#pushIssues([makeIssue(path, code, message, this.#ctx)]);
   }
 
   #pushIssues(issues: readonly DecodeIssue[]): void {
@@ -367,6 +364,22 @@ export class QueryResultsPushParser {
         throw STOP;
       }
     }
+  }
+
+  /** A text node, attribute value or token longer than `maxTextLength`: fatal. */
+  #tooLong(what: string, inHandler = true): void {
+    this.#fatal(
+      'LIMIT_TEXT_LENGTH',
+      `${what} the limit of ${this.#limits.maxTextLength} characters`,
+      inHandler,
+    );
+  }
+
+  #tooManyAttributes(): void {
+    this.#fatal(
+      'LIMIT_ATTRIBUTES',
+      `an element has more than the limit of ${this.#limits.maxAttributes} attributes`,
+    );
   }
 
   /** Records a fatal issue and stops; throws STOP when called from inside a saxes handler. */
@@ -401,20 +414,14 @@ export class QueryResultsPushParser {
     this.#charsAtEvent = this.#charsWritten;
     if (this.#stopped) return;
     if (t.length > this.#limits.maxTextLength) {
-      this.#fatal(
-        'LIMIT_TEXT_LENGTH',
-        `a text node exceeds the limit of ${this.#limits.maxTextLength} characters`,
-      );
+      this.#tooLong('a text node exceeds');
     }
     switch (this.#where) {
       case Where.Aggregate: {
         const r = this.#record as RecordState;
         r.value += t;
         if (r.value.length > this.#limits.maxTextLength) {
-          this.#fatal(
-            'LIMIT_TEXT_LENGTH',
-            `a text node exceeds the limit of ${this.#limits.maxTextLength} characters`,
-          );
+          this.#tooLong('a text node exceeds');
         }
         return;
       }
@@ -469,17 +476,11 @@ export class QueryResultsPushParser {
       if (name.charCodeAt(0) === 120 /* x */ && (name === 'xmlns' || name.startsWith('xmlns:')))
         declares = true;
       if (value.length > this.#limits.maxTextLength) {
-        this.#fatal(
-          'LIMIT_TEXT_LENGTH',
-          `an attribute value exceeds the limit of ${this.#limits.maxTextLength} characters`,
-        );
+        this.#tooLong('an attribute value exceeds');
       }
     }
     if (attributeCount > this.#limits.maxAttributes) {
-      this.#fatal(
-        'LIMIT_ATTRIBUTES',
-        `an element has more than the limit of ${this.#limits.maxAttributes} attributes`,
-      );
+      this.#tooManyAttributes();
     }
     this.#scopes.push(this.#scope);
     if (declares) this.#scope = declare(this.#scope, attributes);
@@ -642,7 +643,7 @@ export class QueryResultsPushParser {
             'the attribute uses an undeclared namespace prefix',
           );
         } else if (uri !== XSI_NAMESPACE) {
-          this.#issue(`${ROOT_PATH}/@${name}`, 'UNEXPECTED_ATTRIBUTE', 'attribute is not expected here');
+          this.#pushIssues([unexpectedAttribute(`${ROOT_PATH}/@${name}`, this.#ctx)]);
         }
       }
     }
@@ -658,7 +659,7 @@ export class QueryResultsPushParser {
     for (const name in attributes) {
       if (allowed.includes(name)) out[name] = attributes[name] as string;
       else if (!(name === 'xmlns' || name.startsWith('xmlns:'))) {
-        this.#issue(`${path}/@${name}`, 'UNEXPECTED_ATTRIBUTE', 'attribute is not expected here');
+        this.#pushIssues([unexpectedAttribute(`${path}/@${name}`, this.#ctx)]);
       }
     }
     return out;
@@ -667,7 +668,7 @@ export class QueryResultsPushParser {
   #noAttributes(path: string, attributes: Record<string, string>): void {
     for (const name in attributes) {
       if (!(name === 'xmlns' || name.startsWith('xmlns:'))) {
-        this.#issue(`${path}/@${name}`, 'UNEXPECTED_ATTRIBUTE', 'attribute is not expected here');
+        this.#pushIssues([unexpectedAttribute(`${path}/@${name}`, this.#ctx)]);
       }
     }
   }
@@ -741,36 +742,17 @@ export class QueryResultsPushParser {
       else if (aggregate && attr === 'AID') r.aid = value;
       else if (aggregate && attr === 'Description') r.description = value;
       else if (!(attr === 'xmlns' || attr.startsWith('xmlns:'))) {
-        r.issues.push(
-          makeIssue(`${path}/@${attr}`, 'UNEXPECTED_ATTRIBUTE', 'attribute is not expected here', this.#ctx),
-        );
+        r.issues.push(unexpectedAttribute(`${path}/@${attr}`, this.#ctx));
       }
     }
     if (ridText === undefined) {
       r.issues.push(makeIssue(`${path}/@RID`, 'MISSING_ATTRIBUTE', 'RID is required', this.#ctx));
     } else if (positiveInteger(ridText) < 0) {
-      r.issues.push(
-        makeIssue(
-          `${path}/@RID`,
-          'INVALID_NUMBER',
-          'RID must be a positive integer',
-          this.#ctx,
-          'a positive integer',
-          ridText,
-        ),
-      );
+      r.issues.push(notPositiveInteger(`${path}/@RID`, 'RID', this.#ctx, ridText));
     } else {
       r.rid = Number(ridText);
       if (r.rid <= this.#lastRid) {
-        r.issues.push(
-          makeIssue(
-            `${path}/@RID`,
-            'OUT_OF_ORDER',
-            "RID must be greater than the previous record's RID",
-            this.#ctx,
-            'strictly increasing RIDs, unique within the message',
-          ),
-        );
+        r.issues.push(ridOutOfOrder(path, this.#ctx));
       } else {
         this.#lastRid = r.rid;
       }
@@ -813,7 +795,7 @@ export class QueryResultsPushParser {
     for (let i = 0; i < attributeCount; i++) {
       const { name: attr, value } = list[i] as SaxesAttributePlain;
       if (fast && value.length > maxText) {
-        this.#fatal('LIMIT_TEXT_LENGTH', `an attribute value exceeds the limit of ${maxText} characters`);
+        this.#tooLong('an attribute value exceeds');
       }
       if (attr === 'QID') {
         qidText = value;
@@ -831,10 +813,7 @@ export class QueryResultsPushParser {
       }
     }
     if (fast && attributeCount > this.#limits.maxAttributes) {
-      this.#fatal(
-        'LIMIT_ATTRIBUTES',
-        `an element has more than the limit of ${this.#limits.maxAttributes} attributes`,
-      );
+      this.#tooManyAttributes();
     }
     if (fast) this.#scopes.push(this.#scope);
     if (r.patientRows + r.journalsRows >= this.#limits.maxRowsPerRecord) {
@@ -846,14 +825,7 @@ export class QueryResultsPushParser {
     const index = patient ? ++r.patientRows : ++r.journalsRows;
     for (const attr of foreign ?? []) {
       if (r.issues.length > 50) break;
-      r.issues.push(
-        makeIssue(
-          `${r.path}/${local}[${index}]/@${attr}`,
-          'UNEXPECTED_ATTRIBUTE',
-          'attribute is not expected here',
-          this.#ctx,
-        ),
-      );
+      r.issues.push(unexpectedAttribute(`${r.path}/${local}[${index}]/@${attr}`, this.#ctx));
     }
     if (!(qid > 0 && lid > 0)) {
       const rowPath = `${r.path}/${local}[${index}]`;
@@ -866,16 +838,7 @@ export class QueryResultsPushParser {
             makeIssue(`${rowPath}/@${label}`, 'MISSING_ATTRIBUTE', `${label} is required`, this.#ctx),
           );
         else if (n < 0) {
-          r.issues.push(
-            makeIssue(
-              `${rowPath}/@${label}`,
-              'INVALID_NUMBER',
-              `${label} must be a positive integer`,
-              this.#ctx,
-              'a positive integer',
-              text,
-            ),
-          );
+          r.issues.push(notPositiveInteger(`${rowPath}/@${label}`, label, this.#ctx, text));
         }
       }
     }

@@ -209,6 +209,33 @@ export function isPositiveInteger(n: unknown): n is number {
   return typeof n === 'number' && Number.isSafeInteger(n) && n >= 1;
 }
 
+/** A RID, QID or LID that is not a positive integer (`missing`: absent from a value to encode). */
+export function notPositiveInteger(
+  path: string,
+  label: string,
+  ctx: ValidationContext,
+  value?: string,
+  missing = false,
+): DecodeIssue {
+  const code = missing ? 'MISSING_ATTRIBUTE' : 'INVALID_NUMBER';
+  return makeIssue(path, code, `${label} must be a positive integer`, ctx, 'a positive integer', value);
+}
+
+/** A record's RID not above the one before it. */
+export function ridOutOfOrder(recordPath: string, ctx: ValidationContext): DecodeIssue {
+  return makeIssue(
+    `${recordPath}/@RID`,
+    'OUT_OF_ORDER',
+    "RID must be greater than the previous record's RID",
+    ctx,
+    'strictly increasing RIDs, unique within the message',
+  );
+}
+
+export function unexpectedAttribute(path: string, ctx: ValidationContext): DecodeIssue {
+  return makeIssue(path, 'UNEXPECTED_ATTRIBUTE', 'attribute is not expected here', ctx);
+}
+
 function validateRows(
   issues: DecodeIssue[],
   ctx: ValidationContext,
@@ -244,26 +271,12 @@ function validateRows(
     }
     const { qid, lid } = row;
     if (!isPositiveInteger(qid)) {
-      issues.push(
-        makeIssue(
-          `${rowPathOf(recordPath, element, i)}/@QID`,
-          qid === undefined ? 'MISSING_ATTRIBUTE' : 'INVALID_NUMBER',
-          'QID must be a positive integer',
-          ctx,
-          'a positive integer',
-        ),
-      );
+      const at = `${rowPathOf(recordPath, element, i)}/@QID`;
+      issues.push(notPositiveInteger(at, 'QID', ctx, undefined, qid === undefined));
     }
     if (!isPositiveInteger(lid)) {
-      issues.push(
-        makeIssue(
-          `${rowPathOf(recordPath, element, i)}/@LID`,
-          lid === undefined ? 'MISSING_ATTRIBUTE' : 'INVALID_NUMBER',
-          'LID must be a positive integer',
-          ctx,
-          'a positive integer',
-        ),
-      );
+      const at = `${rowPathOf(recordPath, element, i)}/@LID`;
+      issues.push(notPositiveInteger(at, 'LID', ctx, undefined, lid === undefined));
     } else if (isPositiveInteger(qid)) {
       if (seen === undefined && (qid > prevQid || (qid === prevQid && lid > prevLid))) {
         prevQid = qid;

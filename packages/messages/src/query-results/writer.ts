@@ -24,6 +24,8 @@ import {
 import { normaliseUuid } from './primitives.js';
 import {
   isPositiveInteger,
+  notPositiveInteger,
+  ridOutOfOrder,
   type ValidationContext,
   validateHeader,
   validateRecordFields,
@@ -113,25 +115,9 @@ export class QrXmlWriter {
     if (rid === undefined) {
       rid = this.#lastRid + 1;
     } else if (!isPositiveInteger(rid)) {
-      issues.unshift(
-        makeIssue(
-          `${path}/@RID`,
-          'INVALID_NUMBER',
-          'RID must be a positive integer',
-          this.#ctx,
-          'a positive integer',
-        ),
-      );
+      issues.unshift(notPositiveInteger(`${path}/@RID`, 'RID', this.#ctx));
     } else if (rid <= this.#lastRid) {
-      issues.unshift(
-        makeIssue(
-          `${path}/@RID`,
-          'OUT_OF_ORDER',
-          "RID must be greater than the previous record's RID",
-          this.#ctx,
-          'strictly increasing RIDs, unique within the message',
-        ),
-      );
+      issues.unshift(ridOutOfOrder(path, this.#ctx));
     }
     if (issues.length > 0) refuse('a record', issues);
     this.#lastRid = rid;

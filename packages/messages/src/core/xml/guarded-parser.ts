@@ -147,22 +147,22 @@ export function createGuardedXmlParser(
     if (inSax) throw STOP;
   };
 
+  /** Stops with an issue at the current path. */
+  const halt = (code: DecodeIssueCode, message: string): void => stop(issue(currentPath(), code, message));
+
   const where = (): string => (trackPosition ? ` at line ${sax.line}, column ${sax.column}` : '');
 
   sax.on('error', (err: Error) => {
     if (stopped) return;
     const reason = saxesReason(err.message);
     if (reason === 'undefined entity') {
-      stop(
-        issue(
-          currentPath(),
-          'XML_ENTITY_FORBIDDEN',
-          `The document uses an entity reference${where()}; only the five predefined entities and character references are allowed`,
-        ),
+      halt(
+        'XML_ENTITY_FORBIDDEN',
+        `The document uses an entity reference${where()}; only the five predefined entities and character references are allowed`,
       );
       return;
     }
-    stop(issue(currentPath(), 'XML_MALFORMED', `The document is not well-formed XML${where()}: ${reason}`));
+    halt('XML_MALFORMED', `The document is not well-formed XML${where()}: ${reason}`);
   });
 
   sax.on('doctype', () => {
@@ -202,7 +202,7 @@ export function createGuardedXmlParser(
     stack.push(tag.local);
     sawRoot = true;
     if (stack.length > limits.maxDepth) {
-      stop(issue(currentPath(), 'LIMIT_DEPTH', `Elements nest deeper than the limit of ${limits.maxDepth}`));
+      halt('LIMIT_DEPTH', `Elements nest deeper than the limit of ${limits.maxDepth}`);
       return;
     }
     let count = 0;
@@ -211,35 +211,20 @@ export function createGuardedXmlParser(
       count++;
       const value = attrs[key]?.value;
       if (value !== undefined && value.length > limits.maxTextLength) {
-        stop(
-          issue(
-            currentPath(),
-            'LIMIT_TEXT_LENGTH',
-            `An attribute value is longer than the limit of ${limits.maxTextLength} characters`,
-          ),
+        halt(
+          'LIMIT_TEXT_LENGTH',
+          `An attribute value is longer than the limit of ${limits.maxTextLength} characters`,
         );
         return;
       }
     }
     nodes += 1 + count;
     if (nodes > limits.maxNodes) {
-      stop(
-        issue(
-          currentPath(),
-          'LIMIT_DOCUMENT_SIZE',
-          `The document has more than ${limits.maxNodes} elements and attributes`,
-        ),
-      );
+      halt('LIMIT_DOCUMENT_SIZE', `The document has more than ${limits.maxNodes} elements and attributes`);
       return;
     }
     if (count > limits.maxAttributes) {
-      stop(
-        issue(
-          currentPath(),
-          'LIMIT_ATTRIBUTES',
-          `An element has more than ${limits.maxAttributes} attributes`,
-        ),
-      );
+      halt('LIMIT_ATTRIBUTES', `An element has more than ${limits.maxAttributes} attributes`);
       return;
     }
     handlers.onOpenTag?.(tag, stack.length);
@@ -254,13 +239,7 @@ export function createGuardedXmlParser(
   const onText = (text: string): void => {
     if (stopped) return;
     if (text.length > limits.maxTextLength) {
-      stop(
-        issue(
-          currentPath(),
-          'LIMIT_TEXT_LENGTH',
-          `A text node is longer than the limit of ${limits.maxTextLength} characters`,
-        ),
-      );
+      halt('LIMIT_TEXT_LENGTH', `A text node is longer than the limit of ${limits.maxTextLength} characters`);
       return;
     }
     handlers.onText?.(text);
@@ -269,12 +248,9 @@ export function createGuardedXmlParser(
   sax.on('cdata', onText);
 
   const runTooLong = (): void =>
-    stop(
-      issue(
-        currentPath(),
-        'LIMIT_TEXT_LENGTH',
-        `The input has a run of more than ${limits.maxTextLength} characters without markup (a text node, attribute or tag too long)`,
-      ),
+    halt(
+      'LIMIT_TEXT_LENGTH',
+      `The input has a run of more than ${limits.maxTextLength} characters without markup (a text node, attribute or tag too long)`,
     );
 
   /**
@@ -326,12 +302,9 @@ export function createGuardedXmlParser(
   const countBytes = (n: number): boolean => {
     bytesSeen += n;
     if (bytesSeen > limits.maxDocumentBytes) {
-      stop(
-        issue(
-          currentPath(),
-          'LIMIT_DOCUMENT_SIZE',
-          `The document is larger than the limit of ${limits.maxDocumentBytes} bytes`,
-        ),
+      halt(
+        'LIMIT_DOCUMENT_SIZE',
+        `The document is larger than the limit of ${limits.maxDocumentBytes} bytes`,
       );
       return false;
     }
@@ -364,12 +337,9 @@ export function createGuardedXmlParser(
     try {
       text = sniffed.decoder.decode(bytes, { stream: !final });
     } catch {
-      stop(
-        issue(
-          currentPath(),
-          'ENCODING_INVALID',
-          `The document contains a byte sequence that is not valid ${sniffed.utf16 ? 'UTF-16' : 'UTF-8'}`,
-        ),
+      halt(
+        'ENCODING_INVALID',
+        `The document contains a byte sequence that is not valid ${sniffed.utf16 ? 'UTF-16' : 'UTF-8'}`,
       );
       return;
     }
