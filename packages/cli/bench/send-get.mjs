@@ -2,7 +2,7 @@
 // Benchmark: the BUILT `gpes` command sends a 200 MiB file to the fake MESH server (`gpes fake-mesh`, bodies kept
 // on disk, in its own process), then a second `gpes` process downloads it; the two files must be identical byte for
 // byte. Each `gpes` process reports its own peak RSS (process.resourceUsage().maxRSS, through a preloaded module),
-// which must stay under 256 MiB. Prints one `BENCH {json}` line; exits 1 when a target is missed.
+// which must stay under 256 MiB. Prints a `BENCH {json}` line for each command; exits 1 when a target is missed.
 // Usage: node bench/send-get.mjs          BENCH_CLI_SIZE_MIB=50 node bench/send-get.mjs
 import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
@@ -105,22 +105,30 @@ try {
   const identical = (await sha256(join(dir, 'payload.bin'))) === (await sha256(join(dir, 'back.bin')));
 
   ok = identical && send.peakRssMiB < RSS_LIMIT_MIB && get.peakRssMiB < RSS_LIMIT_MIB && progressLines > 0;
-  console.log(
-    `BENCH ${JSON.stringify({
-      bench: 'cli-send-get',
-      sizeMiB,
-      sendSeconds: Math.round(send.seconds * 100) / 100,
-      sendMiBps: Math.round((sizeMiB / send.seconds) * 10) / 10,
-      sendPeakRssMiB: send.peakRssMiB,
-      sendProgressLines: progressLines,
-      getSeconds: Math.round(get.seconds * 100) / 100,
-      getMiBps: Math.round((sizeMiB / get.seconds) * 10) / 10,
-      getPeakRssMiB: get.peakRssMiB,
-      identical,
-      rssLimitMiB: RSS_LIMIT_MIB,
-      ok,
-    })}`,
-  );
+  const r = (n) => Math.round(n * 100) / 100;
+  const line = (fields) => console.log(`BENCH ${JSON.stringify(fields)}`);
+  line({
+    name: `gpes mailbox send ${sizeMiB} MiB, peak RSS of the gpes process`,
+    value: r(send.peakRssMiB),
+    unit: 'MiB',
+    baseline: RSS_LIMIT_MIB,
+    ratio: r(send.peakRssMiB / RSS_LIMIT_MIB),
+    target: '< 1',
+    seconds: r(send.seconds),
+    mibPerSecond: r(sizeMiB / send.seconds),
+    progressLines: progressLines,
+  });
+  line({
+    name: `gpes mailbox get ${sizeMiB} MiB to a file, peak RSS of the gpes process`,
+    value: r(get.peakRssMiB),
+    unit: 'MiB',
+    baseline: RSS_LIMIT_MIB,
+    ratio: r(get.peakRssMiB / RSS_LIMIT_MIB),
+    target: '< 1',
+    seconds: r(get.seconds),
+    mibPerSecond: r(sizeMiB / get.seconds),
+    identical,
+  });
 } finally {
   server.kill('SIGTERM');
   await new Promise((resolve) => server.once('close', resolve));
