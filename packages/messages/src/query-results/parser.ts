@@ -511,14 +511,14 @@ export class QueryResultsPushParser {
           this.#manifest === undefined &&
           !this.#sawRecords
         ) {
-          this.#noAttributes(MANIFEST_PATH, attributes);
+          this.#collect(MANIFEST_PATH, attributes, []);
           this.#manifest = { name: MANIFEST, path: MANIFEST_PATH, children: [], text: '' };
           this.#miniStack = [this.#manifest];
           this.#where = Where.Manifest;
           return;
         }
         if (uri === GPES_NAMESPACE && local === RECORDS && !this.#sawRecords) {
-          this.#noAttributes(RECORDS_PATH, attributes);
+          this.#collect(RECORDS_PATH, attributes, []);
           this.#sawRecords = true;
           this.#finishHeader();
           this.#where = Where.Records;
@@ -543,7 +543,7 @@ export class QueryResultsPushParser {
           children: [],
           text: '',
         };
-        this.#noAttributes(node.path, attributes);
+        this.#collect(node.path, attributes, []);
         parent.children.push(node);
         this.#miniStack.push(node);
         return;
@@ -649,7 +649,7 @@ export class QueryResultsPushParser {
     }
   }
 
-  /** Copies the allowed attributes; reports the others. */
+  /** Copies the allowed attributes; reports the others (every one but namespace declarations, with `[]`). */
   #collect(
     path: string,
     attributes: Record<string, string>,
@@ -663,14 +663,6 @@ export class QueryResultsPushParser {
       }
     }
     return out;
-  }
-
-  #noAttributes(path: string, attributes: Record<string, string>): void {
-    for (const name in attributes) {
-      if (!(name === 'xmlns' || name.startsWith('xmlns:'))) {
-        this.#pushIssues([unexpectedAttribute(`${path}/@${name}`, this.#ctx)]);
-      }
-    }
   }
 
   #finishHeader(): void {

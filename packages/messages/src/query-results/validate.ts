@@ -7,7 +7,6 @@ import type { QrRecord, QrTableRow, QueryResultsHeader } from './model.js';
 import { QUERY_RESULTS_PATH, ROOT_PATH } from './names.js';
 import {
   type Check,
-  type CheckFailure,
   checkCode,
   checkCommonIdentifier,
   checkDescription,
@@ -45,46 +44,17 @@ function apply(
   required = true,
 ): void {
   if (value === undefined) {
-    if (required)
-      issues.push(
-        makeIssue(
-          path,
-          path.includes('/@') ? 'MISSING_ATTRIBUTE' : 'MISSING_ELEMENT',
-          `${label} is required`,
-          ctx,
-        ),
-      );
-    return;
-  }
-  if (typeof value !== 'string') {
+    const code = path.includes('/@') ? 'MISSING_ATTRIBUTE' : 'MISSING_ELEMENT';
+    if (required) issues.push(makeIssue(path, code, `${label} is required`, ctx));
+  } else if (typeof value !== 'string') {
     issues.push(makeIssue(path, 'INVALID_VALUE', `${label} must be a string`, ctx));
-    return;
+  } else if (!isXmlSafe(value)) {
+    const message = `${label} contains a character XML 1.0 cannot carry`;
+    issues.push(makeIssue(path, 'INVALID_VALUE', message, ctx, 'XML 1.0 characters only', value));
+  } else {
+    const f = check?.(value);
+    if (f) issues.push(makeIssue(path, f.code, `${label} is not valid`, ctx, f.expected, value));
   }
-  if (!isXmlSafe(value)) {
-    issues.push(
-      makeIssue(
-        path,
-        'INVALID_VALUE',
-        `${label} contains a character XML 1.0 cannot carry`,
-        ctx,
-        'XML 1.0 characters only',
-        value,
-      ),
-    );
-    return;
-  }
-  const failure = check?.(value);
-  if (failure) issues.push(failed(path, label, failure, ctx, value));
-}
-
-function failed(
-  path: string,
-  label: string,
-  f: CheckFailure,
-  ctx: ValidationContext,
-  value: string,
-): DecodeIssue {
-  return makeIssue(path, f.code, `${label} is not valid`, ctx, f.expected, value);
 }
 
 /**
@@ -96,35 +66,17 @@ export function validateHeader(header: QueryResultsHeader, ctx: ValidationContex
   if (typeof header !== 'object' || header === null) {
     return [makeIssue(QUERY_RESULTS_PATH, 'MISSING_ELEMENT', 'the header must be an object', ctx)];
   }
-  apply(
-    issues,
-    ctx,
-    `${ROOT_PATH}/@GPES-I-Version`,
-    'GPES-I-Version',
-    header.gpesIVersion,
-    checkCommonIdentifier,
-  );
+  const version = `${ROOT_PATH}/@GPES-I-Version`;
+  apply(issues, ctx, version, 'GPES-I-Version', header.gpesIVersion, checkCommonIdentifier);
   if (header.qrMessageVersion !== '0.2') {
-    issues.push(
-      makeIssue(
-        `${ROOT_PATH}/@QR-Message-Version`,
-        header.qrMessageVersion === undefined ? 'MISSING_ATTRIBUTE' : 'INVALID_FIXED',
-        'QR-Message-Version must be "0.2"',
-        ctx,
-        '0.2',
-        String(header.qrMessageVersion),
-      ),
-    );
+    const code = header.qrMessageVersion === undefined ? 'MISSING_ATTRIBUTE' : 'INVALID_FIXED';
+    const value = String(header.qrMessageVersion);
+    const message = 'QR-Message-Version must be "0.2"';
+    issues.push(makeIssue(`${ROOT_PATH}/@QR-Message-Version`, code, message, ctx, '0.2', value));
   }
-  apply(
-    issues,
-    ctx,
-    `${ROOT_PATH}/@xsi:schemaLocation`,
-    'xsi:schemaLocation',
-    header.schemaLocation,
-    checkMaxLength(ctx.maxTextLength),
-    false,
-  );
+  const location = `${ROOT_PATH}/@xsi:schemaLocation`;
+  const checkLocation = checkMaxLength(ctx.maxTextLength);
+  apply(issues, ctx, location, 'xsi:schemaLocation', header.schemaLocation, checkLocation, false);
   validateElement(issues, ctx, queryResultsDescription, QUERY_RESULTS_PATH, header as unknown as Bag);
   return issues;
 }
@@ -198,12 +150,14 @@ const COLUMN_CHECKS_NO_SENTINELS: ReadonlyMap<string, Check> = new Map([
   ...DATE_COLUMNS.map((name) => [name, checkGpesDateNoSentinels] as const),
 ]);
 
-function rowPathOf(recordPath: string, element: string, i: number): string {
-  return `${recordPath}/${element}[${i + 1}]`;
+/** The path of row `i` of a table, or of its attribute `attribute`. */
+function rowPathOf(recordPath: string, element: string, i: number, attribute?: string): string {
+  return `${recordPath}/${element}[${i + 1}]${attribute === undefined ? '' : `/@${attribute}`}`;
 }
 
 /** Attribute names the encoder may write as columns: an XML name without a prefix. */
 const COLUMN_NAME = /^[A-Za-z_][A-Za-z0-9_.-]*$/;
+const RESERVED_COLUMNS = new Set(['QID', 'LID', 'RID', '__proto__']);
 
 export function isPositiveInteger(n: unknown): n is number {
   return typeof n === 'number' && Number.isSafeInteger(n) && n >= 1;
@@ -259,24 +213,32 @@ function validateRows(
   for (let i = 0; i < rows.length; i++) {
     const row = rows[i] as QrTableRow;
     if (typeof row !== 'object' || row === null) {
-      issues.push(
-        makeIssue(
-          rowPathOf(recordPath, element, i),
-          'INVALID_VALUE',
-          `${element} row must be an object`,
-          ctx,
-        ),
-      );
+      const message = `${element} row must be an object`;
+      issues.push(makeIssue(rowPathOf(recordPath, element, i), 'INVALID_VALUE', message, ctx));
       continue;
     }
     const { qid, lid } = row;
     if (!isPositiveInteger(qid)) {
-      const at = `${rowPathOf(recordPath, element, i)}/@QID`;
-      issues.push(notPositiveInteger(at, 'QID', ctx, undefined, qid === undefined));
+      issues.push(
+        notPositiveInteger(
+          rowPathOf(recordPath, element, i, 'QID'),
+          'QID',
+          ctx,
+          undefined,
+          qid === undefined,
+        ),
+      );
     }
     if (!isPositiveInteger(lid)) {
-      const at = `${rowPathOf(recordPath, element, i)}/@LID`;
-      issues.push(notPositiveInteger(at, 'LID', ctx, undefined, lid === undefined));
+      issues.push(
+        notPositiveInteger(
+          rowPathOf(recordPath, element, i, 'LID'),
+          'LID',
+          ctx,
+          undefined,
+          lid === undefined,
+        ),
+      );
     } else if (isPositiveInteger(qid)) {
       if (seen === undefined && (qid > prevQid || (qid === prevQid && lid > prevLid))) {
         prevQid = qid;
@@ -285,14 +247,10 @@ function validateRows(
         seen ??= pairsBefore(rows, i);
         const key = `${qid}:${lid}`;
         if (seen.has(key)) {
+          const message = `LID is repeated for this ${element} QID in the record`;
+          const expected = 'a LID unique per table and QID within the record';
           issues.push(
-            makeIssue(
-              `${rowPathOf(recordPath, element, i)}/@LID`,
-              'INCONSISTENT',
-              `LID is repeated for this ${element} QID in the record`,
-              ctx,
-              'a LID unique per table and QID within the record',
-            ),
+            makeIssue(rowPathOf(recordPath, element, i, 'LID'), 'INCONSISTENT', message, ctx, expected),
           );
         }
         seen.add(key);
@@ -300,14 +258,8 @@ function validateRows(
     }
     const columns = row.columns;
     if (typeof columns !== 'object' || columns === null) {
-      issues.push(
-        makeIssue(
-          rowPathOf(recordPath, element, i),
-          'INVALID_VALUE',
-          'columns must be an object of strings',
-          ctx,
-        ),
-      );
+      const message = 'columns must be an object of strings';
+      issues.push(makeIssue(rowPathOf(recordPath, element, i), 'INVALID_VALUE', message, ctx));
       continue;
     }
     for (const name in columns) {
@@ -316,32 +268,14 @@ function validateRows(
       // Fast path, no allocation: a known column whose check passes (the checks admit only XML characters).
       if (check !== undefined && typeof value === 'string' && check(value) === undefined) continue;
       if (!Object.hasOwn(columns, name)) continue;
-      if (
-        !COLUMN_NAME.test(name) ||
-        name === 'QID' ||
-        name === 'LID' ||
-        name === 'RID' ||
-        name === '__proto__'
-      ) {
-        issues.push(
-          makeIssue(
-            `${rowPathOf(recordPath, element, i)}/@${name}`,
-            'UNEXPECTED_ATTRIBUTE',
-            'column name is not a usable attribute name',
-            ctx,
-            '[A-Za-z_][A-Za-z0-9_.-]*, not QID, LID or RID',
-          ),
-        );
+      const path = rowPathOf(recordPath, element, i, name);
+      if (!COLUMN_NAME.test(name) || RESERVED_COLUMNS.has(name)) {
+        const message = 'column name is not a usable attribute name';
+        const expected = '[A-Za-z_][A-Za-z0-9_.-]*, not QID, LID or RID';
+        issues.push(makeIssue(path, 'UNEXPECTED_ATTRIBUTE', message, ctx, expected));
         continue;
       }
-      apply(
-        issues,
-        ctx,
-        `${rowPathOf(recordPath, element, i)}/@${name}`,
-        name,
-        value,
-        check ?? checkMaxLength(ctx.maxTextLength),
-      );
+      apply(issues, ctx, path, name, value, check ?? checkMaxLength(ctx.maxTextLength));
     }
   }
 }
