@@ -68,33 +68,36 @@ export function codePointLength(value: string): number {
   return n;
 }
 
-interface PatternSpec {
-  name: string;
-  whiteSpace: WhiteSpace;
-  pattern: RegExp;
-  code: DecodeIssueCode;
-  expected: string;
-  minLength?: number;
-  maxLength?: number;
+/** A data type still to be named: {@link dataTypes} names each after its key. */
+type Unnamed<T extends DataType = DataType> = (name: string) => T;
+
+interface PatternOptions {
+  /** The issue code of a value that does not match (default `INVALID_PATTERN`). */
+  readonly code?: DecodeIssueCode;
+  readonly minLength?: number;
+  readonly maxLength?: number;
   /** An XSD `length` facet the pattern already implies: recorded for the XSD comparison, not checked twice. */
-  impliedLength?: number;
+  readonly impliedLength?: number;
 }
 
-function patternType(spec: PatternSpec): DataType {
-  const { pattern, code, expected, minLength, maxLength } = spec;
+function patternType(
+  whiteSpace: WhiteSpace,
+  pattern: RegExp,
+  expected: string,
+  options: PatternOptions = {},
+): Unnamed {
+  const { code = 'INVALID_PATTERN', minLength, maxLength, impliedLength } = options;
   const lengthFailure: DataTypeFailure = { code: 'INVALID_LENGTH', expected };
   const patternFailure: DataTypeFailure = { code, expected };
   const facets: DataTypeFacets = {
     pattern: pattern.source.replace(/^\^/, '').replace(/\$$/, ''),
     ...(minLength === undefined ? {} : { minLength }),
     ...(maxLength === undefined ? {} : { maxLength }),
-    ...(spec.impliedLength === undefined
-      ? {}
-      : { minLength: spec.impliedLength, maxLength: spec.impliedLength }),
+    ...(impliedLength === undefined ? {} : { minLength: impliedLength, maxLength: impliedLength }),
   };
-  return {
-    name: spec.name,
-    whiteSpace: spec.whiteSpace,
+  return (name) => ({
+    name,
+    whiteSpace,
     facets,
     check(value) {
       if (minLength !== undefined || maxLength !== undefined) {
@@ -105,15 +108,15 @@ function patternType(spec: PatternSpec): DataType {
       }
       return pattern.test(value) ? undefined : patternFailure;
     },
-  };
+  });
 }
 
-function lengthType(name: string, whiteSpace: WhiteSpace, minLength: number, maxLength: number): DataType {
+function lengthType(whiteSpace: WhiteSpace, minLength: number, maxLength: number): Unnamed {
   const failure: DataTypeFailure = {
     code: 'INVALID_LENGTH',
     expected: minLength === 0 ? `at most ${maxLength} characters` : `${minLength} to ${maxLength} characters`,
   };
-  return {
+  return (name) => ({
     name,
     whiteSpace,
     facets: {
@@ -126,19 +129,18 @@ function lengthType(name: string, whiteSpace: WhiteSpace, minLength: number, max
       const len = codePointLength(value);
       return len < minLength || len > maxLength ? failure : undefined;
     },
-  };
+  });
 }
 
 /** @param impliedLength an XSD `length` facet the values already imply: recorded for the XSD comparison only */
 function enumType<const V extends readonly string[]>(
-  name: string,
   whiteSpace: WhiteSpace,
   values: V,
   impliedLength?: number,
-): DataType & { readonly values: V } {
+): Unnamed<DataType & { readonly values: V }> {
   const set = new Set<string>(values);
   const failure: DataTypeFailure = { code: 'INVALID_ENUM', expected: `one of ${values.join(', ')}` };
-  return {
+  return (name) => ({
     name,
     whiteSpace,
     values,
@@ -147,7 +149,7 @@ function enumType<const V extends readonly string[]>(
       enumeration: values,
     },
     check: (value) => (set.has(value) ? undefined : failure),
-  };
+  });
 }
 
 const DAYS_IN_MONTH = [31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
@@ -167,8 +169,8 @@ const XS_DATE =
   /^(-?(?:[1-9][0-9]{4,}|[0-9]{4}))-([0-9]{2})-([0-9]{2})(Z|[+-](?:(?:0[0-9]|1[0-3]):[0-5][0-9]|14:00))?$/;
 
 /** `xs:date`: `YYYY-MM-DD` with an optional time zone, a real calendar day, year 0000 excluded. */
-const xsDate: DataType = {
-  name: 'xs:date',
+const xsDate: Unnamed = (name) => ({
+  name,
   whiteSpace: 'collapse',
   check(value) {
     const m = XS_DATE.exec(value);
@@ -178,18 +180,16 @@ const xsDate: DataType = {
     }
     return { code: 'INVALID_DATE', expected: 'a calendar date YYYY-MM-DD' };
   },
-};
+});
 
-const xsBoolean = enumType('xs:boolean', 'collapse', ['true', 'false', '1', '0']);
-
-function nonNegativeIntegerType(name: string, max?: number): DataType {
+function nonNegativeIntegerType(max?: number): Unnamed {
   const expected = max === undefined ? 'a non-negative integer' : `an integer from 0 to ${max}`;
   const failure: DataTypeFailure = { code: 'INVALID_NUMBER', expected };
   const tooLarge: DataTypeFailure = {
     code: 'NUMBER_TOO_LARGE',
     expected: `at most ${Number.MAX_SAFE_INTEGER}: the schema allows larger, the model holds it as a number`,
   };
-  return {
+  return (name) => ({
     name,
     whiteSpace: 'collapse',
     check(value) {
@@ -201,7 +201,7 @@ function nonNegativeIntegerType(name: string, max?: number): DataType {
       if (max !== undefined) return digits.length <= 16 && Number(digits) <= max ? undefined : failure;
       return digits.length < 16 || Number(digits) <= Number.MAX_SAFE_INTEGER ? undefined : tooLarge;
     },
-  };
+  });
 }
 
 /**
@@ -220,178 +220,123 @@ const UUID_ANY_CASE = /^[0-9A-Fa-f]{8}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]
  * patterns match the whole value). `Data-Model-Reference-ID-Type` keeps the schema's `[1,2,3,4]` class, which
  * also admits a comma: the schema, not the intent, decides what is valid.
  */
-export const dataTypes = {
-  'Scheduled-Query-Instance-ID-Type': patternType({
-    impliedLength: 21,
-    name: 'Scheduled-Query-Instance-ID-Type',
-    whiteSpace: 'replace',
-    pattern: /^[0-9A-F]{6}-[0-9]{12}-[RA]$/,
-    code: 'INVALID_PATTERN',
-    expected: '[0-9A-F]{6}-[0-9]{12}-[RA]',
-  }),
-  'Description-Attribute-Type': lengthType('Description-Attribute-Type', 'preserve', 0, 255),
-  'Query-Domain-Type': enumType('Query-Domain-Type', 'replace', ['Live', 'Test']),
-  'Date-Time-Type': patternType({
-    name: 'Date-Time-Type',
-    whiteSpace: 'preserve',
-    pattern:
-      /^[0-3][0-9]{3}-(0[0-9]|10|11|12)-([0-2][0-9]|30|31)[T]([0-1][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9]$/,
-    code: 'INVALID_DATETIME',
-    expected: 'YYYY-MM-DDThh:mm:ss, without fractional seconds or time zone',
-  }),
-  'YesNo-Type': enumType('YesNo-Type', 'preserve', ['Y', 'N'], 1),
-  'UUID-Type': patternType({
-    impliedLength: 36,
-    name: 'UUID-Type',
-    whiteSpace: 'collapse',
-    pattern: UUID_UPPER,
+export const dataTypes = named({
+  'Scheduled-Query-Instance-ID-Type': patternType(
+    'replace',
+    /^[0-9A-F]{6}-[0-9]{12}-[RA]$/,
+    '[0-9A-F]{6}-[0-9]{12}-[RA]',
+    { impliedLength: 21 },
+  ),
+  'Description-Attribute-Type': lengthType('preserve', 0, 255),
+  'Query-Domain-Type': enumType('replace', ['Live', 'Test']),
+  'Date-Time-Type': patternType(
+    'preserve',
+    /^[0-3][0-9]{3}-(0[0-9]|10|11|12)-([0-2][0-9]|30|31)[T]([0-1][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9]$/,
+    'YYYY-MM-DDThh:mm:ss, without fractional seconds or time zone',
+    { code: 'INVALID_DATETIME' },
+  ),
+  'YesNo-Type': enumType('preserve', ['Y', 'N'], 1),
+  'UUID-Type': patternType('collapse', UUID_UPPER, 'an upper-case UUID (8-4-4-4-12 hex digits)', {
     code: 'INVALID_UUID',
-    expected: 'an upper-case UUID (8-4-4-4-12 hex digits)',
+    impliedLength: 36,
   }),
-  'Practice-ID-Type': patternType({
-    name: 'Practice-ID-Type',
-    whiteSpace: 'replace',
-    pattern: /^[A-Z][0-9]{5}$/,
-    code: 'INVALID_PATTERN',
-    expected: '[A-Z][0-9]{5}',
-  }),
-  'Oid-Type': patternType({
-    name: 'Oid-Type',
-    whiteSpace: 'collapse',
-    pattern: /^[1-9][0-9]*(\.[1-9][0-9]*)*$/,
-    code: 'INVALID_PATTERN',
-    expected: 'an OID [1-9][0-9]*(.[1-9][0-9]*)* of at most 255 characters',
-    maxLength: 255,
-  }),
-  'RID-Type': nonNegativeIntegerType('RID-Type'),
-  'AID-Type': lengthType('AID-Type', 'replace', 1, 20),
-  'Test-Pack-ID-Type': patternType({
-    name: 'Test-Pack-ID-Type',
-    whiteSpace: 'collapse',
-    pattern: /^[a-zA-Z0-9._-]*$/,
-    code: 'INVALID_PATTERN',
-    expected: '1 to 255 characters from [a-zA-Z0-9._-]',
-    minLength: 1,
-    maxLength: 255,
-  }),
-  'Query-Priority-Type': nonNegativeIntegerType('Query-Priority-Type', 9999),
-  'UC5-Digit-Hexidecimal-Type': patternType({
-    impliedLength: 5,
-    name: 'UC5-Digit-Hexidecimal-Type',
-    whiteSpace: 'replace',
-    pattern: /^[0-9A-F]{5}$/,
-    code: 'INVALID_PATTERN',
-    expected: 'five upper-case hex digits [0-9A-F]{5}',
-  }),
-  'GPSoC-System-Identifier-Type': patternType({
-    name: 'GPSoC-System-Identifier-Type',
-    whiteSpace: 'preserve',
-    pattern: /^[0-9a-zA-Z]{3}\.[0-9a-zA-Z]{3}\.[0-9a-zA-Z]{3}\.[0-9a-zA-Z]{3}$/,
-    code: 'INVALID_PATTERN',
-    expected: 'xxx.xxx.xxx.xxx (alphanumeric)',
-  }),
-  'Filename-Type': patternType({
-    name: 'Filename-Type',
-    whiteSpace: 'replace',
-    pattern: /^[0-9]{12}-[A-Z][0-9]{5}-[0-9]{3}\.gpes$/,
-    code: 'INVALID_PATTERN',
-    expected: '[0-9]{12}-[A-Z][0-9]{5}-[0-9]{3}.gpes',
-  }),
-  'File-Sequence-Type': patternType({
-    name: 'File-Sequence-Type',
-    whiteSpace: 'preserve',
-    pattern: /^[0-9]{3}$/,
-    code: 'INVALID_PATTERN',
-    expected: 'three digits',
-  }),
-  'MD5-Checksum-Type': patternType({
-    name: 'MD5-Checksum-Type',
-    whiteSpace: 'replace',
-    pattern: /^[0-9A-F]{32}$/,
-    code: 'INVALID_PATTERN',
-    expected: '32 upper-case hex digits',
-  }),
-  'Common-Identifier-Type': lengthType('Common-Identifier-Type', 'preserve', 0, 200),
-  'Notification-ID-Type': lengthType('Notification-ID-Type', 'replace', 12, 12),
-  'Q-E-Notification-Type-Type': enumType('Q-E-Notification-Type-Type', 'replace', [
+  'Practice-ID-Type': patternType('replace', /^[A-Z][0-9]{5}$/, '[A-Z][0-9]{5}'),
+  'Oid-Type': patternType(
+    'collapse',
+    /^[1-9][0-9]*(\.[1-9][0-9]*)*$/,
+    'an OID [1-9][0-9]*(.[1-9][0-9]*)* of at most 255 characters',
+    { maxLength: 255 },
+  ),
+  'RID-Type': nonNegativeIntegerType(),
+  'AID-Type': lengthType('replace', 1, 20),
+  'Test-Pack-ID-Type': patternType(
+    'collapse',
+    /^[a-zA-Z0-9._-]*$/,
+    '1 to 255 characters from [a-zA-Z0-9._-]',
+    { minLength: 1, maxLength: 255 },
+  ),
+  'Query-Priority-Type': nonNegativeIntegerType(9999),
+  'UC5-Digit-Hexidecimal-Type': patternType(
+    'replace',
+    /^[0-9A-F]{5}$/,
+    'five upper-case hex digits [0-9A-F]{5}',
+    { impliedLength: 5 },
+  ),
+  'GPSoC-System-Identifier-Type': patternType(
+    'preserve',
+    /^[0-9a-zA-Z]{3}\.[0-9a-zA-Z]{3}\.[0-9a-zA-Z]{3}\.[0-9a-zA-Z]{3}$/,
+    'xxx.xxx.xxx.xxx (alphanumeric)',
+  ),
+  'Filename-Type': patternType(
+    'replace',
+    /^[0-9]{12}-[A-Z][0-9]{5}-[0-9]{3}\.gpes$/,
+    '[0-9]{12}-[A-Z][0-9]{5}-[0-9]{3}.gpes',
+  ),
+  'File-Sequence-Type': patternType('preserve', /^[0-9]{3}$/, 'three digits'),
+  'MD5-Checksum-Type': patternType('replace', /^[0-9A-F]{32}$/, '32 upper-case hex digits'),
+  'Common-Identifier-Type': lengthType('preserve', 0, 200),
+  'Notification-ID-Type': lengthType('replace', 12, 12),
+  'Q-E-Notification-Type-Type': enumType('replace', [
     'Stage1-Notification',
     'Stage2-Notification',
     'System-Ping-Request-Notification',
   ]),
-  'E-Q-Notification-Type-Type': enumType('E-Q-Notification-Type-Type', 'replace', [
+  'E-Q-Notification-Type-Type': enumType('replace', [
     'Stage1-Notification-Response',
     'Stage2-Notification-Response',
     'Event-Notification',
   ]),
-  'UID-Type': patternType({
-    impliedLength: 12,
-    name: 'UID-Type',
-    whiteSpace: 'replace',
-    pattern: /^[0-9]{12}$/,
-    code: 'INVALID_PATTERN',
-    expected: 'twelve digits',
-  }),
-  'MIME-Attachment-Type': enumType('MIME-Attachment-Type', 'replace', [
-    'text/plain',
-    'application/XML',
-    'text/HTML',
-  ]),
-  'Markup-Format-Type': enumType('Markup-Format-Type', 'replace', ['text/plain', 'text/HTML']),
-  'Data-Model-Reference-ID-Type': patternType({
-    name: 'Data-Model-Reference-ID-Type',
-    whiteSpace: 'replace',
-    pattern: /^[T][1,2,3,4][A][0-9]?[0-9]$/,
-    code: 'INVALID_PATTERN',
-    expected: 'T[1-4]A followed by one or two digits',
-  }),
-  'Notification-Response-Type': lengthType('Notification-Response-Type', 'preserve', 0, 200),
-  'GPES-I-Sex-Type': enumType('GPES-I-Sex-Type', 'preserve', ['0', '1', '2', '9']),
-  'GPES-I-Alphanumeric-Type': lengthType('GPES-I-Alphanumeric-Type', 'preserve', 0, Number.MAX_SAFE_INTEGER),
-  'GP-Number-Type': patternType({
-    name: 'GP-Number-Type',
-    whiteSpace: 'preserve',
-    pattern: /^G[0-9]{7}$/,
-    code: 'INVALID_PATTERN',
-    expected: 'G followed by seven digits',
-  }),
-  'GPES-I-Date-Type': patternType({
-    name: 'GPES-I-Date-Type',
-    whiteSpace: 'preserve',
-    pattern: /^(?:0000-00-00|9999-99-99|[0-3][0-9]{3}-(?:0[0-9]|10|11|12)-(?:[0-2][0-9]|30|31))$/,
-    code: 'INVALID_DATE',
-    expected: 'YYYY-MM-DD or a sentinel 0000-00-00 / 9999-99-99',
-  }),
-  'GPES-I-Numeric-Type': patternType({
-    name: 'GPES-I-Numeric-Type',
-    whiteSpace: 'preserve',
-    pattern: /^-?[0-9]{1,10}(?:\.[0-9]{1,4})?$/,
-    code: 'INVALID_NUMBER',
-    expected: '-?[0-9]{1,10}(.[0-9]{1,4})?: at most ten integer digits and four decimals',
-    maxLength: 16,
-  }),
-  'GPES-I-Code-Type': lengthType('GPES-I-Code-Type', 'preserve', 0, 100),
-  'GPES-I-Time-Type': patternType({
-    name: 'GPES-I-Time-Type',
-    whiteSpace: 'preserve',
-    pattern: /^(?:99:99:99|(?:[0-1][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9])$/,
-    code: 'INVALID_PATTERN',
-    expected: 'hh:mm:ss or the sentinel 99:99:99',
-  }),
-  'GPES-I-Links-Type': patternType({
-    name: 'GPES-I-Links-Type',
-    whiteSpace: 'preserve',
-    pattern: /^[0-9]{1,12}(?::[0-9]{1,12})*$/,
-    code: 'INVALID_PATTERN',
-    expected: 'record references n(:n)*, each of 1 to 12 digits',
-  }),
-  'Event-Code-Supplementary-Data': lengthType('Event-Code-Supplementary-Data', 'preserve', 0, 2000),
-  'Event-Description': lengthType('Event-Description', 'preserve', 0, 200),
+  'UID-Type': patternType('replace', /^[0-9]{12}$/, 'twelve digits', { impliedLength: 12 }),
+  'MIME-Attachment-Type': enumType('replace', ['text/plain', 'application/XML', 'text/HTML']),
+  'Markup-Format-Type': enumType('replace', ['text/plain', 'text/HTML']),
+  'Data-Model-Reference-ID-Type': patternType(
+    'replace',
+    /^[T][1,2,3,4][A][0-9]?[0-9]$/,
+    'T[1-4]A followed by one or two digits',
+  ),
+  'Notification-Response-Type': lengthType('preserve', 0, 200),
+  'GPES-I-Sex-Type': enumType('preserve', ['0', '1', '2', '9']),
+  'GPES-I-Alphanumeric-Type': lengthType('preserve', 0, Number.MAX_SAFE_INTEGER),
+  'GP-Number-Type': patternType('preserve', /^G[0-9]{7}$/, 'G followed by seven digits'),
+  'GPES-I-Date-Type': patternType(
+    'preserve',
+    /^(?:0000-00-00|9999-99-99|[0-3][0-9]{3}-(?:0[0-9]|10|11|12)-(?:[0-2][0-9]|30|31))$/,
+    'YYYY-MM-DD or a sentinel 0000-00-00 / 9999-99-99',
+    { code: 'INVALID_DATE' },
+  ),
+  'GPES-I-Numeric-Type': patternType(
+    'preserve',
+    /^-?[0-9]{1,10}(?:\.[0-9]{1,4})?$/,
+    '-?[0-9]{1,10}(.[0-9]{1,4})?: at most ten integer digits and four decimals',
+    { code: 'INVALID_NUMBER', maxLength: 16 },
+  ),
+  'GPES-I-Code-Type': lengthType('preserve', 0, 100),
+  'GPES-I-Time-Type': patternType(
+    'preserve',
+    /^(?:99:99:99|(?:[0-1][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9])$/,
+    'hh:mm:ss or the sentinel 99:99:99',
+  ),
+  'GPES-I-Links-Type': patternType(
+    'preserve',
+    /^[0-9]{1,12}(?::[0-9]{1,12})*$/,
+    'record references n(:n)*, each of 1 to 12 digits',
+  ),
+  'Event-Code-Supplementary-Data': lengthType('preserve', 0, 2000),
+  'Event-Description': lengthType('preserve', 0, 200),
   'xs:date': xsDate,
-  'xs:boolean': xsBoolean,
-  'xs:nonNegativeInteger': nonNegativeIntegerType('xs:nonNegativeInteger'),
-  'xs:string': lengthType('xs:string', 'preserve', 0, Number.MAX_SAFE_INTEGER),
-  'xs:normalizedString': lengthType('xs:normalizedString', 'replace', 0, Number.MAX_SAFE_INTEGER),
-} as const satisfies Record<string, DataType>;
+  'xs:boolean': enumType('collapse', ['true', 'false', '1', '0']),
+  'xs:nonNegativeInteger': nonNegativeIntegerType(),
+  'xs:string': lengthType('preserve', 0, Number.MAX_SAFE_INTEGER),
+  'xs:normalizedString': lengthType('replace', 0, Number.MAX_SAFE_INTEGER),
+});
+
+/** Names each data type after its key. */
+function named<const T extends Record<string, Unnamed>>(
+  table: T,
+): { readonly [K in keyof T]: ReturnType<T[K]> } {
+  const entries = Object.entries(table).map(([name, type]) => [name, type(name)]);
+  return Object.fromEntries(entries) as { readonly [K in keyof T]: ReturnType<T[K]> };
+}
 
 /** The name of a simple type in {@link dataTypes}. */
 export type DataTypeName = keyof typeof dataTypes;
