@@ -287,16 +287,21 @@ export function createGuardedXmlParser(
     return !stopped;
   };
 
-  const feedText = (text: string): void => {
-    if (text.length === 0 || stopped || !checkRuns(text)) return;
+  /** Runs saxes (a write or the close), unwinding quietly when a handler stopped it. */
+  const inSaxes = (run: () => void): void => {
     inSax = true;
     try {
-      sax.write(text);
+      run();
     } catch (e) {
       if (e !== STOP) throw e;
     } finally {
       inSax = false;
     }
+  };
+
+  const feedText = (text: string): void => {
+    if (text.length === 0 || stopped || !checkRuns(text)) return;
+    inSaxes(() => sax.write(text));
   };
 
   const countBytes = (n: number): boolean => {
@@ -351,12 +356,13 @@ export function createGuardedXmlParser(
   return {
     write(chunk) {
       if (stopped) return false;
+      const kind = typeof chunk === 'string' ? 'string' : 'bytes';
+      if (inputKind !== undefined && inputKind !== kind) {
+        stop(issue('/', 'ENCODING_INVALID', 'Text and bytes were mixed in one document'));
+        return false;
+      }
+      inputKind = kind;
       if (typeof chunk === 'string') {
-        if (inputKind === 'bytes') {
-          stop(issue('/', 'ENCODING_INVALID', 'Text and bytes were mixed in one document'));
-          return false;
-        }
-        inputKind = 'string';
         if (!countBytes(Buffer.byteLength(chunk, 'utf8'))) return false;
         if (firstString) {
           firstString = false;
@@ -364,11 +370,6 @@ export function createGuardedXmlParser(
         }
         feedText(chunk);
       } else {
-        if (inputKind === 'string') {
-          stop(issue('/', 'ENCODING_INVALID', 'Text and bytes were mixed in one document'));
-          return false;
-        }
-        inputKind = 'bytes';
         if (!countBytes(chunk.byteLength)) return false;
         decodeBytes(chunk, false);
       }
@@ -378,14 +379,7 @@ export function createGuardedXmlParser(
       if (stopped) return false;
       if (inputKind === 'bytes' || head !== undefined) decodeBytes(new Uint8Array(0), true);
       if (stopped) return false;
-      inSax = true;
-      try {
-        sax.close();
-      } catch (e) {
-        if (e !== STOP) throw e;
-      } finally {
-        inSax = false;
-      }
+      inSaxes(() => sax.close());
       if (!stopped && !sawRoot) {
         stop(issue('/', 'XML_MALFORMED', 'The document is empty: it has no root element'));
       }
