@@ -242,6 +242,16 @@ export const d = {
   issueDateTime() {
     return d.attr('Issue-Date-Time', 'Date-Time-Type', 'issueDateTime', { required: true });
   },
+  /** The `Terminology-Identifiers` list (one or more) that E-Q-NT and the QR manifest both carry. */
+  terminologyIdentifiers() {
+    return d.list('Terminology-Identifiers', 'terminologyIdentifiers', {
+      children: [
+        d.leaf('CodeSchemeID', 'Oid-Type', 'codeSchemeId'),
+        d.leaf('Terminology-Name', 'Common-Identifier-Type', 'terminologyName'),
+        d.leaf('Terminology-Release', 'Common-Identifier-Type', 'terminologyRelease'),
+      ],
+    });
+  },
   /** A leaf element whose text is the property `prop` of the parent's object. */
   leaf<
     const N extends string,

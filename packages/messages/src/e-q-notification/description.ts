@@ -13,13 +13,7 @@ export const eqntDescription = d.message({
         d.leaf('Q-E-NT-UUID', 'UUID-Type', 'qeNtUuid', { min: 0 }),
         d.leaf('Practice-ID', 'Practice-ID-Type', 'practiceId'),
         d.leaf('GP-System-Identifier', 'GPSoC-System-Identifier-Type', 'gpSystemIdentifier'),
-        d.list('Terminology-Identifiers', 'terminologyIdentifiers', {
-          children: [
-            d.leaf('CodeSchemeID', 'Oid-Type', 'codeSchemeId'),
-            d.leaf('Terminology-Name', 'Common-Identifier-Type', 'terminologyName'),
-            d.leaf('Terminology-Release', 'Common-Identifier-Type', 'terminologyRelease'),
-          ],
-        }),
+        d.terminologyIdentifiers(),
         d.leaf(
           'Scheduled-Query-Identifier-ID',
           'Scheduled-Query-Instance-ID-Type',

@@ -40,13 +40,7 @@ export const queryResultsDescription: ElementDescription &
           d.flat('Payload-Identifiers', {
             children: [
               d.leaf('GP-System-Identifier', 'GPSoC-System-Identifier-Type', 'gpSystemIdentifier'),
-              d.list('Terminology-Identifiers', 'terminologyIdentifiers', {
-                children: [
-                  d.leaf('CodeSchemeID', 'Oid-Type', 'codeSchemeId'),
-                  d.leaf('Terminology-Name', 'Common-Identifier-Type', 'terminologyName'),
-                  d.leaf('Terminology-Release', 'Common-Identifier-Type', 'terminologyRelease'),
-                ],
-              }),
+              d.terminologyIdentifiers(),
             ],
           }),
           statistics('rtpTranslationStatistics', 'RTP-Translation'),
