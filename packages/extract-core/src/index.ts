@@ -12,6 +12,7 @@ export type { BoundSpec, CompiledSpec, SafeCompileResult } from './compile/types
 export type { ExtractConfigErrorCode, SpecIssue, SpecIssueCode } from './errors.js';
 export { ExtractConfigError, isExtractConfigError, isSpecError, SpecError } from './errors.js';
 export {
+  aggregateSpecSet,
   type EvaluatePopulationOptions,
   evaluatePopulation,
   evaluateSpecSet,

@@ -1,7 +1,9 @@
 // Specification sets: N specifications evaluated in one pass give exactly what each gives alone (differential).
 import { readFile } from 'node:fs/promises';
 import {
+  aggregateSpecSet,
   type BoundSpec,
+  type BoundSpecSet,
   compileSpec,
   compileSpecSet,
   createTally,
@@ -144,6 +146,52 @@ describe('compileSpecSet', () => {
       expect(together.map((rs) => rs[i])).toEqual(one);
     }
     expect(((together.at(-1) ?? [])[0] as { excluded?: string }).excluded).toBe('DUPLICATE_PATIENT');
+  });
+
+  for (const [name, run] of runs) {
+    it(`counts aggregates without building results exactly as tallying each specification alone, in ${name}`, async () => {
+      const docs = await documents();
+      const set = await compileSpecSet(docs).bind(run);
+      const solo = await alone(docs, run);
+      const records = [...population(`aggregate:${name}`, 2000), ...edgeRecords()];
+      // A repeated patient counts once (P3), from a sync list and from an async stream alike.
+      const input = [...records, records[3] as PatientRecord, records[records.length - 1] as PatientRecord];
+      const expected = solo.map((s) => {
+        const tally = createTally(s);
+        for (const r of records) tally.add(s.evaluate(r));
+        return tally.aggregates();
+      });
+      async function* streamed() {
+        yield* input;
+      }
+      expect(await aggregateSpecSet(set, input)).toEqual(expected);
+      expect(await aggregateSpecSet(set, streamed())).toEqual(expected);
+      expect(expected.flat().filter((a) => a.value !== '0').length).toBeGreaterThan(10);
+      // A set that is not from compileSpecSet (a stand-in) is tallied from its results instead, with the same answer.
+      const standIn: BoundSpecSet = {
+        specs: set.specs,
+        sharing: set.sharing,
+        evaluate: (r) => set.evaluate(r),
+      };
+      expect(await aggregateSpecSet(standIn, input)).toEqual(expected);
+    });
+  }
+
+  it('stops counting when the signal aborts', async () => {
+    const set = await compileSpecSet(await documents()).bind({
+      ...registerSetRun(),
+      substitutionValues: [PPED],
+    });
+    const controller = new AbortController();
+    let n = 0;
+    function* records() {
+      for (const r of population('abort', 100)) {
+        if (++n === 50) controller.abort(new Error('stop'));
+        yield r;
+      }
+    }
+    await expect(aggregateSpecSet(set, records(), { signal: controller.signal })).rejects.toThrow('stop');
+    expect(n).toBe(50);
   });
 
   it('writes each specification’s Query Results records exactly as queryResultsRecords does', async () => {

@@ -43,6 +43,7 @@ export class BoundEngine implements BoundSpec {
   private readonly nClusters: number;
   private readonly patientLevel: PatientLevelFn | undefined;
   private readonly resultFields: readonly (readonly [string, number])[];
+  private readonly popScratch: (RuleOutcome | undefined)[];
   /** Scratch reused across patients; `busy` guards against re-entry through a vendor hook. */
   private scratchLists: number[][] | undefined;
   private scratchDates = new Float64Array(64);
@@ -98,6 +99,7 @@ export class BoundEngine implements BoundSpec {
       if (o.type === 'count') return compileTable(o.rules, this.resolver);
       return undefined;
     });
+    this.popScratch = new Array(program.populations.length);
   }
 
   /** Internal hooks for `explain`. */
@@ -195,6 +197,50 @@ export class BoundEngine implements BoundSpec {
    * into `ctx` (in this program's field order) and a state whose `lists` follow this program's clusters.
    * @internal
    */
+  /**
+   * Counts one included patient, running the same tables as `complete` but building no result: slot `oi` counts
+   * output `oi` (a proportion's denominator), slot `outputs + oi` a proportion's numerator. The aggregate-only
+   * path of a specification set; {@link countsByKey} turns the slots into a tally's counts. @internal
+   */
+  count(ctx: Ctx, counts: Float64Array): void {
+    const program = this.program;
+    const pops = program.populations;
+    const popOut = this.popScratch;
+    for (let i = 0; i < pops.length; i++) {
+      const p = pops[i] as Program['populations'][number];
+      popOut[i] =
+        p.parent >= 0 && popOut[p.parent]?.selected !== true ? undefined : (this.tables[i] as TableFn)(ctx);
+    }
+    const outputs = program.outputs;
+    for (let oi = 0; oi < outputs.length; oi++) {
+      const o = outputs[oi] as ProgramOutput;
+      if (o.type === 'parameterValue' || o.type === 'patientLevelExtract') continue;
+      if (popOut[o.population]?.selected !== true) continue;
+      if (o.type === 'registerIndicator') (counts[oi] as number)++;
+      else if (o.type === 'proportionIndicator') {
+        const t = this.outputTables[oi] as { denominator: TableFn; numerator: TableFn };
+        if (!t.denominator(ctx).selected) continue;
+        (counts[oi] as number)++;
+        if (t.numerator(ctx).selected) (counts[outputs.length + oi] as number)++;
+      } else if ((this.outputTables[oi] as TableFn)(ctx).selected) (counts[oi] as number)++;
+    }
+  }
+
+  /** The counts of {@link count}'s slots, keyed as `createTally` keys them (`i:`, `d:`, `n:`, `c:`). @internal */
+  countsByKey(counts: Float64Array): Map<string, number> {
+    const out = new Map<string, number>();
+    const n = this.program.outputs.length;
+    this.program.outputs.forEach((o, oi) => {
+      const add = (key: string, slot: number) => out.set(key, (out.get(key) ?? 0) + (counts[slot] as number));
+      if (o.type === 'registerIndicator') add(`i:${o.id}`, oi);
+      else if (o.type === 'proportionIndicator') {
+        add(`d:${o.id}`, oi);
+        add(`n:${o.id}`, n + oi);
+      } else if (o.type === 'count') add(`c:${o.name}`, oi);
+    });
+    return out;
+  }
+
   complete(
     patientId: string,
     state: PatientState,

@@ -1,8 +1,9 @@
 import type { BoundSpec } from '../compile/types.js';
 import type { PatientRecord } from '../record.js';
 import { idText } from './context.js';
-import type { BoundSpecSet } from './set.js';
-import type { PatientResult } from './types.js';
+import { type BoundSpecSet, setCounter } from './set.js';
+import { aggregatesFromCounts, createTally } from './tally.js';
+import type { AggregateResult, PatientResult } from './types.js';
 
 /** Options of {@link evaluatePopulation}. */
 export interface EvaluatePopulationOptions {
@@ -71,6 +72,48 @@ export async function* evaluateSpecSet(
     (record) => set.evaluate(record),
     (key) => set.specs.map(() => duplicate(key)),
   );
+}
+
+/**
+ * The aggregate results of every specification of a set over a practice's patients: list `i` is exactly
+ * `createTally(set.specs[i]).aggregates()` after adding every result {@link evaluateSpecSet} gives. Computed in one
+ * pass per patient without building per-patient results (no fields, outcomes or diagnostics are kept), so it is
+ * the fastest way to the `Aggregate-Record`s of many specifications. Excluded patients and later occurrences of a
+ * patient id count towards nothing (P19, P3).
+ * @param set a bound specification set.
+ * @param records the practice's records, sync or async.
+ * @param options `signal` to stop early.
+ * @throws the abort reason (not wrapped) when `signal` aborts.
+ */
+export async function aggregateSpecSet(
+  set: BoundSpecSet,
+  records: Iterable<PatientRecord> | AsyncIterable<PatientRecord>,
+  options: EvaluatePopulationOptions = {},
+): Promise<AggregateResult[][]> {
+  const counter = setCounter(set);
+  if (!counter) {
+    const tallies = set.specs.map((s) => createTally(s));
+    for await (const results of evaluateSpecSet(set, records, options)) {
+      results.forEach((r, i) => {
+        tallies[i]?.add(r);
+      });
+    }
+    return tallies.map((t) => [...t.aggregates()]);
+  }
+  const counts = counter.slots;
+  const seen = new Set<string>();
+  const one = (record: PatientRecord) => {
+    options.signal?.throwIfAborted();
+    const key = idText(record?.patient?.patientId);
+    if (seen.has(key)) return;
+    seen.add(key);
+    counter.count(record, counts);
+  };
+  options.signal?.throwIfAborted();
+  // A plain loop for a list: nothing is yielded, so an async generator per record would only add cost.
+  if (isAsyncIterable(records)) for await (const record of records) one(record);
+  else for (const record of records) one(record);
+  return set.specs.map((spec, i) => aggregatesFromCounts(spec, counter.byKey(i, counts[i] as Float64Array)));
 }
 
 /** Streams records through `evaluate` in input order; a patient id seen earlier gets `duplicateOf` (P3). */

@@ -25,6 +25,10 @@ import { compileField, type FieldFn, type PatientState } from './fields.js';
 import type { Diagnostic, FieldValue, PatientResult } from './types.js';
 
 const EMPTY: readonly never[] = Object.freeze([]);
+/** What a counting run returns: nothing. */
+const NO_TRACES: EvaluationTrace[] = [];
+/** The findings of a patient with no participation entries: never written to. */
+const NO_FINDINGS = new Findings();
 
 /** Several specifications compiled to be evaluated together (compile once, run many). */
 export interface CompiledSpecSet {
@@ -159,6 +163,7 @@ class SetEngine implements BoundSpecSet {
   private stamp = -2;
   private readonly lists: number[][];
   private dates = new Float64Array(64);
+  private readonly countValues: RawValue[] = [];
   private busy = false;
 
   constructor(bound: readonly BoundSpec[]) {
@@ -281,6 +286,21 @@ class SetEngine implements BoundSpecSet {
     return this.traceAll(record).map((t) => t.result);
   }
 
+  /**
+   * Counts one patient into `counts[i]` (the slots of `BoundEngine.count`) for every specification `i` that
+   * includes the patient, running the same journal pass, fields and tables as `evaluate` but building no result.
+   * @internal the aggregate-only path of {@link aggregateSpecSet}.
+   */
+  countInto(record: PatientRecord, counts: readonly Float64Array[]): void {
+    const reentrant = this.busy;
+    this.busy = true;
+    try {
+      this.run(record, reentrant, counts);
+    } finally {
+      if (!reentrant) this.busy = false;
+    }
+  }
+
   /** Evaluates one patient for every spec. The traces' field values are scratch, reused for the next patient. */
   private traceAll(record: PatientRecord): EvaluationTrace[] {
     const reentrant = this.busy;
@@ -292,7 +312,11 @@ class SetEngine implements BoundSpecSet {
     }
   }
 
-  private run(record: PatientRecord, reentrant: boolean): EvaluationTrace[] {
+  private run(
+    record: PatientRecord,
+    reentrant: boolean,
+    counts?: readonly Float64Array[],
+  ): EvaluationTrace[] {
     const members = this.members;
     if (members.length === 0) return [];
     const { rec, patient, patientId, journal } = patientParts(record);
@@ -300,7 +324,7 @@ class SetEngine implements BoundSpecSet {
     const first = (members[0] as Member).engine.settings;
 
     let lists = this.lists;
-    let views: readonly (readonly number[][])[] = members.map((m) => m.lists);
+    let views: readonly (readonly number[][])[] | undefined;
     if (reentrant) {
       lists = Array.from({ length: this.nClusters }, () => []);
       views = members.map((m) => m.clusterMap.map((u) => lists[u] as number[]));
@@ -318,6 +342,7 @@ class SetEngine implements BoundSpecSet {
     const codeIndex = this.codeIndex;
     let journalDiags: JournalDiag[] | undefined;
     let participation: number[] | undefined;
+    // Counting keeps no diagnostics, so it builds none.
     const note = (x: JournalDiag) => {
       if (journalDiags) journalDiags.push(x);
       else journalDiags = [x];
@@ -336,12 +361,12 @@ class SetEngine implements BoundSpecSet {
         marked = true;
       }
       if (e.codeSystem !== SNOMED_CT_OID) {
-        note({ d: nonSnomed(e) });
+        if (!counts) note({ d: nonSnomed(e) });
         continue;
       }
       const cls = codeIndex.get(e.code);
       if (cls === undefined) {
-        if (e.effectiveDate === undefined) note({ d: undated(e, false) });
+        if (e.effectiveDate === undefined && !counts) note({ d: undated(e, false) });
         continue;
       }
       const d = parseIsoDate(e.effectiveDate);
@@ -353,12 +378,13 @@ class SetEngine implements BoundSpecSet {
         }
         if (d !== null) (lists[u] as number[]).push(i);
       }
-      if (d === null) {
+      if (d !== null) dates[i] = d;
+      else if (!counts) {
         // A spec that does not use these clusters reports only an entry with no date at all.
         note(
           e.effectiveDate === undefined ? { d: undated(e, false) } : { d: undated(e, true), clusters: cls },
         );
-      } else dates[i] = d;
+      }
     }
 
     let care: unknown;
@@ -377,7 +403,8 @@ class SetEngine implements BoundSpecSet {
       const { regStart, regEnd } = gmsRegistrations(rec, (d) => regDiags.push(d));
       const dob = patient.dateOfBirth === undefined ? null : parseIsoDate(patient.dateOfBirth);
       const fns = this.fieldFns;
-      const values = new Array<RawValue>(fns.length);
+      // Counting outside a hook reuses one array: nothing keeps the values past this patient.
+      const values = counts && !reentrant ? this.countValues : new Array<RawValue>(fns.length);
       const fieldDiags: Diagnostic[][] = [];
       let current = 0;
       const state: PatientState = {
@@ -413,12 +440,12 @@ class SetEngine implements BoundSpecSet {
     const formatShared = (u: number, value: RawValue): FieldValue =>
       (this.formatters[u] as (v: RawValue) => FieldValue)(value);
 
-    const out: EvaluationTrace[] = new Array(members.length);
+    const out: EvaluationTrace[] = counts ? NO_TRACES : new Array(members.length);
     for (let s = 0; s < members.length; s++) {
       const m = members[s] as Member;
       const settings = m.engine.settings;
-      // Participation (P19), from the few entries that can decide it.
-      const found = new Findings();
+      // Participation (P19), from the few entries that can decide it (most patients have none).
+      const found = participation ? new Findings() : NO_FINDINGS;
       if (participation) {
         const mine = settings.exclusionCodes.size > 0 ? settings.exclusionCodes : undefined;
         for (const i of participation) {
@@ -434,13 +461,20 @@ class SetEngine implements BoundSpecSet {
       }
       const excluded = found.exclusion(m.engine.program.type1OptOut, settings, patient, askCare);
       if (excluded !== undefined) {
-        out[s] = excludedTrace(patientId, excluded);
+        if (!counts) out[s] = excludedTrace(patientId, excluded);
         continue;
       }
       shared ??= computeShared();
       const x = reentrant
-        ? new Scratch(m, views[s] as number[][], (u, value) => formatShared(u, value))
+        ? new Scratch(m, views?.[s] as number[][], (u, value) => formatShared(u, value))
         : m.scratch;
+      if (counts) {
+        // Aggregates only: the tables read nothing but the field values.
+        for (let i = 0; i < m.fieldMap.length; i++)
+          x.v[i] = shared.values[m.fieldMap[i] as number] as RawValue;
+        m.engine.count(x.ctx, counts[s] as Float64Array);
+        continue;
+      }
       x.diags = undefined;
       if (journalDiags) {
         for (const j of journalDiags) {
@@ -544,4 +578,24 @@ function operandKey(o: Operand, ref: (name: string) => string): string {
     case 'group':
       return operandKey(o.inner, ref);
   }
+}
+
+/**
+ * The set's aggregate-only counter, when it is a set from {@link compileSpecSet} (a stand-in has none). @internal
+ */
+export function setCounter(set: BoundSpecSet):
+  | {
+      /** Zeroed counters, one per specification. */
+      readonly slots: Float64Array[];
+      readonly count: (record: PatientRecord, counts: readonly Float64Array[]) => void;
+      /** Specification `i`'s counters, keyed as its tally keys them. */
+      readonly byKey: (i: number, counts: Float64Array) => Map<string, number>;
+    }
+  | undefined {
+  if (!(set instanceof SetEngine)) return undefined;
+  return {
+    slots: set.specs.map((s) => new Float64Array(2 * engineOf(s).program.outputs.length)),
+    count: (record, counts) => set.countInto(record, counts),
+    byKey: (i, counts) => engineOf(set.specs[i] as BoundSpec).countsByKey(counts),
+  };
 }

@@ -1,6 +1,6 @@
 import type { QrAggregateRecord, QrPatientLevelRecord, QrRecord } from '@gpes/messages';
 import type { BoundSpec } from '../compile/types.js';
-import { evaluatePopulation, evaluateSpecSet } from '../evaluate/population.js';
+import { aggregateSpecSet, evaluatePopulation, evaluateSpecSet } from '../evaluate/population.js';
 import type { BoundSpecSet } from '../evaluate/set.js';
 import { createTally } from '../evaluate/tally.js';
 import type { AggregateResult, PatientResult } from '../evaluate/types.js';
@@ -84,13 +84,20 @@ export async function* queryResultsRecordsOfSet(
   options: QueryResultsRecordsOfSetOptions = {},
 ): AsyncIterable<{ readonly spec: number; readonly record: QrRecord }> {
   const signal = options.signal;
-  const tallies = set.specs.map((s) => createTally(s));
-  for await (const results of evaluateSpecSet(set, records(), signal ? { signal } : {})) {
-    for (const [i, r] of results.entries()) tallies[i]?.add(r);
-    options.onResults?.(results);
+  let aggregates: readonly (readonly AggregateResult[])[];
+  if (options.onResults) {
+    const tallies = set.specs.map((s) => createTally(s));
+    for await (const results of evaluateSpecSet(set, records(), signal ? { signal } : {})) {
+      for (const [i, r] of results.entries()) tallies[i]?.add(r);
+      options.onResults(results);
+    }
+    aggregates = tallies.map((t) => t.aggregates());
+  } else {
+    // Nobody needs the per-patient results of pass one: count without building them.
+    aggregates = await aggregateSpecSet(set, records(), signal ? { signal } : {});
   }
-  for (const [spec, tally] of tallies.entries()) {
-    for (const record of toQrAggregateRecords(tally.aggregates())) yield { spec, record };
+  for (const [spec, list] of aggregates.entries()) {
+    for (const record of toQrAggregateRecords(list)) yield { spec, record };
   }
   const hasPatientLevel = set.specs.some((s) =>
     s.spec.document.outputs.some((o) => o.type === 'patientLevelExtract'),
