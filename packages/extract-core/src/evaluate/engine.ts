@@ -8,6 +8,7 @@ import { type Ctx, idText, type RawValue } from './context.js';
 import { compileField, type FieldFn, type PatientState } from './fields.js';
 import { compileTable, type TableFn } from './rules.js';
 import type { RunSettings } from './settings.js';
+import { tallyKey } from './tally.js';
 import type { Diagnostic, ExclusionReason, FieldValue, PatientResult, RuleOutcome } from './types.js';
 
 const EMPTY: readonly never[] = Object.freeze([]);
@@ -226,17 +227,17 @@ export class BoundEngine implements BoundSpec {
     }
   }
 
-  /** The counts of {@link count}'s slots, keyed as `createTally` keys them (`i:`, `d:`, `n:`, `c:`). @internal */
+  /** The counts of {@link count}'s slots, keyed by `tallyKey`. @internal */
   countsByKey(counts: Float64Array): Map<string, number> {
     const out = new Map<string, number>();
     const n = this.program.outputs.length;
     this.program.outputs.forEach((o, oi) => {
       const add = (key: string, slot: number) => out.set(key, (out.get(key) ?? 0) + (counts[slot] as number));
-      if (o.type === 'registerIndicator') add(`i:${o.id}`, oi);
+      if (o.type === 'registerIndicator') add(tallyKey.register(o.id), oi);
       else if (o.type === 'proportionIndicator') {
-        add(`d:${o.id}`, oi);
-        add(`n:${o.id}`, n + oi);
-      } else if (o.type === 'count') add(`c:${o.name}`, oi);
+        add(tallyKey.denominator(o.id), oi);
+        add(tallyKey.numerator(o.id), n + oi);
+      } else if (o.type === 'count') add(tallyKey.count(o.name), oi);
     });
     return out;
   }

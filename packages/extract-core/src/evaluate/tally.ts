@@ -11,6 +11,17 @@ export interface Tally {
 
 const MAX_DESCRIPTION = 255;
 
+/**
+ * The keys counts are held under: by the tally, by a specification set's counter and by the SQL runner, all read
+ * back by {@link aggregatesFromCounts}. @internal
+ */
+export const tallyKey = {
+  register: (id: string) => `i:${id}`,
+  denominator: (id: string) => `d:${id}`,
+  numerator: (id: string) => `n:${id}`,
+  count: (name: string) => `c:${name}`,
+} as const;
+
 function description(d: string | undefined): { description?: string } {
   return d === undefined ? {} : { description: d.length > MAX_DESCRIPTION ? d.slice(0, MAX_DESCRIPTION) : d };
 }
@@ -32,16 +43,16 @@ export function createTally(spec: BoundSpec): Tally {
         switch (o.type) {
           case 'indicator': {
             if (o.kind === 'register') {
-              if (result.populations[o.population]?.selected) inc(`i:${o.id}`);
+              if (result.populations[o.population]?.selected) inc(tallyKey.register(o.id));
               break;
             }
             const r = result.indicators[o.id];
-            if (r?.denominator?.selected) inc(`d:${o.id}`);
-            if (r?.denominator?.selected && r.numerator?.selected) inc(`n:${o.id}`);
+            if (r?.denominator?.selected) inc(tallyKey.denominator(o.id));
+            if (r?.denominator?.selected && r.numerator?.selected) inc(tallyKey.numerator(o.id));
             break;
           }
           case 'count':
-            if (result.counts[o.name]?.selected) inc(`c:${o.name}`);
+            if (result.counts[o.name]?.selected) inc(tallyKey.count(o.name));
             break;
           default:
             break;
@@ -53,8 +64,8 @@ export function createTally(spec: BoundSpec): Tally {
 }
 
 /**
- * The aggregate records of a spec from counts keyed `i:<id>` (register), `d:<id>`/`n:<id>` (proportion) and
- * `c:<name>` (count): shared by the tally and the SQL runner. @internal
+ * The aggregate records of a spec from counts keyed by {@link tallyKey}: shared by the tally, the set's counter
+ * and the SQL runner. @internal
  */
 export function aggregatesFromCounts(
   spec: BoundSpec,
@@ -69,7 +80,7 @@ export function aggregatesFromCounts(
           out.push({
             aid: o.aid ?? o.id,
             ...description(o.description),
-            value: String(counts.get(`i:${o.id}`) ?? 0),
+            value: String(counts.get(tallyKey.register(o.id)) ?? 0),
             source: { output: o.id },
           });
           break;
@@ -77,13 +88,13 @@ export function aggregatesFromCounts(
         out.push({
           aid: o.denominator.aid,
           ...description(o.denominator.description),
-          value: String(counts.get(`d:${o.id}`) ?? 0),
+          value: String(counts.get(tallyKey.denominator(o.id)) ?? 0),
           source: { output: o.id, part: 'denominator' },
         });
         out.push({
           aid: o.numerator.aid,
           ...description(o.numerator.description),
-          value: String(counts.get(`n:${o.id}`) ?? 0),
+          value: String(counts.get(tallyKey.numerator(o.id)) ?? 0),
           source: { output: o.id, part: 'numerator' },
         });
         break;
@@ -91,7 +102,7 @@ export function aggregatesFromCounts(
         out.push({
           aid: o.aid,
           ...description(o.description),
-          value: String(counts.get(`c:${o.name}`) ?? 0),
+          value: String(counts.get(tallyKey.count(o.name)) ?? 0),
           source: { output: o.name },
         });
         break;

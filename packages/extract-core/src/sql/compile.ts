@@ -3,6 +3,7 @@ import type { BoundSpec } from '../compile/types.js';
 import { formatDate } from '../dates/calendar.js';
 import { type BoundEngine, ENGINE } from '../evaluate/engine.js';
 import type { RunSettings } from '../evaluate/settings.js';
+import { tallyKey } from '../evaluate/tally.js';
 import { SNOMED_CT_OID } from '../record.js';
 import type { Condition } from '../spec/condition/ast.js';
 import { ageSql, conditionSql, type SqlScope } from './expr.js';
@@ -506,14 +507,14 @@ class Ctx {
     p.outputs.forEach((o: ProgramOutput, i) => {
       const n = i + 1;
       if (o.type === 'registerIndicator')
-        add(`i:${o.id}`, selectedSql(`r.p${o.population + 1}`, popRules(o.population)));
+        add(tallyKey.register(o.id), selectedSql(`r.p${o.population + 1}`, popRules(o.population)));
       else if (o.type === 'proportionIndicator') {
-        add(`d:${o.id}`, selectedSql(`r.d${n}`, o.denominator.rules));
+        add(tallyKey.denominator(o.id), selectedSql(`r.d${n}`, o.denominator.rules));
         add(
-          `n:${o.id}`,
+          tallyKey.numerator(o.id),
           `${selectedSql(`r.d${n}`, o.denominator.rules)} AND ${selectedSql(`r.n${n}`, o.numerator.rules)}`,
         );
-      } else if (o.type === 'count') add(`c:${o.name}`, selectedSql(`r.c${n}`, o.rules));
+      } else if (o.type === 'count') add(tallyKey.count(o.name), selectedSql(`r.c${n}`, o.rules));
     });
     return { cols, keys };
   }
