@@ -101,19 +101,39 @@ export async function aggregateSpecSet(
     return tallies.map((t) => [...t.aggregates()]);
   }
   const counts = counter.slots;
-  const seen = new Set<string>();
-  const one = (record: PatientRecord) => {
-    options.signal?.throwIfAborted();
-    const key = idText(record?.patient?.patientId);
-    if (seen.has(key)) return;
-    seen.add(key);
-    counter.count(record, counts);
-  };
-  options.signal?.throwIfAborted();
+  const one = firstOccurrences(
+    (record) => counter.count(record, counts),
+    () => undefined,
+  );
+  const { signal } = options;
+  signal?.throwIfAborted();
   // A plain loop for a list: nothing is yielded, so an async generator per record would only add cost.
-  if (isAsyncIterable(records)) for await (const record of records) one(record);
-  else for (const record of records) one(record);
+  if (isAsyncIterable(records)) {
+    for await (const record of records) {
+      signal?.throwIfAborted();
+      one(record);
+    }
+  } else {
+    for (const record of records) {
+      signal?.throwIfAborted();
+      one(record);
+    }
+  }
   return set.specs.map((spec, i) => aggregatesFromCounts(spec, counter.byKey(i, counts[i] as Float64Array)));
+}
+
+/** P3: `evaluate` for the first record with a patient id, `duplicateOf` for every later one. */
+function firstOccurrences<T>(
+  evaluate: (record: PatientRecord) => T,
+  duplicateOf: (patientId: string) => T,
+): (record: PatientRecord) => T {
+  const seen = new Set<string>();
+  return (record) => {
+    const key = idText(record?.patient?.patientId);
+    if (seen.has(key)) return duplicateOf(key);
+    seen.add(key);
+    return evaluate(record);
+  };
 }
 
 /** Streams records through `evaluate` in input order; a patient id seen earlier gets `duplicateOf` (P3). */
@@ -125,13 +145,7 @@ async function* stream<T>(
 ): AsyncIterable<T> {
   const { signal } = options;
   signal?.throwIfAborted();
-  const seen = new Set<string>();
-  const one = (record: PatientRecord): T => {
-    const key = idText(record?.patient?.patientId);
-    if (seen.has(key)) return duplicateOf(key);
-    seen.add(key);
-    return evaluate(record);
-  };
+  const one = firstOccurrences(evaluate, duplicateOf);
   if (isAsyncIterable(records)) {
     for await (const record of records) {
       signal?.throwIfAborted();
