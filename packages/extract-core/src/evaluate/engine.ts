@@ -193,26 +193,25 @@ export class BoundEngine implements BoundSpec {
     return this.complete(patientId, state, ctx, diag, () => diags ?? EMPTY);
   }
 
-  /**
-   * Evaluates populations and outputs, builds patient-level records and the result, from fields already computed
-   * into `ctx` (in this program's field order) and a state whose `lists` follow this program's clusters.
-   * @internal
-   */
+  /** Runs the population tables in dependency order (P2): a population whose parent did not select is skipped. */
+  private runPopulations(ctx: Ctx, popOut: (RuleOutcome | undefined)[]): void {
+    const pops = this.program.populations;
+    for (let i = 0; i < pops.length; i++) {
+      const p = pops[i] as Program['populations'][number];
+      popOut[i] =
+        p.parent >= 0 && popOut[p.parent]?.selected !== true ? undefined : (this.tables[i] as TableFn)(ctx);
+    }
+  }
+
   /**
    * Counts one included patient, running the same tables as `complete` but building no result: slot `oi` counts
    * output `oi` (a proportion's denominator), slot `outputs + oi` a proportion's numerator. The aggregate-only
    * path of a specification set; {@link countsByKey} turns the slots into a tally's counts. @internal
    */
   count(ctx: Ctx, counts: Float64Array): void {
-    const program = this.program;
-    const pops = program.populations;
     const popOut = this.popScratch;
-    for (let i = 0; i < pops.length; i++) {
-      const p = pops[i] as Program['populations'][number];
-      popOut[i] =
-        p.parent >= 0 && popOut[p.parent]?.selected !== true ? undefined : (this.tables[i] as TableFn)(ctx);
-    }
-    const outputs = program.outputs;
+    this.runPopulations(ctx, popOut);
+    const outputs = this.program.outputs;
     for (let oi = 0; oi < outputs.length; oi++) {
       const o = outputs[oi] as ProgramOutput;
       if (o.type === 'parameterValue' || o.type === 'patientLevelExtract') continue;
@@ -242,6 +241,11 @@ export class BoundEngine implements BoundSpec {
     return out;
   }
 
+  /**
+   * Evaluates populations and outputs, builds patient-level records and the result, from fields already computed
+   * into `ctx` (in this program's field order) and a state whose `lists` follow this program's clusters.
+   * @internal
+   */
   complete(
     patientId: string,
     state: PatientState,
@@ -251,16 +255,13 @@ export class BoundEngine implements BoundSpec {
     format?: (field: number) => FieldValue,
   ): EvaluationTrace {
     const program = this.program;
-    // Populations in dependency order (P2).
     const pops = program.populations;
     const popOut: (RuleOutcome | undefined)[] = new Array(pops.length);
+    this.runPopulations(ctx, popOut);
     const populations: Record<string, RuleOutcome> = {};
     for (let i = 0; i < pops.length; i++) {
-      const p = pops[i] as Program['populations'][number];
-      if (p.parent >= 0 && popOut[p.parent]?.selected !== true) continue;
-      const out = (this.tables[i] as TableFn)(ctx);
-      popOut[i] = out;
-      populations[p.name] = out;
+      const out = popOut[i];
+      if (out) populations[(pops[i] as Program['populations'][number]).name] = out;
     }
 
     let indicators: Record<string, { denominator?: RuleOutcome; numerator?: RuleOutcome }> | undefined;
