@@ -98,7 +98,7 @@ async function load(db: SqlConnection): Promise<{ patients: number; entries: num
   const started = performance.now();
   const distinct = Math.min(DISTINCT, PRACTICES);
   await db.exec(`DROP SCHEMA IF EXISTS ${SCHEMA} CASCADE`);
-  await db.exec(inputModelDdl(SCHEMA).replace(/^CREATE INDEX.*$/gm, ''));
+  await db.exec(inputModelDdl(SCHEMA, { indexes: false }));
   for (let i = 0; i < distinct; i++) {
     const population = generatePopulation({
       seed: `bench-sql-${i}`,

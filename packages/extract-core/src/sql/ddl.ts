@@ -5,14 +5,25 @@
 
 const IDENT = /^[A-Za-z_][A-Za-z0-9_]{0,62}$/;
 
+/** Options of {@link inputModelDdl}. */
+export interface InputModelDdlOptions {
+  /**
+   * Include the indexes the generated SQL uses. A bulk load creates the tables without them, loads, then runs
+   * the DDL again with them (it is idempotent), which builds each index once instead of row by row.
+   * @default true
+   */
+  readonly indexes?: boolean;
+}
+
 /**
  * DDL of the input model in `schema` (default `gpes`): `patient`, `registration`, `journal`, with the indexes the
  * generated SQL uses. Idempotent (`IF NOT EXISTS`). A supplier who keeps records in its own tables creates views
  * with these names and columns instead (see docs/extract-core/sql.md).
  * @param schema letters, digits and `_` only.
  */
-export function inputModelDdl(schema = 'gpes'): string {
+export function inputModelDdl(schema = 'gpes', options: InputModelDdlOptions = {}): string {
   if (!IDENT.test(schema)) throw new TypeError('schema must be letters, digits and _ (at most 63)');
+  const index = (sql: string) => (options.indexes === false ? '' : `${sql}\n`);
   return `CREATE SCHEMA IF NOT EXISTS ${schema};
 
 -- One row per patient record at a practice (record.ts Patient).
@@ -37,8 +48,7 @@ CREATE TABLE IF NOT EXISTS ${schema}.registration (
   start_date         date NOT NULL,
   end_date           date                   -- null while open
 );
-CREATE INDEX IF NOT EXISTS registration_patient ON ${schema}.registration (practice_id, patient_id);
-
+${index(`CREATE INDEX IF NOT EXISTS registration_patient ON ${schema}.registration (practice_id, patient_id);`)}
 -- Coded journal entries (record.ts JournalEntry).
 CREATE TABLE IF NOT EXISTS ${schema}.journal (
   practice_id     text      NOT NULL,
@@ -55,8 +65,6 @@ CREATE TABLE IF NOT EXISTS ${schema}.journal (
   links           text[],
   sealed          boolean   NOT NULL DEFAULT false  -- P19d
 );
-CREATE INDEX IF NOT EXISTS journal_patient ON ${schema}.journal (practice_id, patient_id);
--- The generated SQL finds a practice's entries by code (clusters, exclusion codes).
-CREATE INDEX IF NOT EXISTS journal_code ON ${schema}.journal (practice_id, code);
-`;
+${index(`CREATE INDEX IF NOT EXISTS journal_patient ON ${schema}.journal (practice_id, patient_id);`)}-- The generated SQL finds a practice's entries by code (clusters, exclusion codes).
+${index(`CREATE INDEX IF NOT EXISTS journal_code ON ${schema}.journal (practice_id, code);`)}`;
 }

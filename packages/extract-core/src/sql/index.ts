@@ -15,7 +15,7 @@ export {
   type SqlConnection,
   type SqlRow,
 } from './connection.js';
-export { inputModelDdl } from './ddl.js';
+export { type InputModelDdlOptions, inputModelDdl } from './ddl.js';
 export {
   explainFromDatabase,
   type LoadPatientRecordsOptions,
