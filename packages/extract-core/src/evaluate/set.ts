@@ -342,7 +342,7 @@ class SetEngine implements BoundSpecSet {
     const codeIndex = this.codeIndex;
     let journalDiags: JournalDiag[] | undefined;
     let participation: number[] | undefined;
-    // Counting keeps no diagnostics, so it builds none.
+    // Counting keeps no diagnostics: it skips every call below that would build one.
     const note = (x: JournalDiag) => {
       if (journalDiags) journalDiags.push(x);
       else journalDiags = [x];
