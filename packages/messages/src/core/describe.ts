@@ -242,6 +242,28 @@ export const d = {
   issueDateTime() {
     return d.attr('Issue-Date-Time', 'Date-Time-Type', 'issueDateTime', { required: true });
   },
+  /** The required `Scheduled-Query-Instance-ID` attribute (QR, QRA, RTPC; RTP and RTPR carry it as an element). */
+  sqi() {
+    return d.attr(
+      'Scheduled-Query-Instance-ID',
+      'Scheduled-Query-Instance-ID-Type',
+      'scheduledQueryInstanceId',
+      {
+        required: true,
+      },
+    );
+  },
+  /** The required `Practice-ID` attribute (QR, QRA). */
+  practiceId() {
+    return d.attr('Practice-ID', 'Practice-ID-Type', 'practiceId', { required: true });
+  },
+  /** The optional `Query-Name` and `Query-Description` attributes (RTP, RTPR, QR), in that order. */
+  queryNaming() {
+    return [
+      d.attr('Query-Name', 'Description-Attribute-Type', 'queryName'),
+      d.attr('Query-Description', 'Description-Attribute-Type', 'queryDescription'),
+    ] as const;
+  },
   /** The `Terminology-Identifiers` list (one or more) that E-Q-NT and the QR manifest both carry. */
   terminologyIdentifiers() {
     return d.list('Terminology-Identifiers', 'terminologyIdentifiers', {

@@ -14,13 +14,8 @@ export const qraDescription = d.message({
         attributes: [
           d.uuid('QRA-UUID', 'qraUuid'),
           d.uuid('QR-UUID', 'qrUuid'),
-          d.attr(
-            'Scheduled-Query-Instance-ID',
-            'Scheduled-Query-Instance-ID-Type',
-            'scheduledQueryInstanceId',
-            { required: true },
-          ),
-          d.attr('Practice-ID', 'Practice-ID-Type', 'practiceId', { required: true }),
+          d.sqi(),
+          d.practiceId(),
           d.issueDateTime(),
           d.attr('Status', 'xs:string', 'status', { required: true, oneOf: ['Accepted', 'Rejected'] }),
         ],

@@ -22,16 +22,13 @@ export const queryResultsDescription: ElementDescription &
   {
     attributes: [
       d.uuid('QR-UUID', 'qrUuid'),
-      d.attr('Scheduled-Query-Instance-ID', 'Scheduled-Query-Instance-ID-Type', 'scheduledQueryInstanceId', {
-        required: true,
-      }),
+      d.sqi(),
       d.uuid('RTP-UUID', 'rtpUuid'),
-      d.attr('Practice-ID', 'Practice-ID-Type', 'practiceId', { required: true }),
+      d.practiceId(),
       d.uuid('GPET-Q-SQI-Authentication-Signature', 'gpetQSqiAuthenticationSignature'),
       d.attr('GPET-E-SQI-Authentication-Signature', 'UUID-Type', 'gpetESqiAuthenticationSignature'),
       d.issueDateTime(),
-      d.attr('Query-Name', 'Description-Attribute-Type', 'queryName'),
-      d.attr('Query-Description', 'Description-Attribute-Type', 'queryDescription'),
+      ...d.queryNaming(),
     ],
     children: [
       d.object('Query-Results-Manifest', 'manifest', {

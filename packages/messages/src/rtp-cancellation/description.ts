@@ -12,12 +12,7 @@ export const rtpcDescription = d.message({
         attributes: [
           d.uuid('RTPC-UUID', 'rtpcUuid'),
           d.uuid('RTP-UUID', 'rtpUuid'),
-          d.attr(
-            'Scheduled-Query-Instance-ID',
-            'Scheduled-Query-Instance-ID-Type',
-            'scheduledQueryInstanceId',
-            { required: true },
-          ),
+          d.sqi(),
           d.issueDateTime(),
         ],
         children: [

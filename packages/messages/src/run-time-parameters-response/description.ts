@@ -14,8 +14,7 @@ export const rtprDescription = d.message({
             d.uuid('RTPR-UUID', 'rtprUuid'),
             d.uuid('RTP-UUID', 'rtpUuid'),
             d.issueDateTime(),
-            d.attr('Query-Name', 'Description-Attribute-Type', 'queryName'),
-            d.attr('Query-Description', 'Description-Attribute-Type', 'queryDescription'),
+            ...d.queryNaming(),
           ],
         }),
         d.flat('GP-Practice-Cohort', {

@@ -14,8 +14,7 @@ export const rtpDescription = d.message({
             d.uuid('RTP-UUID', 'rtpUuid'),
             d.issueDateTime(),
             d.attr('RTP-ReIssue', 'YesNo-Type', 'rtpReIssue', { required: true, as: 'boolean' }),
-            d.attr('Query-Name', 'Description-Attribute-Type', 'queryName'),
-            d.attr('Query-Description', 'Description-Attribute-Type', 'queryDescription'),
+            ...d.queryNaming(),
           ],
         }),
         d.flat(
