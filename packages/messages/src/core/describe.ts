@@ -99,17 +99,32 @@ export interface MessageDescription {
 }
 
 declare const model: unique symbol;
+declare const paths: unique symbol;
 declare const tagged: unique symbol;
 
 /**
  * Compile time only: the part of the model a described item maps (`M`) and, as an alternative of a choice, its tag.
  * `M` sits in both a parameter and a result position, so `Typed<A>` is assignable to `Typed<B>` only when `A` and `B`
  * are assignable both ways: {@link deriveCodec}`<Model>(description)` holds the model to the description exactly.
+ * Mutual assignability alone lets an optional property differ in name (`{ a?: string }` and `{ b?: string }` accept
+ * each other), so the property paths of both must also be the same.
  */
 export interface Typed<M, Tag extends string = string> {
   readonly [model]?: (m: M) => M;
+  readonly [paths]?: (p: PropertyPaths<M>) => PropertyPaths<M>;
   readonly [tagged]?: Tag;
 }
+
+/** Every property path of a model (`a`, `a.b`), through arrays and across the members of a union. */
+type PropertyPaths<T, Depth extends readonly unknown[] = []> = Depth['length'] extends 10
+  ? never
+  : T extends readonly (infer E)[]
+    ? PropertyPaths<E, Depth>
+    : T extends object
+      ? {
+          [K in keyof T & string]-?: K | `${K}.${PropertyPaths<NonNullable<T[K]>, [...Depth, unknown]>}`;
+        }[keyof T & string]
+      : never;
 
 /** The model a description maps (`ModelOf<typeof rtpDescription>`): for compile-time checks, never for public types. */
 export type ModelOf<D> = D extends Typed<infer M> ? M : never;
