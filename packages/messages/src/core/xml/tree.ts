@@ -1,9 +1,8 @@
 /**
  * Whole-document reading for the small messages: guarded saxes events → an element tree with XPath-like paths.
- * Query Results does not use this (it streams with {@link createGuardedXmlParser} directly).
  */
 import type { DecodeIssue, DecodeResult } from '../issues.js';
-import { createGuardedXmlParser } from './guarded-parser.js';
+import { createGuardedXmlParser, type GuardedXmlParser, type XmlAttribute } from './guarded-parser.js';
 import type { XmlLimits } from './limits.js';
 
 /** One element of a parsed document. Attribute names are local names of unqualified attributes only. */
@@ -45,15 +44,23 @@ export function parseXmlDocument(
   let root: XmlElement | undefined;
   const open: XmlElement[] = [];
   let found: DecodeIssue | undefined;
-  const parser = createGuardedXmlParser(
+  const parser: GuardedXmlParser = createGuardedXmlParser(
     {
       onOpenTag(tag) {
+        if (tag.uri === undefined) return parser.malformed('unbound namespace prefix');
         const attributes: Record<string, string> = Object.create(null);
-        for (const key in tag.attributes) {
-          const attr = tag.attributes[key];
-          // Namespace declarations carry the xmlns URI and xsi:… attributes theirs: both are skipped here.
-          if (attr === undefined || attr.uri !== '') continue;
-          attributes[attr.local] = attr.value;
+        for (let i = 0; i < tag.attributeCount; i++) {
+          const { name, value } = tag.attributes[i] as XmlAttribute;
+          const colon = name.indexOf(':');
+          if (colon < 0) {
+            if (name !== 'xmlns') attributes[name] = value;
+          } else if (
+            name.slice(0, colon) !== 'xmlns' &&
+            parser.namespaceOf(name.slice(0, colon)) === undefined
+          ) {
+            return parser.malformed('unbound namespace prefix');
+          }
+          // Namespace declarations and qualified attributes (xsi:…) are left out.
         }
         const el: XmlElement = { name: tag.local, ns: tag.uri, attributes, children: [], text: '', path: '' };
         const parent = open[open.length - 1];
@@ -74,11 +81,10 @@ export function parseXmlDocument(
   // Hand the whole input over in one write: the guard still checks limits before saxes sees it.
   parser.write(input);
   parser.close();
-  if (found !== undefined) return { ok: false, issues: [found] };
-  if (root === undefined) {
+  if (found !== undefined || root === undefined) {
     return {
       ok: false,
-      issues: [{ path: '/', code: 'XML_MALFORMED', message: 'The document has no root element' }],
+      issues: [found ?? { path: '/', code: 'XML_MALFORMED', message: 'The document has no root element' }],
     };
   }
   assignPaths(root);
