@@ -35,10 +35,12 @@ export class ElementReader {
   /** Children taken out of order (read where the schema expects them, reported once as OUT_OF_ORDER). */
   private readonly consumed = new Set<number>();
 
+  /** @param absent a stand-in for a missing element (QR style): its content reads as absent, unchecked */
   constructor(
     readonly ctx: DecodeContext,
     readonly el: XmlElement,
     private readonly ns: string,
+    private readonly absent = false,
   ) {}
 
   get path(): string {
@@ -90,6 +92,7 @@ export class ElementReader {
   /** This element's simple content, checked against `type`. */
   text(type: DataTypeName): string | undefined {
     this.simple = true;
+    if (this.absent) return undefined;
     return this.ctx.check(this.el.path, type, this.el.text, `The content of ${this.el.name}`);
   }
 
@@ -133,14 +136,19 @@ export class ElementReader {
    * OUT_OF_ORDER, so one misplaced element yields one issue rather than a cascade.
    */
   private takeMisplaced(name: string): ElementReader | undefined {
-    for (let i = this.pos + 1; i < this.el.children.length; i++) {
-      const c = this.el.children[i]!;
-      if (!this.consumed.has(i) && c.name === name) {
-        this.ctx.add(c.path, 'OUT_OF_ORDER', `Element ${name} is out of schema order`);
-        return this.take(i);
-      }
+    const i = this.named(name)[0];
+    if (i === undefined) return undefined;
+    this.ctx.add(this.el.children[i]!.path, 'OUT_OF_ORDER', `Element ${name} is out of schema order`);
+    return this.take(i);
+  }
+
+  /** Indexes of the unconsumed `name` children. */
+  private named(name: string): number[] {
+    const out: number[] = [];
+    for (let i = this.pos; i < this.el.children.length; i++) {
+      if (!this.consumed.has(i) && this.el.children[i]!.name === name) out.push(i);
     }
-    return undefined;
+    return out;
   }
 
   /** The name of the next unconsumed child, if any. */
@@ -148,28 +156,46 @@ export class ElementReader {
     return this.el.children[this.pos]?.name;
   }
 
-  /** Exactly one `name` child at the current position. */
+  /** Exactly one `name` child at the current position (QR style: anywhere). */
   child(name: string): ElementReader | undefined {
-    this.expectedNames.add(name);
-    if (this.matches(this.el.children[this.pos], name)) return this.take();
-    const misplaced = this.takeMisplaced(name);
-    if (misplaced) return misplaced;
-    this.ctx.add(`${this.el.path}/${name}`, 'MISSING_ELEMENT', `Required element ${name} is missing`);
-    return undefined;
+    return this.one(name, true);
   }
 
-  /** Zero or one `name` child at the current position. */
+  /** Zero or one `name` child at the current position (QR style: anywhere). */
   optional(name: string): ElementReader | undefined {
-    this.expectedNames.add(name);
-    return this.matches(this.el.children[this.pos], name) ? this.take() : this.takeMisplaced(name);
+    return this.one(name, false);
   }
 
-  /** Consecutive `name` children, between `min` and `max`. */
+  private one(name: string, required: boolean): ElementReader | undefined {
+    this.expectedNames.add(name);
+    if (this.ctx.style) {
+      const [first, second] = this.named(name);
+      if (second !== undefined) {
+        this.ctx.add(this.el.children[second]!.path, 'TOO_MANY', `At most one ${name} element is allowed`);
+      }
+      if (first !== undefined) return this.take(first);
+    } else {
+      if (this.matches(this.el.children[this.pos], name)) return this.take();
+      const misplaced = this.takeMisplaced(name);
+      if (misplaced) return misplaced;
+    }
+    if (!required) return undefined;
+    const path = `${this.el.path}/${name}`;
+    this.ctx.add(path, 'MISSING_ELEMENT', `Required element ${name} is missing`);
+    if (!this.ctx.style) return undefined;
+    const stand = { name, ns: this.ns, path, attributes: {}, children: [], text: '' };
+    return new ElementReader(this.ctx, stand, this.ns, true);
+  }
+
+  /** Consecutive `name` children (QR style: all of them), between `min` and `max`. */
   many(name: string, min: number, max: number): ElementReader[] {
     this.expectedNames.add(name);
     const out: ElementReader[] = [];
-    while (this.matches(this.el.children[this.pos], name)) {
-      const r = this.take();
+    const next = this.ctx.style
+      ? () => this.named(name)[0]
+      : () => (this.matches(this.el.children[this.pos], name) ? this.pos : undefined);
+    for (let i = next(); i !== undefined; i = next()) {
+      const r = this.take(i);
       if (out.length === max) {
         this.ctx.add(r.path, 'TOO_MANY', `At most ${max} ${name} elements are allowed`);
         continue;
@@ -179,7 +205,7 @@ export class ElementReader {
     if (out.length < min) {
       this.ctx.add(
         `${this.el.path}/${name}`,
-        out.length === 0 ? 'MISSING_ELEMENT' : 'TOO_FEW',
+        out.length === 0 && !this.ctx.style ? 'MISSING_ELEMENT' : 'TOO_FEW',
         `At least ${min} ${name} element(s) required, found ${out.length}`,
       );
     }
@@ -199,15 +225,31 @@ export class ElementReader {
     return undefined;
   }
 
+  /** QR style: an unknown child is unexpected, and a known one out of order only after a later-ranked sibling. */
+  private rankOrder(): void {
+    const ranks = [...this.expectedNames];
+    let last = 0;
+    for (const c of this.el.children) {
+      const at = ranks.indexOf(c.name);
+      if (at < 0) this.ctx.add(c.path, 'UNEXPECTED_ELEMENT', `Element ${c.name} is not allowed here`);
+      else if (at < last)
+        this.ctx.add(c.path, 'OUT_OF_ORDER', `Element ${c.name} is out of order`, ranks.join(', '));
+      else last = at;
+    }
+  }
+
   /** Reports unconsumed children, unknown attributes and stray text. Call once, after reading. */
   end(): void {
-    for (let i = this.pos; i < this.el.children.length; i++) {
-      if (this.consumed.has(i)) continue;
-      const c = this.el.children[i]!;
-      if (this.expectedNames.has(c.name)) {
-        this.ctx.add(c.path, 'OUT_OF_ORDER', `Element ${c.name} is out of order or repeated`);
-      } else {
-        this.ctx.add(c.path, 'UNEXPECTED_ELEMENT', `Element ${c.name} is not allowed here`);
+    if (this.ctx.style) this.rankOrder();
+    else {
+      for (let i = this.pos; i < this.el.children.length; i++) {
+        if (this.consumed.has(i)) continue;
+        const c = this.el.children[i]!;
+        if (this.expectedNames.has(c.name)) {
+          this.ctx.add(c.path, 'OUT_OF_ORDER', `Element ${c.name} is out of order or repeated`);
+        } else {
+          this.ctx.add(c.path, 'UNEXPECTED_ELEMENT', `Element ${c.name} is not allowed here`);
+        }
       }
     }
     for (const name of Object.keys(this.el.attributes)) {

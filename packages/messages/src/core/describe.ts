@@ -467,8 +467,10 @@ export function deriveCodec<T extends { readonly gpesIVersion: string }>(
 }
 
 type Bag = Record<string, unknown>;
+const isObject = (v: unknown): v is Bag => typeof v === 'object' && v !== null;
 
-function readChild(r: ElementReader, c: ElementDescription, out: Bag): void {
+/** Reads one described child of `r` into `out`. */
+export function readChild(r: ElementReader, c: ElementDescription, out: Bag): void {
   if (c.map.kind === 'choice') {
     readChoice(r, c, c.map, out);
     return;
@@ -623,7 +625,8 @@ function writeAttribute(
   return ctx.value(`${path}/@${a.name}`, a.type, raw, a.required, a.prop);
 }
 
-function writeChildren(
+/** The described `children` of the element at `path`, from `v`. */
+export function writeChildren(
   ctx: EncodeContext,
   children: readonly ElementDescription[],
   path: string,
@@ -646,12 +649,15 @@ function writeChildren(
       const wrap =
         c.map.kind === 'values' ? (item: unknown): Bag => ({ [c.text?.prop ?? '']: item }) : undefined;
       items.forEach((item, i) => {
-        const itemPath = indexed(path, c.name, i, items.length);
-        out.push(writeElement(ctx, c, itemPath, wrap ? wrap(item) : (item ?? {})));
+        const itemPath = indexed(path, c.name, i, ctx.style ? Number.POSITIVE_INFINITY : items.length);
+        if (ctx.style && !wrap && !isObject(item))
+          ctx.add(itemPath, 'MISSING_ELEMENT', `${c.name} must be an object`);
+        else out.push(writeElement(ctx, c, itemPath, wrap ? wrap(item) : (item ?? {})));
       });
     } else if (c.map.kind === 'object') {
       const item = v[c.map.prop] as Bag | undefined;
-      if ((item === undefined || item === null) && !(c.missingAsEmpty && c.min >= 1)) {
+      const absent = item === undefined || item === null || (ctx.style && !isObject(item));
+      if (absent && !(c.missingAsEmpty && c.min >= 1)) {
         if (c.min >= 1) ctx.add(cPath, 'MISSING_ELEMENT', `${c.map.prop} is required`);
         continue;
       }

@@ -56,7 +56,8 @@ export class EncodeContext extends IssueCollector {
    */
   value(path: string, type: DataTypeName, raw: unknown, required: boolean, what: string): string | undefined {
     const isAttribute = path.includes('/@');
-    if (raw === undefined || raw === null) {
+    // The QR style takes strings only, and reports null as one (its header has no number).
+    if (raw === undefined || (raw === null && !this.style)) {
       if (required) {
         this.add(path, isAttribute ? 'MISSING_ATTRIBUTE' : 'MISSING_ELEMENT', `${what} is required`);
       }
@@ -64,7 +65,8 @@ export class EncodeContext extends IssueCollector {
     }
     let text: string;
     if (typeof raw === 'string') text = raw;
-    else if (typeof raw === 'number' && Number.isSafeInteger(raw) && raw >= 0) text = String(raw);
+    else if (typeof raw === 'number' && Number.isSafeInteger(raw) && raw >= 0 && !this.style)
+      text = String(raw);
     else {
       this.add(path, 'INVALID_VALUE', `${what} has the wrong type`, type);
       return undefined;
@@ -94,7 +96,7 @@ export class EncodeContext extends IssueCollector {
    */
   atLeastOne<T>(raw: readonly T[] | null | undefined, path: string, message: string): readonly T[] {
     const list = Array.isArray(raw) ? raw : [];
-    if (list.length === 0) this.add(path, 'MISSING_ELEMENT', message);
+    if (list.length === 0) this.add(path, this.style ? 'TOO_FEW' : 'MISSING_ELEMENT', message);
     return list;
   }
 

@@ -101,6 +101,16 @@ export function makeIssue(
 }
 
 /**
+ * The Query Results header's reporting conventions, kept when it moved onto the shared reader and writer (ADR 0008):
+ * its own terse wording; children found by name wherever they stand (only one after a later-ranked sibling is
+ * `OUT_OF_ORDER`, a repeated single element is `TOO_MANY`, an absent one is read as empty so that its required
+ * content is reported too); an absent list `TOO_FEW`; list items always indexed, as its records and rows are.
+ */
+export interface IssueStyle {
+  message(path: string, code: DecodeIssueCode): string;
+}
+
+/**
  * Collects the issues of one decode or encode pass (see {@link makeIssue} for when values appear).
  */
 export class IssueCollector {
@@ -110,13 +120,15 @@ export class IssueCollector {
   constructor(
     readonly includeValues: boolean,
     maxIssues: number = DEFAULT_MAX_ISSUES,
+    readonly style?: IssueStyle,
   ) {
     this.maxIssues = Number.isSafeInteger(maxIssues) && maxIssues > 0 ? maxIssues : DEFAULT_MAX_ISSUES;
   }
 
   add(path: string, code: DecodeIssueCode, message: string, expected?: string, value?: string): void {
     if (this.issues.length < this.maxIssues) {
-      this.issues.push(makeIssue(path, code, message, this, expected, value));
+      const worded = this.style?.message(path, code) ?? message;
+      this.issues.push(makeIssue(path, code, worded, this, expected, value));
       return;
     }
     // The summary is rewritten in place: one object however many issues follow.

@@ -1,8 +1,22 @@
 // The non-streaming part of GPES-E-Q-QR-Message v6.0, described once (ADR 0008): the `Query-Results` attributes and
-// the manifest. The decoder (parser.ts), the validation (validate.ts) and the encoder (writer.ts) all walk this one
-// description; the records that follow it stay hand-tuned for speed. The root's attributes are the frame's.
-import { d, type ElementDescription, type Typed } from '../core/describe.js';
+// the manifest. The shared reader and writer of `core/describe.ts` decode, check and encode it, in the QR codec's own
+// reporting style; the records that follow it stay hand-tuned for speed (parser.ts, writer.ts).
+import { compact, DecodeContext, ElementReader } from '../core/decode-reader.js';
+import { d, type ElementDescription, readChild, type Typed, writeChildren } from '../core/describe.js';
+import { EncodeContext, type OutElement, serializeDocument } from '../core/encode-writer.js';
+import type { DecodeIssueCode, DecodeResult, IssueCollector, IssueStyle } from '../core/issues.js';
+import type { XmlElement } from '../core/xml/tree.js';
 import type { QueryResultsHeader } from './model.js';
+import {
+  GPES_NAMESPACE,
+  MANIFEST_PATH,
+  QUERY_RESULTS,
+  QUERY_RESULTS_PATH,
+  RECORDS,
+  ROOT,
+  ROOT_PATH,
+  XSI_NAMESPACE,
+} from './names.js';
 
 const statistics = <const P extends string>(prop: P, prefix: string) =>
   d.object(`${prefix}-Statistics`, prop, {
@@ -12,38 +26,145 @@ const statistics = <const P extends string>(prop: P, prefix: string) =>
     ],
   });
 
+const queryResults = d.flat(QUERY_RESULTS, {
+  // In the order the encoder writes them, the v6.0 sample's.
+  attributes: [
+    d.uuid('QR-UUID', 'qrUuid'),
+    d.sqi(),
+    d.uuid('RTP-UUID', 'rtpUuid'),
+    d.practiceId(),
+    d.uuid('GPET-Q-SQI-Authentication-Signature', 'gpetQSqiAuthenticationSignature'),
+    d.attr('GPET-E-SQI-Authentication-Signature', 'UUID-Type', 'gpetESqiAuthenticationSignature'),
+    d.issueDateTime(),
+    ...d.queryNaming(),
+  ],
+  children: [
+    d.object('Query-Results-Manifest', 'manifest', {
+      children: [
+        d.leaf('GPET-E-Executable-Version', 'Common-Identifier-Type', 'gpetEExecutableVersion'),
+        d.flat('Payload-Identifiers', {
+          children: [
+            d.leaf('GP-System-Identifier', 'GPSoC-System-Identifier-Type', 'gpSystemIdentifier'),
+            d.terminologyIdentifiers(),
+          ],
+        }),
+        statistics('rtpTranslationStatistics', 'RTP-Translation'),
+        statistics('queryExecutionStatistics', 'Query-Execution'),
+      ],
+    }),
+  ],
+});
+
+/** The `Query-Results` attributes, which the streaming parser collects as the element opens. */
+export const QUERY_RESULTS_ATTRIBUTES = queryResults.attributes.map((a) => a.name);
+
 /**
- * `Query-Results`: its attributes, in the order the encoder writes them (the v6.0 sample's), and the manifest. The
- * type holds the header model (less the root's attributes) to the description at compile time, both ways.
+ * The root and `Query-Results`. The type holds the header model to the description at compile time, both ways, but for
+ * `QR-Message-Version`: fixed, yet the model holds its text rather than a flag, so it is checked apart.
  */
-export const queryResultsDescription: ElementDescription &
-  Typed<Omit<QueryResultsHeader, 'gpesIVersion' | 'qrMessageVersion' | 'schemaLocation'>> = d.flat(
-  'Query-Results',
-  {
-    attributes: [
-      d.uuid('QR-UUID', 'qrUuid'),
-      d.sqi(),
-      d.uuid('RTP-UUID', 'rtpUuid'),
-      d.practiceId(),
-      d.uuid('GPET-Q-SQI-Authentication-Signature', 'gpetQSqiAuthenticationSignature'),
-      d.attr('GPET-E-SQI-Authentication-Signature', 'UUID-Type', 'gpetESqiAuthenticationSignature'),
-      d.issueDateTime(),
-      ...d.queryNaming(),
-    ],
-    children: [
-      d.object('Query-Results-Manifest', 'manifest', {
-        children: [
-          d.leaf('GPET-E-Executable-Version', 'Common-Identifier-Type', 'gpetEExecutableVersion'),
-          d.flat('Payload-Identifiers', {
-            children: [
-              d.leaf('GP-System-Identifier', 'GPSoC-System-Identifier-Type', 'gpSystemIdentifier'),
-              d.terminologyIdentifiers(),
-            ],
-          }),
-          statistics('rtpTranslationStatistics', 'RTP-Translation'),
-          statistics('queryExecutionStatistics', 'Query-Execution'),
-        ],
-      }),
-    ],
+const description: ElementDescription & Typed<Omit<QueryResultsHeader, 'qrMessageVersion'>> = d.flat(ROOT, {
+  attributes: [
+    d.attr('xsi:schemaLocation', 'xs:string', 'schemaLocation'),
+    d.attr('GPES-I-Version', 'Common-Identifier-Type', 'gpesIVersion', { required: true }),
+  ],
+  children: [queryResults],
+});
+
+const WORDS: Partial<Record<DecodeIssueCode, string>> = {
+  MISSING_ELEMENT: '$ is required',
+  MISSING_ATTRIBUTE: '$ is required',
+  TOO_FEW: '$ is required',
+  TOO_MANY: '$ must occur once',
+  OUT_OF_ORDER: 'element is out of order',
+  UNEXPECTED_ELEMENT: 'element is not expected here',
+  UNEXPECTED_TEXT: 'text is not allowed here',
+};
+/** QR issues keep the terse wording they have always had (`QR-UUID is required`). */
+const qrStyle: IssueStyle = {
+  message(path, code) {
+    const name = /([^/@[]+)(?:\[\d+\])?$/.exec(path)?.[1] ?? '';
+    if (name === 'QR-Message-Version') return 'QR-Message-Version must be "0.2"';
+    return (WORDS[code] ?? '$ is not valid').replace('$', name);
   },
-);
+};
+
+function checkMessageVersion(ctx: IssueCollector, value: unknown): void {
+  if (value === '0.2') return;
+  const code = value === undefined ? 'MISSING_ATTRIBUTE' : 'INVALID_FIXED';
+  ctx.add(`${ROOT_PATH}/@QR-Message-Version`, code, '', '0.2', String(value));
+}
+
+const element = (name: string, path: string, attributes: object, children: XmlElement[]): XmlElement => ({
+  name,
+  ns: GPES_NAMESPACE,
+  path,
+  attributes: attributes as Record<string, string>,
+  children,
+  text: '',
+});
+
+/** Decodes the header from what the streaming parser collected before the records. */
+export function readHeader(
+  root: { readonly [K in 'gpesIVersion' | 'qrMessageVersion' | 'schemaLocation']?: string },
+  attributes: Readonly<Record<string, string>>,
+  manifest: XmlElement | undefined,
+  includeValues: boolean,
+): DecodeResult<QueryResultsHeader> {
+  const ctx = new DecodeContext(includeValues, undefined, qrStyle);
+  const qr = element(QUERY_RESULTS, QUERY_RESULTS_PATH, attributes, manifest ? [manifest] : []);
+  const versions = { 'GPES-I-Version': root.gpesIVersion, 'xsi:schemaLocation': root.schemaLocation };
+  const document = element('', '', {}, [element(ROOT, ROOT_PATH, versions, [qr])]);
+  checkMessageVersion(ctx, root.qrMessageVersion);
+  // Keys in the model's order.
+  const out: Record<string, unknown> = {
+    gpesIVersion: '',
+    qrMessageVersion: '0.2',
+    schemaLocation: undefined,
+  };
+  readChild(new ElementReader(ctx, document, GPES_NAMESPACE), description, out);
+  // A missing manifest is one issue, not one more for each element it should hold.
+  const issues = manifest ? ctx.issues : ctx.issues.filter((i) => !i.path.startsWith(`${MANIFEST_PATH}/`));
+  return issues.length > 0
+    ? { ok: false, issues }
+    : { ok: true, value: compact(out) as unknown as QueryResultsHeader };
+}
+
+/** Stands for the records while the header is serialised: a name no escaped value can contain. */
+const RECORDS_MARK: OutElement = { name: '!', attributes: [] };
+
+/**
+ * The document's text before the records and after them, in the canonical layout of every encoder.
+ * @throws MessageDecodeError with the issues of an invalid header
+ */
+export function writeHeader(
+  header: QueryResultsHeader,
+  options: { readonly includeValues: boolean; readonly maxTextLength: number },
+): [start: string, end: string] {
+  const ctx = new EncodeContext(options.includeValues, undefined, qrStyle);
+  const refused = 'Query Results encoder refused the header';
+  if (typeof header !== 'object' || header === null) {
+    ctx.add(QUERY_RESULTS_PATH, 'MISSING_ELEMENT', 'The header must be an object');
+    ctx.throwIfIssues(refused);
+  }
+  const location = header.schemaLocation;
+  if (typeof location === 'string' && location.length > options.maxTextLength) {
+    const expected = `at most ${options.maxTextLength} characters`;
+    ctx.add(`${ROOT_PATH}/@xsi:schemaLocation`, 'INVALID_LENGTH', '', expected, location);
+  }
+  checkMessageVersion(ctx, header.qrMessageVersion);
+  const [root] = writeChildren(ctx, [description], '', header as unknown as Record<string, unknown>);
+  ctx.throwIfIssues(refused);
+  const { attributes, children: [qr] = [] } = root as OutElement;
+  const xsi: [string, string][] = location === undefined ? [] : [['xmlns:xsi', XSI_NAMESPACE]];
+  const records: OutElement = { name: RECORDS, attributes: [], children: [RECORDS_MARK] };
+  const document = serializeDocument(
+    {
+      name: ROOT,
+      attributes: [...xsi, ...attributes, ['QR-Message-Version', '0.2']],
+      children: [{ ...(qr as OutElement), children: [...(qr?.children ?? []), records] }],
+    },
+    GPES_NAMESPACE,
+  );
+  const [start = '', end = ''] = document.split(`      <${RECORDS_MARK.name}/>\n`);
+  return [start, end];
+}

@@ -4,10 +4,10 @@
 // Namespaces are resolved here rather than by saxes (`xmlns: true` allocates an object per attribute);
 // only elements that declare namespaces pay for a new scope.
 import { type SaxesAttributePlain, SaxesParser, type SaxesTagPlain } from 'saxes';
-import type { ElementDescription } from '../core/describe.js';
 import { type DecodeIssue, type DecodeIssueCode, makeIssue } from '../core/issues.js';
 import { resolveLimits, type XmlLimits } from '../core/xml/limits.js';
-import { queryResultsDescription } from './description.js';
+import type { XmlElement } from '../core/xml/tree.js';
+import { QUERY_RESULTS_ATTRIBUTES, readHeader } from './description.js';
 import type { DecodedQrRecord, QrTableRow, QueryResultsHeader } from './model.js';
 import {
   AGGREGATE_RECORD,
@@ -31,7 +31,6 @@ import {
   ridOutOfOrder,
   unexpectedAttribute,
   type ValidationContext,
-  validateHeader,
   validateRecordFields,
 } from './validate.js';
 
@@ -93,21 +92,12 @@ interface Limits {
 /** Thrown inside saxes handlers to abandon the current write at once; never escapes this module. */
 const STOP = Symbol('stop');
 
-/** Generic node for the small, bounded manifest subtree. */
-interface MiniNode {
-  readonly name: string;
-  readonly path: string;
-  readonly children: MiniNode[];
-  text: string;
-}
-
 interface Scope {
   readonly defaultUri: string | undefined;
   readonly prefixes: ReadonlyMap<string, string>;
 }
 
 const NO_SCOPE: Scope = { defaultUri: undefined, prefixes: new Map() };
-const NOT_WHITESPACE = /[^ \t\r\n]/;
 const ACCEPTED_ENCODINGS = new Set(['utf-8', 'utf8', 'us-ascii', 'ascii']);
 /** The v6.0 manifest has 12 elements plus 4 per extra terminology; far more is not a manifest. */
 const MAX_MANIFEST_ELEMENTS = 1000;
@@ -167,8 +157,8 @@ export class QueryResultsPushParser {
   #root: { gpesIVersion?: string; qrMessageVersion?: string; schemaLocation?: string } = {};
   #qrAttributes: Record<string, string> | undefined;
   #sawQueryResults = false;
-  #manifest: MiniNode | undefined;
-  #miniStack: MiniNode[] = [];
+  #manifest: XmlElement | undefined;
+  #miniStack: XmlElement[] = [];
   #manifestNodes = 0;
   #sawRecords = false;
   #headerDone = false;
@@ -499,7 +489,7 @@ export class QueryResultsPushParser {
         if (uri === GPES_NAMESPACE && local === QUERY_RESULTS && !this.#sawQueryResults) {
           this.#sawQueryResults = true;
           this.#where = Where.QueryResults;
-          this.#qrAttributes = this.#collect(QUERY_RESULTS_PATH, attributes, ATTRIBUTE_NAMES);
+          this.#qrAttributes = this.#collect(QUERY_RESULTS_PATH, attributes, QUERY_RESULTS_ATTRIBUTES);
           return;
         }
         this.#unexpected(ROOT_PATH, name, local, uri);
@@ -512,7 +502,7 @@ export class QueryResultsPushParser {
           !this.#sawRecords
         ) {
           this.#collect(MANIFEST_PATH, attributes, []);
-          this.#manifest = { name: MANIFEST, path: MANIFEST_PATH, children: [], text: '' };
+          this.#manifest = manifestNode(MANIFEST, MANIFEST_PATH);
           this.#miniStack = [this.#manifest];
           this.#where = Where.Manifest;
           return;
@@ -527,7 +517,7 @@ export class QueryResultsPushParser {
         this.#unexpected(QUERY_RESULTS_PATH, name, local, uri);
         return;
       case Where.Manifest: {
-        const parent = this.#miniStack.at(-1) as MiniNode;
+        const parent = this.#miniStack.at(-1) as XmlElement;
         if (uri !== GPES_NAMESPACE) {
           this.#unexpected(parent.path, name, local, uri);
           return;
@@ -537,12 +527,9 @@ export class QueryResultsPushParser {
           this.#fatal('TOO_MANY', `the manifest has more than ${MAX_MANIFEST_ELEMENTS} elements`);
         }
         const sameName = parent.children.reduce((n, c) => (c.name === local ? n + 1 : n), 0);
-        const node: MiniNode = {
-          name: local,
-          path: `${parent.path}/${local}${sameName > 0 ? `[${sameName + 1}]` : ''}`,
-          children: [],
-          text: '',
-        };
+        // A list's items are always indexed, as records and rows are; a repeat of anything else from the second.
+        const index = sameName > 0 || local === 'Terminology-Identifiers' ? `[${sameName + 1}]` : '';
+        const node = manifestNode(local, `${parent.path}/${local}${index}`);
         this.#collect(node.path, attributes, []);
         parent.children.push(node);
         this.#miniStack.push(node);
@@ -668,40 +655,13 @@ export class QueryResultsPushParser {
   #finishHeader(): void {
     if (this.#headerDone) return;
     this.#headerDone = true;
-    const issues: DecodeIssue[] = [];
-    if (this.#manifest === undefined) {
-      issues.push(makeIssue(MANIFEST_PATH, 'MISSING_ELEMENT', `${MANIFEST} is required`, this.#ctx));
-    }
-    const body = readAttributes(this.#qrAttributes ?? {});
-    if (this.#manifest) {
-      const manifest: Bag = {};
-      readChildren(this.#manifest, MANIFEST_DESCRIPTION, issues, this.#ctx, manifest);
-      body.manifest = manifest;
-    }
-    const root = this.#root;
-    if (root.gpesIVersion === undefined) {
-      issues.push(
-        makeIssue(
-          `${ROOT_PATH}/@GPES-I-Version`,
-          'MISSING_ATTRIBUTE',
-          'GPES-I-Version is required',
-          this.#ctx,
-        ),
-      );
-    }
-    const header = {
-      gpesIVersion: root.gpesIVersion ?? '',
-      qrMessageVersion: root.qrMessageVersion as '0.2',
-      ...(root.schemaLocation === undefined ? {} : { schemaLocation: root.schemaLocation }),
-      ...body,
-    } as unknown as QueryResultsHeader;
-    issues.push(...validateHeader(header, this.#ctx));
-    if (issues.length > 0) {
-      this.#pushIssues(dedupe(issues));
+    const header = readHeader(this.#root, this.#qrAttributes ?? {}, this.#manifest, this.#ctx.includeValues);
+    if (!header.ok) {
+      this.#pushIssues(header.issues);
       return;
     }
     this.#headerOk = true;
-    this.#events.push({ type: 'header', header });
+    this.#events.push({ type: 'header', header: header.value });
   }
 
   #openRecord(name: string, local: string, uri: string | undefined, attributeCount: number): void {
@@ -874,17 +834,6 @@ export class QueryResultsPushParser {
   }
 }
 
-/** The manifest reader and the header checks can both see a missing element; report it once. */
-function dedupe(issues: readonly DecodeIssue[]): DecodeIssue[] {
-  const seen = new Set<string>();
-  return issues.filter((i) => {
-    const key = `${i.path}\u0000${i.code}`;
-    if (seen.has(key)) return false;
-    seen.add(key);
-    return true;
-  });
-}
-
 /**
  * The value of a RID, QID or LID written as a positive integer of 1 to 15 digits without a leading zero
  * (so exact as a double), else -1. A character loop rather than a regular expression: it runs twice per
@@ -925,97 +874,7 @@ function declare(parent: Scope, attributes: Record<string, string>): Scope {
 
 // ---- header ------------------------------------------------------------------------------------
 
-type Bag = Record<string, unknown>;
-const ATTRIBUTE_NAMES = queryResultsDescription.attributes.map((a) => a.name);
-const MANIFEST_DESCRIPTION = queryResultsDescription.children[0] as ElementDescription;
-
-/** The `Query-Results` attributes read, by header property: required ones always, optional ones when present. */
-function readAttributes(a: Record<string, string>): Bag {
-  const out: Bag = {};
-  for (const { name, prop, required, type } of queryResultsDescription.attributes) {
-    const v = a[name];
-    if (v !== undefined || required)
-      out[prop] = v !== undefined && type === 'UUID-Type' ? normaliseUuid(v) : v;
-  }
-  return out;
-}
-
-/**
- * Reads a described element's children from the small manifest tree into `out`, reporting what is unexpected, out of
- * order, missing or repeated. An absent `node` (its own absence already reported) reads as absent leaves.
- */
-function readChildren(
-  node: MiniNode | undefined,
-  e: ElementDescription,
-  issues: DecodeIssue[],
-  ctx: ValidationContext,
-  out: Bag,
-): void {
-  const take =
-    node &&
-    children(
-      node,
-      issues,
-      ctx,
-      e.children.map((c) => c.name),
-    );
-  for (const c of e.children) {
-    const m = c.map;
-    if (c.text) out[c.text.prop] = leafText(take?.(c.name, true)[0], issues, ctx);
-    else if (m.kind === 'list') {
-      out[m.prop] = (take?.(c.name, false) ?? []).map((n) => {
-        const item: Bag = {};
-        readChildren(n, c, issues, ctx, item);
-        return item;
-      });
-    } else if (m.kind === 'flat') readChildren(take?.(c.name, true)[0], c, issues, ctx, out);
-    else {
-      const item: Bag = {};
-      readChildren(take?.(c.name, true)[0], c, issues, ctx, item);
-      out[(m as { prop: string }).prop] = item;
-    }
-  }
-}
-
-/**
- * Checks a container's children against the expected names and order, and returns a lookup.
- * Missing required children are reported by the lookup, once.
- */
-function children(
-  node: MiniNode,
-  issues: DecodeIssue[],
-  ctx: ValidationContext,
-  expected: readonly string[],
-): (name: string, single: boolean) => MiniNode[] {
-  if (NOT_WHITESPACE.test(node.text))
-    issues.push(makeIssue(node.path, 'UNEXPECTED_TEXT', 'text is not allowed here', ctx));
-  let last = 0;
-  for (const child of node.children) {
-    const at = expected.indexOf(child.name);
-    if (at < 0) issues.push(makeIssue(child.path, 'UNEXPECTED_ELEMENT', 'element is not expected here', ctx));
-    else if (at < last)
-      issues.push(makeIssue(child.path, 'OUT_OF_ORDER', 'element is out of order', ctx, expected.join(', ')));
-    else last = at;
-  }
-  return (name, single) => {
-    const found = node.children.filter((c) => c.name === name);
-    if (found.length === 0)
-      issues.push(
-        makeIssue(`${node.path}/${name}`, single ? 'MISSING_ELEMENT' : 'TOO_FEW', `${name} is required`, ctx),
-      );
-    if (single && found.length > 1)
-      issues.push(makeIssue(found[1]?.path ?? node.path, 'TOO_MANY', `${name} must occur once`, ctx));
-    return found;
-  };
-}
-
-function leafText(
-  node: MiniNode | undefined,
-  issues: DecodeIssue[],
-  ctx: ValidationContext,
-): string | undefined {
-  if (node === undefined) return undefined;
-  for (const child of node.children)
-    issues.push(makeIssue(child.path, 'UNEXPECTED_ELEMENT', 'element is not expected here', ctx));
-  return node.text;
+/** A manifest element as the shared reader takes it; its attributes are reported as it opens. */
+function manifestNode(name: string, path: string): XmlElement {
+  return { name, ns: GPES_NAMESPACE, attributes: {}, children: [], text: '', path };
 }

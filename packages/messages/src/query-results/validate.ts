@@ -1,14 +1,10 @@
 // Validation shared by the decoder and the encoder, so both apply exactly the same data-type rules
 // (gpes-i README §6). Issues name the path and what is expected, never the value unless asked.
-import type { ElementDescription } from '../core/describe.js';
 import { type DecodeIssue, makeIssue } from '../core/issues.js';
-import { queryResultsDescription } from './description.js';
-import type { QrRecord, QrTableRow, QueryResultsHeader } from './model.js';
-import { QUERY_RESULTS_PATH, ROOT_PATH } from './names.js';
+import type { QrRecord, QrTableRow } from './model.js';
 import {
   type Check,
   checkCode,
-  checkCommonIdentifier,
   checkDescription,
   checkGpesDateNoSentinels,
   checkGpesDateWithSentinels,
@@ -17,7 +13,6 @@ import {
   checkMultiValue,
   checkNhsNumber,
   checkNumeric,
-  checkOf,
   checkOptionalPracticeId,
   checkPostcode,
   checkSex,
@@ -56,68 +51,6 @@ function apply(
     if (f) issues.push(makeIssue(path, f.code, `${label} is not valid`, ctx, f.expected, value));
   }
 }
-
-/**
- * Checks a header against the schema's data-type rules.
- * @returns the issues found; empty when the header is valid.
- */
-export function validateHeader(header: QueryResultsHeader, ctx: ValidationContext): DecodeIssue[] {
-  const issues: DecodeIssue[] = [];
-  if (typeof header !== 'object' || header === null) {
-    return [makeIssue(QUERY_RESULTS_PATH, 'MISSING_ELEMENT', 'the header must be an object', ctx)];
-  }
-  const version = `${ROOT_PATH}/@GPES-I-Version`;
-  apply(issues, ctx, version, 'GPES-I-Version', header.gpesIVersion, checkCommonIdentifier);
-  if (header.qrMessageVersion !== '0.2') {
-    const code = header.qrMessageVersion === undefined ? 'MISSING_ATTRIBUTE' : 'INVALID_FIXED';
-    const value = String(header.qrMessageVersion);
-    const message = 'QR-Message-Version must be "0.2"';
-    issues.push(makeIssue(`${ROOT_PATH}/@QR-Message-Version`, code, message, ctx, '0.2', value));
-  }
-  const location = `${ROOT_PATH}/@xsi:schemaLocation`;
-  const checkLocation = checkMaxLength(ctx.maxTextLength);
-  apply(issues, ctx, location, 'xsi:schemaLocation', header.schemaLocation, checkLocation, false);
-  validateElement(issues, ctx, queryResultsDescription, QUERY_RESULTS_PATH, header as unknown as Bag);
-  return issues;
-}
-
-type Bag = Readonly<Record<string, unknown>>;
-
-/** Checks `v` against a described element's attributes and children (the header's part of the description). */
-function validateElement(
-  issues: DecodeIssue[],
-  ctx: ValidationContext,
-  e: ElementDescription,
-  path: string,
-  v: Bag,
-): void {
-  for (const a of e.attributes) {
-    apply(issues, ctx, `${path}/@${a.name}`, a.name, v[a.prop], checkOf(a.type), a.required);
-  }
-  for (const c of e.children) {
-    const p = `${path}/${c.name}`;
-    const m = c.map;
-    if (c.text) apply(issues, ctx, p, c.name, v[c.text.prop], checkOf(c.text.type));
-    else if (m.kind === 'flat') validateElement(issues, ctx, c, p, v);
-    else if (m.kind === 'list') {
-      const list = v[m.prop];
-      if (!Array.isArray(list) || list.length === 0) {
-        issues.push(makeIssue(p, 'TOO_FEW', `at least one ${c.name} is required`, ctx));
-        continue;
-      }
-      list.forEach((item, i) => {
-        if (isObject(item)) validateElement(issues, ctx, c, `${p}[${i + 1}]`, item);
-        else issues.push(makeIssue(`${p}[${i + 1}]`, 'MISSING_ELEMENT', `${c.name} must be an object`, ctx));
-      });
-    } else {
-      const o = v[(m as { prop: string }).prop];
-      if (isObject(o)) validateElement(issues, ctx, c, p, o);
-      else issues.push(makeIssue(p, 'MISSING_ELEMENT', `${c.name} is required`, ctx));
-    }
-  }
-}
-
-const isObject = (v: unknown): v is Bag => typeof v === 'object' && v !== null;
 
 /** Free-text schema types check lengths only: add the XML 1.0 character check. */
 const xmlText =

@@ -4,22 +4,18 @@
 // which at hundreds of megabytes costs several times the bytes written, while QR content is flat
 // attributes and short text whose only XML work is escaping (the shared escapers of core/encode-writer).
 
-import type { ElementDescription } from '../core/describe.js';
 import { escapeAttribute as attr, escapeText as text } from '../core/encode-writer.js';
 import type { DecodeIssue } from '../core/issues.js';
 import { MessageDecodeError, makeIssue } from '../core/issues.js';
 import { DEFAULT_XML_LIMITS } from '../core/xml/limits.js';
-import { queryResultsDescription } from './description.js';
+import { writeHeader } from './description.js';
 import type { QrRecord, QrTableRow, QueryResultsHeader } from './model.js';
 import {
   AGGREGATE_RECORD,
-  GPES_NAMESPACE,
   JOURNALS_TABLE,
   PATIENT_LEVEL_RECORD,
   PATIENT_TABLE,
   RECORDS_PATH,
-  ROOT,
-  XSI_NAMESPACE,
 } from './names.js';
 import { normaliseUuid } from './primitives.js';
 import {
@@ -27,7 +23,6 @@ import {
   notPositiveInteger,
   ridOutOfOrder,
   type ValidationContext,
-  validateHeader,
   validateRecordFields,
 } from './validate.js';
 
@@ -79,6 +74,7 @@ export class QrXmlWriter {
   #lastRid = 0;
   #aggregates = 0;
   #patients = 0;
+  #end = '';
 
   constructor(ctx: ValidationContext) {
     this.#ctx = ctx;
@@ -86,19 +82,9 @@ export class QrXmlWriter {
 
   /** Everything up to and including the `Query-Results-Records` start tag. */
   start(header: QueryResultsHeader): string {
-    const issues = validateHeader(header, this.#ctx);
-    if (issues.length > 0) refuse('the header', issues);
-    const h = header as unknown as Bag;
-    let s = '<?xml version="1.0" encoding="UTF-8"?>\n';
-    s += `<${ROOT} xmlns="${GPES_NAMESPACE}"`;
-    if (header.schemaLocation !== undefined) {
-      s += ` xmlns:xsi="${XSI_NAMESPACE}" xsi:schemaLocation="${attr(header.schemaLocation)}"`;
-    }
-    s += ` GPES-I-Version="${attr(header.gpesIVersion)}" QR-Message-Version="0.2">\n`;
-    s += `  <Query-Results${attributes(queryResultsDescription, h)}>\n`;
-    s += children(queryResultsDescription, h, '    ');
-    s += '    <Query-Results-Records>\n';
-    return s;
+    const [start, end] = writeHeader(header, this.#ctx);
+    this.#end = end;
+    return start;
   }
 
   /** One record, validated; assigns the next RID when the record has none. */
@@ -146,42 +132,8 @@ export class QrXmlWriter {
 
   /** The end of the document. */
   end(): string {
-    return `    </Query-Results-Records>\n  </Query-Results>\n</${ROOT}>\n`;
+    return this.#end;
   }
-}
-
-type Bag = Readonly<Record<string, unknown>>;
-
-/** A described element's attributes present in `v`, each ` name="value"` (UUIDs upper-cased). */
-function attributes(e: ElementDescription, v: Bag): string {
-  let s = '';
-  for (const a of e.attributes) {
-    const value = v[a.prop] as string | undefined;
-    if (value !== undefined)
-      s += ` ${a.name}="${a.type === 'UUID-Type' ? normaliseUuid(value) : attr(value)}"`;
-  }
-  return s;
-}
-
-/** A described element's children, one per line at `indent`, two spaces deeper per level. */
-function children(e: ElementDescription, v: Bag, indent: string): string {
-  let s = '';
-  for (const c of e.children) {
-    const m = c.map;
-    if (c.text) {
-      const value = v[c.text.prop] as string;
-      s += `${indent}${value === '' ? `<${c.name}/>` : `<${c.name}>${text(value)}</${c.name}>`}\n`;
-    } else if (m.kind === 'list') {
-      for (const item of v[m.prop] as Bag[]) s += block(c, item, indent);
-    } else {
-      s += block(c, m.kind === 'flat' ? v : (v[m.prop] as Bag), indent);
-    }
-  }
-  return s;
-}
-
-function block(e: ElementDescription, v: Bag, indent: string): string {
-  return `${indent}<${e.name}>\n${children(e, v, `${indent}  `)}${indent}</${e.name}>\n`;
 }
 
 /** True when Patient-Table then Journals-Table rows, as given, already ascend by QID. */
