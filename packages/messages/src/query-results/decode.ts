@@ -22,9 +22,7 @@ export function decodeQueryResults(
   options?: DecodeQueryResultsOptions,
 ): DecodeResult<QueryResults> {
   const parser = new QueryResultsPushParser(options);
-  const bytes = new BytesToText(parser);
-  bytes.push(xml);
-  bytes.finish();
+  parser.write(xml);
   parser.end();
   let header: QueryResultsHeader | undefined;
   const records: DecodedQrRecord[] = [];
@@ -77,12 +75,11 @@ export async function* decodeQueryResultsStream(
   options?: DecodeQueryResultsOptions,
 ): AsyncGenerator<QueryResultsEvent, void, undefined> {
   const parser = new QueryResultsPushParser(options);
-  const bytes = new BytesToText(parser);
   for await (const chunk of iterate(source)) {
     // A large chunk is fed in slices, yielding in between, so that the queue of parsed records never
     // grows with the chunk size: memory stays bounded by one record whatever the source's chunking.
     for (const piece of slices(chunk)) {
-      bytes.push(piece);
+      parser.write(piece);
       // A plain loop, not `yield*`: delegating to an array from an async generator goes through an
       // async-from-sync iterator, an extra promise per record.
       for (const event of parser.drain()) yield event;
@@ -90,7 +87,6 @@ export async function* decodeQueryResultsStream(
     }
     if (parser.stopped) break; // stops reading the source: the rest cannot change the outcome
   }
-  bytes.finish();
   parser.end();
   for (const event of parser.drain()) yield event;
 }
@@ -100,100 +96,11 @@ const FEED_SLICE = 65_536;
 function* slices(chunk: Uint8Array | string): Iterable<Uint8Array | string> {
   const sliceable = typeof chunk === 'string' || chunk instanceof Uint8Array;
   if (!sliceable || chunk.length <= FEED_SLICE) {
-    yield chunk; // BytesToText reports anything that is neither bytes nor text
+    yield chunk; // the parser reports anything that is neither bytes nor text
     return;
   }
   for (let at = 0; at < chunk.length; at += FEED_SLICE) {
     yield typeof chunk === 'string' ? chunk.slice(at, at + FEED_SLICE) : chunk.subarray(at, at + FEED_SLICE);
-  }
-}
-
-/** UTF-8 bytes to text across chunk boundaries, refusing invalid sequences and UTF-16 byte-order marks. */
-class BytesToText {
-  readonly #parser: QueryResultsPushParser;
-  readonly #decoder = new TextDecoder('utf-8', { fatal: true });
-  #first = true;
-  #lead: number | undefined;
-  #pending = false;
-
-  constructor(parser: QueryResultsPushParser) {
-    this.#parser = parser;
-  }
-
-  push(chunk: Uint8Array | string): void {
-    const parser = this.#parser;
-    if (parser.stopped) return;
-    if (parser.countsBytes) {
-      const n =
-        typeof chunk === 'string'
-          ? Buffer.byteLength(chunk, 'utf8')
-          : chunk instanceof Uint8Array
-            ? chunk.length
-            : 0;
-      if (!parser.countBytes(n)) return;
-    }
-    if (typeof chunk === 'string') {
-      if (this.#pending) this.finish();
-      this.#first = false;
-      this.#parser.write(chunk);
-      return;
-    }
-    if (!(chunk instanceof Uint8Array)) {
-      this.#parser.fail('ENCODING_INVALID', 'the source yielded something other than bytes or text');
-      return;
-    }
-    if (chunk.length === 0) return;
-    if (this.#first) {
-      // The byte-order mark check needs the first two bytes, which may arrive in separate chunks: a lone
-      // first byte is held back (not decoded) until the next one arrives.
-      if (this.#lead !== undefined) {
-        const joined = new Uint8Array(chunk.length + 1);
-        joined[0] = this.#lead;
-        joined.set(chunk, 1);
-        chunk = joined;
-        this.#lead = undefined;
-      } else if (chunk.length === 1) {
-        this.#lead = chunk[0];
-        return;
-      }
-      this.#first = false;
-      const a = chunk[0];
-      const b = chunk[1];
-      if ((a === 0xfe && b === 0xff) || (a === 0xff && b === 0xfe)) {
-        this.#parser.fail('ENCODING_UNSUPPORTED', 'the document is UTF-16; send it as UTF-8');
-        return;
-      }
-    }
-    let text: string;
-    try {
-      text = this.#decoder.decode(chunk, { stream: true });
-    } catch {
-      this.#parser.fail('ENCODING_INVALID', 'the bytes are not valid UTF-8');
-      return;
-    }
-    this.#pending = true;
-    if (text.length > 0) this.#parser.write(text);
-  }
-
-  /** Flushes a character left incomplete by the last chunk (an error if the input ended inside it). */
-  finish(): void {
-    if (this.#lead !== undefined) {
-      // The whole document was one byte: decode it now.
-      const lead = Uint8Array.of(this.#lead);
-      this.#lead = undefined;
-      this.#first = false;
-      this.push(lead);
-    }
-    if (!this.#pending || this.#parser.stopped) return;
-    this.#pending = false;
-    let text: string;
-    try {
-      text = this.#decoder.decode();
-    } catch {
-      this.#parser.fail('ENCODING_INVALID', 'the bytes end inside a UTF-8 character');
-      return;
-    }
-    if (text.length > 0) this.#parser.write(text);
   }
 }
 

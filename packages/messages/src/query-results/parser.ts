@@ -1,10 +1,15 @@
-// The push parser behind both decoders. saxes tokenises; this turns its events straight into QR
-// records, without an intermediate element tree for the (unbounded) records part, so that memory is
-// bounded by the largest record and the cost stays close to tokenising alone (see bench/).
-// Namespaces are resolved here rather than by saxes (`xmlns: true` allocates an object per attribute);
-// only elements that declare namespaces pay for a new scope.
-import { type SaxesAttributePlain, SaxesParser, type SaxesTagPlain } from 'saxes';
+// The Query Results structure on top of the guarded XML front end (core/xml/guarded-parser.ts), which decodes,
+// guards and tokenises: this turns its events straight into QR records, without an intermediate element tree for
+// the (unbounded) records part, so that memory is bounded by the largest record and the cost stays close to
+// tokenising alone (see bench/).
 import { type DecodeIssue, type DecodeIssueCode, makeIssue } from '../core/issues.js';
+import {
+  createGuardedXmlParser,
+  type GuardedXmlParser,
+  type XmlAttribute,
+  type XmlTag,
+  type XmlWording,
+} from '../core/xml/guarded-parser.js';
 import { resolveLimits, type XmlLimits } from '../core/xml/limits.js';
 import type { XmlElement } from '../core/xml/tree.js';
 import { QUERY_RESULTS_ATTRIBUTES, readHeader } from './description.js';
@@ -80,29 +85,17 @@ export interface DecodeQueryResultsOptions {
   readonly maxIssues?: number;
 }
 
-interface Limits {
-  readonly maxDocumentBytes: number;
-  readonly maxDepth: number;
-  readonly maxAttributes: number;
-  readonly maxTextLength: number;
-  readonly maxRowsPerRecord: number;
-  readonly maxIssues: number;
-}
+/** The wording Query Results issues have always had (their fixtures pin it). */
+const WORDING: XmlWording = {
+  doctype: 'DOCTYPE declarations are refused (no DTDs, no entities)',
+  entity: (where) => `an entity reference other than the five XML predefined ones was refused${where}`,
+  malformed: (where, reason) => `the XML is not well-formed${where}: ${reason}`,
+  encoding: 'the document declares an encoding other than UTF-8; send it as UTF-8',
+  encodings: undefined,
+};
 
-/** Thrown inside saxes handlers to abandon the current write at once; never escapes this module. */
-const STOP = Symbol('stop');
-
-interface Scope {
-  readonly defaultUri: string | undefined;
-  readonly prefixes: ReadonlyMap<string, string>;
-}
-
-const NO_SCOPE: Scope = { defaultUri: undefined, prefixes: new Map() };
-const ACCEPTED_ENCODINGS = new Set(['utf-8', 'utf8', 'us-ascii', 'ascii']);
 /** The v6.0 manifest has 12 elements plus 4 per extra terminology; far more is not a manifest. */
 const MAX_MANIFEST_ELEMENTS = 1000;
-/** Slice size for feeding saxes: between slices the parser checks that some token has ended. */
-const SLICE = 65_536;
 
 /** Where in the document the parser is (a const object, per the conventions: no `enum`). */
 const Where = {
@@ -135,24 +128,14 @@ interface RecordState {
 
 export class QueryResultsPushParser {
   readonly #ctx: ValidationContext;
-  readonly #limits: Limits;
-  readonly #sax: SaxesParser;
+  readonly #maxRowsPerRecord: number;
+  readonly #maxIssues: number;
+  readonly #xml: GuardedXmlParser;
   readonly #events: QueryResultsEvent[] = [];
 
   #where: Where = Where.Prolog;
-  #depth = 0;
   #skipDepth = 0;
   #skipReturn: Where = Where.Prolog;
-  #scopes: Scope[] = [];
-  #scope: Scope = NO_SCOPE;
-  /**
-   * The current tag's attributes, in document order, as saxes reports them one by one (its own objects,
-   * not copies). saxes' `tag.attributes` is an `Object.create(null)` dictionary, and a `for…in` over it
-   * cost more than anything else per row (profiled); this reused array is read in place of it on the hot
-   * path. `#attrCount` is reset as each tag opens, so the array never holds more than one tag's worth.
-   */
-  readonly #attrs: SaxesAttributePlain[] = [];
-  #attrCount = 0;
 
   #root: { gpesIVersion?: string; qrMessageVersion?: string; schemaLocation?: string } = {};
   #qrAttributes: Record<string, string> | undefined;
@@ -171,48 +154,41 @@ export class QueryResultsPushParser {
 
   #issueCount = 0;
   #recordCount = 0;
-  #stopped = false;
   #ended = false;
-  /** Characters written, and the count at the last saxes event: bounds any token saxes is buffering. */
-  #charsWritten = 0;
-  #charsAtEvent = 0;
-  #bytes = 0;
-  /** The document's first characters, until the root element starts (for #scanProlog). */
-  #prolog = '';
 
   constructor(options: DecodeQueryResultsOptions | undefined) {
-    const xml = resolveLimits({
+    // Memory is bounded per record, so neither the document's bytes nor its nodes are.
+    const limits = {
       maxDocumentBytes: Number.POSITIVE_INFINITY,
       ...options?.limits,
-    });
+      maxNodes: Number.POSITIVE_INFINITY,
+    };
     this.#ctx = {
       includeValues: options?.includeValues === true,
       allowDateSentinels: true, // the decoder keeps sentinels as distinct values (gpes-i README §6)
-      maxTextLength: xml.maxTextLength,
+      maxTextLength: resolveLimits(limits).maxTextLength,
     };
-    this.#limits = {
-      ...xml,
-      maxRowsPerRecord: options?.maxRowsPerRecord ?? 100_000,
-      maxIssues: Math.max(1, options?.maxIssues ?? 100),
-    };
-    const sax = new SaxesParser({ xmlns: false, position: true });
-    sax.on('opentag', (tag) => this.#open(tag));
-    sax.on('closetag', () => this.#close());
-    sax.on('text', (t) => this.#text(t));
-    sax.on('cdata', (t) => this.#text(t));
-    sax.on('attribute', (a) => {
-      this.#attrs[this.#attrCount++] = a;
-    });
-    // Only these five handlers: every `on()` adds a property to the parser object, and past a handful
-    // V8 turns it into a dictionary-mode object, which halves saxes' speed (measured). So there is no
-    // error handler (saxes then throws, caught in write/end), and the DOCTYPE and XML declaration are
-    // checked on the raw prolog text before saxes sees it (#scanProlog).
-    this.#sax = sax;
+    this.#maxRowsPerRecord = options?.maxRowsPerRecord ?? 100_000;
+    this.#maxIssues = Math.max(1, options?.maxIssues ?? 100);
+    this.#xml = createGuardedXmlParser(
+      {
+        onOpenTag: (tag) => this.#open(tag),
+        onCloseTag: (depth) => this.#close(depth),
+        onText: (text) => this.#text(text),
+      },
+      {
+        limits,
+        onIssue: (issue) => this.#push(issue),
+        path: () => this.#path(),
+        utf16: false, // refused since the first release: GPES-I sends UTF-8
+        wording: WORDING,
+      },
+    );
   }
 
   /** True once decoding has stopped (fatal issue or too many issues); further input is ignored. */
   get stopped(): boolean {
-    return this.#stopped;
+    return this.#xml.stopped;
   }
 
   /** Events produced since the last call. */
@@ -220,102 +196,25 @@ export class QueryResultsPushParser {
     return this.#events.splice(0, this.#events.length);
   }
 
-  /** Feeds decoded text. */
-  write(text: string): void {
-    for (let i = 0; i < text.length && !this.#stopped; i += SLICE) {
-      const slice = i === 0 && text.length <= SLICE ? text : text.slice(i, i + SLICE);
-      if (this.#where === Where.Prolog && !this.#scanProlog(slice)) return;
-      this.#charsWritten += slice.length;
-      this.#feed(slice, false);
-      // No tag or text has ended for this long: saxes is holding one token (an attribute, a text node, a
-      // comment) that is already too long. Checked between slices, so it never holds more than two more.
-      if (this.#charsWritten - this.#charsAtEvent > this.#limits.maxTextLength + SLICE) {
-        this.#tooLong('a token is longer than', false);
-        return;
-      }
-    }
-  }
-
-  /** Writes to saxes (or closes it), turning its thrown errors into issues. */
-  #feed(text: string, close: boolean): void {
-    try {
-      if (close) this.#sax.close();
-      else this.#sax.write(text);
-    } catch (e) {
-      if (e === STOP) return;
-      // saxes reports well-formedness errors as `Error("line:column: reason")`; anything else is a bug
-      // here and must surface (the fuzz test relies on that), not pass for malformed XML.
-      if (e instanceof Error && /^\d+:\d+: /.test(e.message) && !this.#stopped) {
-        this.#saxError(e);
-        return;
-      }
-      throw e;
-    }
-  }
-
-  /**
-   * Before the root element: refuses a DOCTYPE (before saxes reads any entity declaration) and an XML
-   * declaration naming an encoding other than UTF-8. Returns false when it stopped the parser.
-   */
-  #scanProlog(slice: string): boolean {
-    const head = this.#prolog + slice;
-    const root = /<[A-Za-z_:]/.exec(head);
-    const prolog = root === null ? head : head.slice(0, root.index);
-    if (prolog.includes('<!DOCTYPE')) {
-      this.#fatal('XML_DOCTYPE_FORBIDDEN', 'DOCTYPE declarations are refused (no DTDs, no entities)', false);
-      return false;
-    }
-    const decl = /^\uFEFF?<\?xml\s[^>]*?encoding\s*=\s*["']([^"']*)["']/.exec(prolog);
-    if (decl?.[1] !== undefined && !ACCEPTED_ENCODINGS.has(decl[1].toLowerCase())) {
-      this.#fatal(
-        'ENCODING_UNSUPPORTED',
-        'the document declares an encoding other than UTF-8; send it as UTF-8',
-        false,
-      );
-      return false;
-    }
-    // Keep only a tail once the prolog is long (comments): enough to find "<!DOCTYPE" across a boundary.
-    this.#prolog = root !== null ? '' : head.length > 4096 ? head.slice(0, 256) + head.slice(-16) : head;
-    return true;
-  }
-
-  /** Counts input bytes against `maxDocumentBytes`; returns false when the limit stopped decoding. */
-  countBytes(n: number): boolean {
-    this.#bytes += n;
-    if (this.#bytes <= this.#limits.maxDocumentBytes) return true;
-    this.#fatal(
-      'LIMIT_DOCUMENT_SIZE',
-      `the document is larger than the limit of ${this.#limits.maxDocumentBytes} bytes`,
-      false,
-    );
-    return false;
-  }
-
-  /** True when `maxDocumentBytes` is finite, so that callers count bytes only when it matters. */
-  get countsBytes(): boolean {
-    return Number.isFinite(this.#limits.maxDocumentBytes);
-  }
-
-  /** Reports a problem found outside the XML (for example in the byte encoding) and stops. */
-  fail(code: DecodeIssueCode, message: string): void {
-    this.#fatal(code, message, false);
+  /** Feeds bytes (UTF-8) or text. */
+  write(chunk: Uint8Array | string): void {
+    this.#xml.write(chunk);
   }
 
   /** Ends the document and queues the `end` event. */
   end(): void {
     if (this.#ended) return;
     this.#ended = true;
-    if (!this.#stopped) this.#feed('', true);
-    if (!this.#stopped && this.#where !== Where.Done) {
+    if (this.#xml.close() && this.#where !== Where.Done) {
       // saxes reports unclosed tags; this covers a document that is well-formed but ends too early.
-      this.#fatal('MISSING_ELEMENT', `${ROOT} is missing or incomplete`, false);
+      this.#fatal('MISSING_ELEMENT', `${ROOT} is missing or incomplete`);
     }
     this.#events.push({
       type: 'end',
       ok: this.#issueCount === 0,
       recordCount: this.#recordCount,
       issueCount: this.#issueCount,
-      stopped: this.#stopped,
+      stopped: this.#xml.stopped,
     });
   }
 
@@ -340,78 +239,40 @@ export class QueryResultsPushParser {
     }
   }
 
+  #push(issue: DecodeIssue): void {
+    this.#events.push({ type: 'issue', issue });
+    this.#issueCount++;
+  }
+
   #issue(path: string, code: DecodeIssueCode, message: string): void {
     this.#pushIssues([makeIssue(path, code, message, this.#ctx)]);
   }
 
   #pushIssues(issues: readonly DecodeIssue[]): void {
     for (const issue of issues) {
-      if (this.#stopped) return;
-      this.#events.push({ type: 'issue', issue });
-      this.#issueCount++;
-      if (this.#issueCount >= this.#limits.maxIssues) {
-        this.#stopped = true;
-        throw STOP;
-      }
+      if (this.#xml.stopped) return;
+      if (this.#issueCount + 1 >= this.#maxIssues) this.#xml.abort(issue);
+      else this.#push(issue);
     }
   }
 
-  /** A text node, attribute value or token longer than `maxTextLength`: fatal. */
-  #tooLong(what: string, inHandler = true): void {
-    this.#fatal(
-      'LIMIT_TEXT_LENGTH',
-      `${what} the limit of ${this.#limits.maxTextLength} characters`,
-      inHandler,
-    );
+  /** Reports an issue at the current path and stops (unwinding out of saxes when called from a handler). */
+  #fatal(code: DecodeIssueCode, message: string): void {
+    this.#xml.abort(makeIssue(this.#path(), code, message, this.#ctx));
   }
 
-  #tooManyAttributes(): void {
-    this.#fatal(
-      'LIMIT_ATTRIBUTES',
-      `an element has more than the limit of ${this.#limits.maxAttributes} attributes`,
-    );
-  }
-
-  /** Records a fatal issue and stops; throws STOP when called from inside a saxes handler. */
-  #fatal(code: DecodeIssueCode, message: string, inHandler = true): void {
-    if (this.#stopped) return;
-    this.#events.push({ type: 'issue', issue: makeIssue(this.#path(), code, message, this.#ctx) });
-    this.#issueCount++;
-    this.#stopped = true;
-    if (inHandler) throw STOP;
-  }
-
-  #saxError(err: Error): void {
-    // saxes messages look like "3:17: unclosed tag: Foo."; keep the position and the reason, and drop
-    // any name or text after the reason unless values were asked for.
-    const m = /^(\d+):(\d+): (.*)$/s.exec(err.message);
-    const reason = m?.[3] ?? err.message;
-    const where = m ? ` at line ${m[1]}, column ${m[2]}` : '';
-    const shown = this.#ctx.includeValues ? reason : (reason.split(':')[0] ?? '').replace(/\.$/, '');
-    const code: DecodeIssueCode = reason.startsWith('undefined entity')
-      ? 'XML_ENTITY_FORBIDDEN'
-      : 'XML_MALFORMED';
-    const message =
-      code === 'XML_ENTITY_FORBIDDEN'
-        ? `an entity reference other than the five XML predefined ones was refused${where}`
-        : `the XML is not well-formed${where}: ${shown}`;
-    this.#fatal(code, message, false);
-  }
-
-  // ---- saxes handlers --------------------------------------------------------------------------
+  // ---- XML events --------------------------------------------------------------------------------
 
   #text(t: string): void {
-    this.#charsAtEvent = this.#charsWritten;
-    if (this.#stopped) return;
-    if (t.length > this.#limits.maxTextLength) {
-      this.#tooLong('a text node exceeds');
-    }
     switch (this.#where) {
       case Where.Aggregate: {
         const r = this.#record as RecordState;
         r.value += t;
-        if (r.value.length > this.#limits.maxTextLength) {
-          this.#tooLong('a text node exceeds');
+        if (r.value.length > this.#ctx.maxTextLength) {
+          this.#fatal(
+            'LIMIT_TEXT_LENGTH',
+            `a text node exceeds the limit of ${this.#ctx.maxTextLength} characters`,
+          );
         }
         return;
       }
@@ -425,74 +286,29 @@ export class QueryResultsPushParser {
       case Where.Done:
         return; // saxes itself refuses text outside the root
       default:
-        if (!isXmlWhitespace(t)) {
-          const path =
-            this.#where === Where.Row || this.#where === Where.PatientRecord
-              ? this.#rowOrRecordPath()
-              : this.#path();
-          this.#issue(path, 'UNEXPECTED_TEXT', 'text is not allowed here');
-        }
+        if (!isXmlWhitespace(t)) this.#issue(this.#path(), 'UNEXPECTED_TEXT', 'text is not allowed here');
     }
   }
 
-  #rowOrRecordPath(): string {
-    return this.#record?.path ?? RECORDS_PATH;
-  }
-
-  #open(tag: SaxesTagPlain): void {
-    this.#charsAtEvent = this.#charsWritten;
-    const attributeCount = this.#attrCount;
-    this.#attrCount = 0;
-    if (this.#stopped) return;
-    const depth = ++this.#depth;
-    if (depth > this.#limits.maxDepth) {
-      this.#fatal('LIMIT_DEPTH', `elements are nested deeper than the limit of ${this.#limits.maxDepth}`);
-    }
-    const attributes = tag.attributes;
-    // The hot path: a table row of a patient-level record, in the usual unprefixed form.
-    if (
-      this.#where === Where.PatientRecord &&
-      (tag.name === PATIENT_TABLE || tag.name === JOURNALS_TABLE) &&
-      this.#scope.defaultUri === GPES_NAMESPACE &&
-      this.#openRow(tag.name, tag.name, GPES_NAMESPACE, attributeCount, true)
-    ) {
-      return;
-    }
-    // Namespace declarations and the attribute-count limit, in one pass over the names.
-    let declares = false;
-    const list = this.#attrs;
-    for (let i = 0; i < attributeCount; i++) {
-      const { name, value } = list[i] as SaxesAttributePlain;
-      if (name.charCodeAt(0) === 120 /* x */ && (name === 'xmlns' || name.startsWith('xmlns:')))
-        declares = true;
-      if (value.length > this.#limits.maxTextLength) {
-        this.#tooLong('an attribute value exceeds');
-      }
-    }
-    if (attributeCount > this.#limits.maxAttributes) {
-      this.#tooManyAttributes();
-    }
-    this.#scopes.push(this.#scope);
-    if (declares) this.#scope = declare(this.#scope, attributes);
-
-    if (this.#where === Where.Skip) return;
-    const name = tag.name;
-    const colon = name.indexOf(':');
-    const local = colon < 0 ? name : name.slice(colon + 1);
-    const uri = colon < 0 ? this.#scope.defaultUri : this.#scope.prefixes.get(name.slice(0, colon));
-
+  #open(tag: XmlTag): void {
+    const { local, uri } = tag;
     switch (this.#where) {
+      case Where.PatientRecord:
+        this.#openRow(tag);
+        return;
+      case Where.Skip:
+        return;
       case Where.Prolog:
-        this.#openRoot(local, uri, attributes);
+        this.#openRoot(tag);
         return;
       case Where.Root:
         if (uri === GPES_NAMESPACE && local === QUERY_RESULTS && !this.#sawQueryResults) {
           this.#sawQueryResults = true;
           this.#where = Where.QueryResults;
-          this.#qrAttributes = this.#collect(QUERY_RESULTS_PATH, attributes, QUERY_RESULTS_ATTRIBUTES);
+          this.#qrAttributes = this.#collect(QUERY_RESULTS_PATH, tag, QUERY_RESULTS_ATTRIBUTES);
           return;
         }
-        this.#unexpected(ROOT_PATH, name, local, uri);
+        this.#unexpected(ROOT_PATH, tag);
         return;
       case Where.QueryResults:
         if (
@@ -501,25 +317,25 @@ export class QueryResultsPushParser {
           this.#manifest === undefined &&
           !this.#sawRecords
         ) {
-          this.#collect(MANIFEST_PATH, attributes, []);
+          this.#collect(MANIFEST_PATH, tag, []);
           this.#manifest = manifestNode(MANIFEST, MANIFEST_PATH);
           this.#miniStack = [this.#manifest];
           this.#where = Where.Manifest;
           return;
         }
         if (uri === GPES_NAMESPACE && local === RECORDS && !this.#sawRecords) {
-          this.#collect(RECORDS_PATH, attributes, []);
+          this.#collect(RECORDS_PATH, tag, []);
           this.#sawRecords = true;
           this.#finishHeader();
           this.#where = Where.Records;
           return;
         }
-        this.#unexpected(QUERY_RESULTS_PATH, name, local, uri);
+        this.#unexpected(QUERY_RESULTS_PATH, tag);
         return;
       case Where.Manifest: {
         const parent = this.#miniStack.at(-1) as XmlElement;
         if (uri !== GPES_NAMESPACE) {
-          this.#unexpected(parent.path, name, local, uri);
+          this.#unexpected(parent.path, tag);
           return;
         }
         // The manifest is read as a small tree; a hostile one must not grow it without bound.
@@ -530,28 +346,21 @@ export class QueryResultsPushParser {
         // A list's items are always indexed, as records and rows are; a repeat of anything else from the second.
         const index = sameName > 0 || local === 'Terminology-Identifiers' ? `[${sameName + 1}]` : '';
         const node = manifestNode(local, `${parent.path}/${local}${index}`);
-        this.#collect(node.path, attributes, []);
+        this.#collect(node.path, tag, []);
         parent.children.push(node);
         this.#miniStack.push(node);
         return;
       }
       case Where.Records:
-        this.#openRecord(name, local, uri, attributeCount);
-        return;
-      case Where.PatientRecord:
-        this.#openRow(name, local, uri, attributeCount);
+        this.#openRecord(tag);
         return;
       default:
-        this.#unexpected(this.#path(), name, local, uri);
+        this.#unexpected(this.#path(), tag);
         return;
     }
   }
 
-  #close(): void {
-    this.#charsAtEvent = this.#charsWritten;
-    if (this.#stopped) return;
-    const depth = this.#depth--;
-    this.#scope = this.#scopes.pop() ?? NO_SCOPE;
+  #close(depth: number): void {
     switch (this.#where) {
       case Where.Skip:
         if (depth === this.#skipDepth) this.#where = this.#skipReturn;
@@ -590,7 +399,7 @@ export class QueryResultsPushParser {
 
   // ---- structure -------------------------------------------------------------------------------
 
-  #unexpected(parentPath: string, name: string, local: string, uri: string | undefined): void {
+  #unexpected(parentPath: string, { name, local, uri, depth }: XmlTag): void {
     const reason = uri === GPES_NAMESPACE ? 'is not expected here' : 'is not in the GPES-I namespace';
     this.#issue(
       `${parentPath}/${uri === GPES_NAMESPACE ? local : name}`,
@@ -598,11 +407,11 @@ export class QueryResultsPushParser {
       `element ${reason}`,
     );
     this.#skipReturn = this.#where;
-    this.#skipDepth = this.#depth;
+    this.#skipDepth = depth;
     this.#where = Where.Skip;
   }
 
-  #openRoot(local: string, uri: string | undefined, attributes: Record<string, string>): void {
+  #openRoot({ local, uri, attributes, attributeCount }: XmlTag): void {
     if (local !== ROOT || uri !== GPES_NAMESPACE) {
       this.#fatal(
         local === ROOT ? 'WRONG_NAMESPACE' : 'WRONG_ROOT',
@@ -613,14 +422,14 @@ export class QueryResultsPushParser {
       return;
     }
     this.#where = Where.Root;
-    for (const name in attributes) {
-      const value = attributes[name] as string;
+    for (let i = 0; i < attributeCount; i++) {
+      const { name, value } = attributes[i] as XmlAttribute;
       if (name === 'GPES-I-Version') this.#root.gpesIVersion = value;
       else if (name === 'QR-Message-Version') this.#root.qrMessageVersion = value;
-      else if (name === 'xmlns' || name.startsWith('xmlns:')) continue;
+      else if (isDeclaration(name)) continue;
       else {
         const colon = name.indexOf(':');
-        const uri = colon < 0 ? undefined : this.#scope.prefixes.get(name.slice(0, colon));
+        const uri = colon < 0 ? undefined : this.#xml.namespaceOf(name.slice(0, colon));
         if (uri === XSI_NAMESPACE && name.slice(colon + 1) === 'schemaLocation')
           this.#root.schemaLocation = value;
         else if (colon >= 0 && uri === undefined) {
@@ -639,13 +448,14 @@ export class QueryResultsPushParser {
   /** Copies the allowed attributes; reports the others (every one but namespace declarations, with `[]`). */
   #collect(
     path: string,
-    attributes: Record<string, string>,
+    { attributes, attributeCount }: XmlTag,
     allowed: readonly string[],
   ): Record<string, string> {
     const out: Record<string, string> = {};
-    for (const name in attributes) {
-      if (allowed.includes(name)) out[name] = attributes[name] as string;
-      else if (!(name === 'xmlns' || name.startsWith('xmlns:'))) {
+    for (let i = 0; i < attributeCount; i++) {
+      const { name, value } = attributes[i] as XmlAttribute;
+      if (allowed.includes(name)) out[name] = value;
+      else if (!isDeclaration(name)) {
         this.#pushIssues([unexpectedAttribute(`${path}/@${name}`, this.#ctx)]);
       }
     }
@@ -664,10 +474,10 @@ export class QueryResultsPushParser {
     this.#events.push({ type: 'header', header: header.value });
   }
 
-  #openRecord(name: string, local: string, uri: string | undefined, attributeCount: number): void {
-    const aggregate = local === AGGREGATE_RECORD;
-    if (uri !== GPES_NAMESPACE || (!aggregate && local !== PATIENT_LEVEL_RECORD)) {
-      this.#unexpected(RECORDS_PATH, name, local, uri);
+  #openRecord(tag: XmlTag): void {
+    const aggregate = tag.local === AGGREGATE_RECORD;
+    if (tag.uri !== GPES_NAMESPACE || (!aggregate && tag.local !== PATIENT_LEVEL_RECORD)) {
+      this.#unexpected(RECORDS_PATH, tag);
       return;
     }
     const path = aggregate
@@ -687,13 +497,13 @@ export class QueryResultsPushParser {
       journalsRows: 0,
     };
     let ridText: string | undefined;
-    const list = this.#attrs;
-    for (let i = 0; i < attributeCount; i++) {
-      const { name: attr, value } = list[i] as SaxesAttributePlain;
+    const list = tag.attributes;
+    for (let i = 0; i < tag.attributeCount; i++) {
+      const { name: attr, value } = list[i] as XmlAttribute;
       if (attr === 'RID') ridText = value;
       else if (aggregate && attr === 'AID') r.aid = value;
       else if (aggregate && attr === 'Description') r.description = value;
-      else if (!(attr === 'xmlns' || attr.startsWith('xmlns:'))) {
+      else if (!isDeclaration(attr)) {
         r.issues.push(unexpectedAttribute(`${path}/@${attr}`, this.#ctx));
       }
     }
@@ -716,24 +526,14 @@ export class QueryResultsPushParser {
     this.#where = aggregate ? Where.Aggregate : Where.PatientRecord;
   }
 
-  /**
-   * A `Patient-Table` or `Journals-Table` row. With `fast`, called before the generic attribute pass for
-   * an unprefixed row in the default GPES namespace: it then does that pass's checks itself (one loop
-   * over the attributes instead of two) and returns false, having changed nothing, if the row declares
-   * a namespace, which only the generic path handles.
-   */
-  #openRow(
-    name: string,
-    local: string,
-    uri: string | undefined,
-    attributeCount: number,
-    fast = false,
-  ): boolean {
+  /** A `Patient-Table` or `Journals-Table` row: the hot path, once per row, in one pass over the attributes. */
+  #openRow(tag: XmlTag): void {
     const r = this.#record as RecordState;
+    const { local, attributes, attributeCount, declares } = tag;
     const patient = local === PATIENT_TABLE;
-    if (uri !== GPES_NAMESPACE || (!patient && local !== JOURNALS_TABLE)) {
-      this.#unexpected(r.path, name, local, uri);
-      return true;
+    if (tag.uri !== GPES_NAMESPACE || (!patient && local !== JOURNALS_TABLE)) {
+      this.#unexpected(r.path, tag);
+      return;
     }
     let qid = 0;
     let lid = 0;
@@ -741,22 +541,17 @@ export class QueryResultsPushParser {
     let lidText: string | undefined;
     let foreign: string[] | undefined;
     const columns: Record<string, string> = {};
-    const maxText = this.#limits.maxTextLength;
-    const list = this.#attrs;
-    // saxes has already refused duplicate names, so the list holds exactly `tag.attributes`, in order.
+    // saxes has already refused duplicate names, so the list holds each attribute once, in order.
     for (let i = 0; i < attributeCount; i++) {
-      const { name: attr, value } = list[i] as SaxesAttributePlain;
-      if (fast && value.length > maxText) {
-        this.#tooLong('an attribute value exceeds');
-      }
+      const { name: attr, value } = attributes[i] as XmlAttribute;
       if (attr === 'QID') {
         qidText = value;
         qid = positiveInteger(value);
       } else if (attr === 'LID') {
         lidText = value;
         lid = positiveInteger(value);
-      } else if (attr.charCodeAt(0) === 120 /* x */ && (attr === 'xmlns' || attr.startsWith('xmlns:'))) {
-        if (fast) return false;
+      } else if (declares && isDeclaration(attr)) {
+        // a namespace declaration, already applied by the front end
       } else if (attr.includes(':') || attr === '__proto__') {
         if (foreign === undefined) foreign = [];
         foreign.push(attr);
@@ -764,14 +559,10 @@ export class QueryResultsPushParser {
         columns[attr] = value;
       }
     }
-    if (fast && attributeCount > this.#limits.maxAttributes) {
-      this.#tooManyAttributes();
-    }
-    if (fast) this.#scopes.push(this.#scope);
-    if (r.patientRows + r.journalsRows >= this.#limits.maxRowsPerRecord) {
+    if (r.patientRows + r.journalsRows >= this.#maxRowsPerRecord) {
       this.#fatal(
         'TOO_MANY',
-        `a Patient-Level-Record has more than the limit of ${this.#limits.maxRowsPerRecord} rows`,
+        `a Patient-Level-Record has more than the limit of ${this.#maxRowsPerRecord} rows`,
       );
     }
     const index = patient ? ++r.patientRows : ++r.journalsRows;
@@ -796,7 +587,6 @@ export class QueryResultsPushParser {
     }
     (patient ? r.patientTables : r.journalsTables).push({ qid, lid, columns });
     this.#where = Where.Row;
-    return true;
   }
 
   #finishRecord(): void {
@@ -862,14 +652,9 @@ function isXmlWhitespace(t: string): boolean {
   return true;
 }
 
-function declare(parent: Scope, attributes: Record<string, string>): Scope {
-  let defaultUri = parent.defaultUri;
-  const prefixes = new Map(parent.prefixes);
-  for (const name in attributes) {
-    if (name === 'xmlns') defaultUri = attributes[name] === '' ? undefined : attributes[name];
-    else if (name.startsWith('xmlns:')) prefixes.set(name.slice(6), attributes[name] as string);
-  }
-  return { defaultUri, prefixes };
+/** A namespace declaration, which every element may carry whatever its attributes. */
+function isDeclaration(name: string): boolean {
+  return name.charCodeAt(0) === 120 /* x */ && (name === 'xmlns' || name.startsWith('xmlns:'));
 }
 
 // ---- header ------------------------------------------------------------------------------------
