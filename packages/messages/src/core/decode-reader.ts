@@ -2,7 +2,7 @@
  * Reading an element tree against a schema sequence, collecting issues instead of throwing. Each message decoder
  * walks its tree with an {@link ElementReader} in schema order; whatever it did not consume becomes an issue.
  */
-import { checkValue, type DataTypeName, nonNegativeIntegerValue, parseXsBoolean } from './data-types.js';
+import { checkValue, type DataTypeName } from './data-types.js';
 import { type DecodeOptions, type DecodeResult, IssueCollector } from './issues.js';
 import type { XmlLimits } from './xml/limits.js';
 import { parseXmlDocument, type XmlElement } from './xml/tree.js';
@@ -48,8 +48,6 @@ export class ElementReader {
   }
 
   /** A required or optional attribute, checked against `type`. */
-  attr(name: string, type: DataTypeName, required: true): string | undefined;
-  attr(name: string, type: DataTypeName, required?: false): string | undefined;
   attr(name: string, type: DataTypeName, required = false): string | undefined {
     const [path, raw] = this.raw(name, required);
     return raw === undefined ? undefined : this.ctx.check(path, type, raw, `Attribute ${name}`);
@@ -77,18 +75,6 @@ export class ElementReader {
     return true;
   }
 
-  /** A number-typed attribute (`xs:nonNegativeInteger` and restrictions). */
-  numberAttr(name: string, type: DataTypeName, required: boolean): number | undefined {
-    const v = required ? this.attr(name, type, true) : this.attr(name, type);
-    return v === undefined ? undefined : nonNegativeIntegerValue(v);
-  }
-
-  /** Y/N attribute as a boolean. */
-  yesNoAttr(name: string, required: boolean): boolean | undefined {
-    const v = required ? this.attr(name, 'YesNo-Type', true) : this.attr(name, 'YesNo-Type');
-    return v === undefined ? undefined : v === 'Y';
-  }
-
   /** This element's simple content, checked against `type`. */
   text(type: DataTypeName): string | undefined {
     this.simple = true;
@@ -96,50 +82,14 @@ export class ElementReader {
     return this.ctx.check(this.el.path, type, this.el.text, `The content of ${this.el.name}`);
   }
 
-  /** Simple content as a boolean (`YesNo-Type` or `xs:boolean`). */
-  booleanText(type: 'YesNo-Type' | 'xs:boolean'): boolean | undefined {
-    const v = this.text(type);
-    if (v === undefined) return undefined;
-    return type === 'YesNo-Type' ? v === 'Y' : parseXsBoolean(v);
-  }
-
-  /** Simple content as a number. */
-  numberText(type: DataTypeName): number | undefined {
-    const v = this.text(type);
-    return v === undefined ? undefined : nonNegativeIntegerValue(v);
-  }
-
-  private matches(el: XmlElement | undefined, name: string): el is XmlElement {
-    return el !== undefined && el.name === name;
-  }
-
   private take(index = this.pos): ElementReader {
     const el = this.el.children[index]!;
-    if (index === this.pos) {
-      this.pos++;
-      this.skipConsumed();
-    } else {
-      this.consumed.add(index);
-    }
+    if (index !== this.pos) this.consumed.add(index);
+    else while (this.consumed.has(++this.pos));
     if (el.ns !== this.ns) {
       this.ctx.add(el.path, 'WRONG_NAMESPACE', `Element ${el.name} is not in the GPES-I namespace`, this.ns);
     }
     return new ElementReader(this.ctx, el, this.ns);
-  }
-
-  private skipConsumed(): void {
-    while (this.consumed.has(this.pos)) this.pos++;
-  }
-
-  /**
-   * When `name` is not next but appears later among the children, read it anyway and report it once as
-   * OUT_OF_ORDER, so one misplaced element yields one issue rather than a cascade.
-   */
-  private takeMisplaced(name: string): ElementReader | undefined {
-    const i = this.named(name)[0];
-    if (i === undefined) return undefined;
-    this.ctx.add(this.el.children[i]!.path, 'OUT_OF_ORDER', `Element ${name} is out of schema order`);
-    return this.take(i);
   }
 
   /** Indexes of the unconsumed `name` children. */
@@ -175,9 +125,14 @@ export class ElementReader {
       }
       if (first !== undefined) return this.take(first);
     } else {
-      if (this.matches(this.el.children[this.pos], name)) return this.take();
-      const misplaced = this.takeMisplaced(name);
-      if (misplaced) return misplaced;
+      if (this.el.children[this.pos]?.name === name) return this.take();
+      // Later among the children: read it anyway and report it once, so that one misplaced element yields one
+      // issue rather than a cascade.
+      const later = this.named(name)[0];
+      if (later !== undefined) {
+        this.ctx.add(this.el.children[later]!.path, 'OUT_OF_ORDER', `Element ${name} is out of schema order`);
+        return this.take(later);
+      }
     }
     if (!required) return undefined;
     const path = `${this.el.path}/${name}`;
@@ -193,7 +148,7 @@ export class ElementReader {
     const out: ElementReader[] = [];
     const next = this.ctx.style
       ? () => this.named(name)[0]
-      : () => (this.matches(this.el.children[this.pos], name) ? this.pos : undefined);
+      : () => (this.el.children[this.pos]?.name === name ? this.pos : undefined);
     for (let i = next(); i !== undefined; i = next()) {
       const r = this.take(i);
       if (out.length === max) {

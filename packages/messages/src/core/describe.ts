@@ -12,7 +12,14 @@
  *   - `values`: each occurrence's text becomes one item of the array under `prop` (a list of leaves).
  */
 import type { MessageKind } from '../registry.js';
-import { type DataTypeName, type dataTypes, joinMultiValue, splitMultiValue } from './data-types.js';
+import {
+  type DataTypeName,
+  type dataTypes,
+  joinMultiValue,
+  nonNegativeIntegerValue,
+  parseXsBoolean,
+  splitMultiValue,
+} from './data-types.js';
 import { compact, type DecodeXmlOptions, type ElementReader } from './decode-reader.js';
 import { attrs, type EncodeContext, type EncodeOptions, indexed, type OutElement } from './encode-writer.js';
 import type { DecodeResult } from './issues.js';
@@ -548,18 +555,7 @@ function readElement(r: ElementReader, c: ElementDescription, out: Bag): void {
       r.ctx.add(r.path, 'INVALID_FIXED', `${c.name} has the fixed content ${c.fixed}`, c.fixed, content);
     }
   } else if (c.text) {
-    const t = c.text;
-    if (t.as === 'multi') {
-      const text = r.text(t.type);
-      out[t.prop] = text === undefined ? [] : splitMultiValue(text);
-    } else {
-      out[t.prop] =
-        t.as === 'number'
-          ? r.numberText(t.type)
-          : t.as === 'boolean'
-            ? r.booleanText(t.type as 'YesNo-Type' | 'xs:boolean')
-            : r.text(t.type);
-    }
+    out[c.text.prop] = modelValue(r.text(c.text.type), c.text);
   }
   if (!c.attributesFirst) readAttributes(r, c, out);
   for (const child of c.children) readChild(r, child, out);
@@ -577,15 +573,8 @@ function readAttributes(r: ElementReader, c: ElementDescription, out: Bag): void
       out[a.prop] = r.fixedAttr(a.name, a.fixed, a.required);
       continue;
     }
-    out[a.prop] =
-      a.as === 'number'
-        ? r.numberAttr(a.name, a.type, a.required)
-        : a.as === 'boolean'
-          ? r.yesNoAttr(a.name, a.required)
-          : a.required
-            ? r.attr(a.name, a.type, true)
-            : r.attr(a.name, a.type);
-    const v = out[a.prop];
+    const v = modelValue(r.attr(a.name, a.type, a.required), a);
+    out[a.prop] = v;
     if (a.oneOf && typeof v === 'string' && !a.oneOf.includes(v)) {
       r.ctx.add(
         `${r.path}/@${a.name}`,
@@ -597,6 +586,17 @@ function readAttributes(r: ElementReader, c: ElementDescription, out: Bag): void
       out[a.prop] = undefined;
     }
   }
+}
+
+/** A checked lexical value as the model holds it. */
+function modelValue(
+  v: string | undefined,
+  t: { readonly type: DataTypeName; readonly as: ValueKind },
+): unknown {
+  if (t.as === 'multi') return v === undefined ? [] : splitMultiValue(v);
+  if (v === undefined || t.as === 'string') return v;
+  if (t.as === 'number') return nonNegativeIntegerValue(v);
+  return t.type === 'xs:boolean' ? parseXsBoolean(v) : v === 'Y';
 }
 
 const oneOfText = (values: readonly string[]) => `one of ${values.join(', ')}`;
