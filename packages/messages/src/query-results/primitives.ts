@@ -1,35 +1,19 @@
-// Data-type checks for the Query Results fields. The schema types come from `core/data-types.ts`, shared
-// with every other codec; this file adds only what is specific to QR columns (NHS number, postcode, the
-// encoder's refusal of date sentinels, multi-valued aggregate values). Checks return what the schema
-// expects, never the value, so that callers can build issues that are safe to log.
+// Data-type checks for the Query Results records. The schema types come from `core/data-types.ts`, shared with every
+// other codec; this file adds only what is specific to QR columns (NHS number, postcode, the encoder's refusal of date
+// sentinels, multi-valued aggregate values). Checks return what the schema expects, never the value, so that callers
+// can build issues that are safe to log.
 
 import {
+  checkValue,
   type DataTypeFailure,
   type DataTypeName,
   dataTypes,
   isSentinelDate,
   MULTI_VALUE_DELIMITER,
-  normalizeWhiteSpace,
 } from '../core/data-types.js';
 import { hasNonXmlChar } from '../core/encode-writer.js';
 
-/** A failed check: the issue code and what the schema expects, in words. */
-export type CheckFailure = DataTypeFailure;
-
-export type Check = (value: string) => CheckFailure | undefined;
-
-/** A check for a `GPES-Data-Types.xsd` type, applying the type's whitespace facet first. */
-function schemaType(name: DataTypeName): Check {
-  const type = dataTypes[name];
-  return type.whiteSpace === 'preserve'
-    ? (v) => type.check(v)
-    : (v) => type.check(normalizeWhiteSpace(v, type.whiteSpace));
-}
-
-/** The same, but an empty string (an absent value, `VALUE2-CONDITION=""` in the v6.0 sample) passes. */
-function emptyOr(check: Check): Check {
-  return (v) => (v === '' ? undefined : check(v));
-}
+export type Check = (value: string) => DataTypeFailure | undefined;
 
 const UUID_UPPER = /^[0-9A-F]{8}-[0-9A-F]{4}-[0-9A-F]{4}-[0-9A-F]{4}-[0-9A-F]{12}$/;
 const NHS_NUMBER = /^[0-9]{10}$/;
@@ -43,34 +27,38 @@ export function normaliseUuid(v: string): string {
   return UUID_UPPER.test(v) ? v : v.toUpperCase();
 }
 
-const uuidType = schemaType('UUID-Type');
-export const checkUuid: Check = (v) => uuidType(normaliseUuid(v));
-/** The check of a described item's data type (a UUID in either case: the decoder and encoder upper-case it). */
+/** A data type's check after its whitespace facet; a UUID in either case (the decoder and encoder upper-case it). */
 export function checkOf(type: DataTypeName): Check {
-  return type === 'UUID-Type' ? checkUuid : schemaType(type);
+  return (v) => {
+    const r = checkValue(type, v);
+    return r.ok ? undefined : r.failure;
+  };
 }
-const checkPracticeId = checkOf('Practice-ID-Type');
-export const checkDescription = schemaType('Description-Attribute-Type');
-export const checkCommonIdentifier = schemaType('Common-Identifier-Type');
-export const checkCode = schemaType('GPES-I-Code-Type');
-export const checkNumeric = emptyOr(schemaType('GPES-I-Numeric-Type'));
-export const checkSex = emptyOr(schemaType('GPES-I-Sex-Type'));
-export const checkLinks = emptyOr(schemaType('GPES-I-Links-Type'));
-export const checkOptionalPracticeId = emptyOr(checkPracticeId);
 
-const gpesDate = schemaType('GPES-I-Date-Type');
-/** GPES-I-Date-Type, or empty. The sentinels `0000-00-00`/`9999-99-99` only when `sentinels` is true. */
-export const checkGpesDateWithSentinels: Check = emptyOr(gpesDate);
-export const checkGpesDateNoSentinels: Check = (v) =>
-  isSentinelDate(v)
-    ? {
-        code: 'INVALID_DATE',
-        expected: 'YYYY-MM-DD; the sentinels 0000-00-00 and 9999-99-99 need allowDateSentinels',
-      }
-    : checkGpesDateWithSentinels(v);
+export function checkMaxLength(max: number): Check {
+  return (v) =>
+    v.length <= max ? undefined : { code: 'INVALID_LENGTH', expected: `at most ${max} characters` };
+}
+
+const XML_ONLY: DataTypeFailure = { code: 'INVALID_VALUE', expected: 'XML 1.0 characters only' };
+/** Length-only checks admit any character: add XML's, so that a column whose check passes needs no other. */
+const xmlText =
+  (check: Check): Check =>
+  (v) =>
+    check(v) ?? (isXmlSafe(v) ? undefined : XML_ONLY);
+
+/**
+ * A typed column: empty is absent (`VALUE2-CONDITION=""` in the v6.0 sample), anything else its data type. Column
+ * types keep whitespace (`Practice-ID-Type` replaces it, which no value of its pattern can hold), so no facet applies.
+ */
+function column(type: DataTypeName): Check {
+  const { check, facets } = dataTypes[type];
+  const typed = facets?.pattern === undefined && facets?.enumeration === undefined ? xmlText(check) : check;
+  return (v) => (v === '' ? undefined : typed(v));
+}
 
 /** Ten digits whose last is the modulus 11 check digit (NHS Data Dictionary), or empty. */
-export const checkNhsNumber: Check = (v) => {
+const checkNhsNumber: Check = (v) => {
   if (v === '') return undefined;
   if (NHS_NUMBER.test(v)) {
     let sum = 0;
@@ -84,13 +72,37 @@ export const checkNhsNumber: Check = (v) => {
   };
 };
 
-export function checkMaxLength(max: number): Check {
-  return (v) =>
-    v.length <= max ? undefined : { code: 'INVALID_LENGTH', expected: `at most ${max} characters` };
-}
+const code = column('GPES-I-Code-Type');
+const numeric = column('GPES-I-Numeric-Type');
+const date = column('GPES-I-Date-Type');
+/** The sentinels' meaning is not public: the encoder refuses them unless a query specification asks for them. */
+const dateNoSentinels: Check = (v) =>
+  isSentinelDate(v)
+    ? {
+        code: 'INVALID_DATE',
+        expected: 'YYYY-MM-DD; the sentinels 0000-00-00 and 9999-99-99 need allowDateSentinels',
+      }
+    : date(v);
 
-/** A UK postcode is at most 8 characters with its space (NHS Data Dictionary); not checked further. */
-export const checkPostcode = checkMaxLength(8);
+/** Column checks by QR attribute name (gpes-i README §5.5, business-rules README §5.3), dates last. */
+const COLUMNS: [string, Check][] = [
+  ['NHS-NUMBER', checkNhsNumber],
+  ['SEX', column('GPES-I-Sex-Type')],
+  // A UK postcode is at most 8 characters with its space (NHS Data Dictionary); not checked further.
+  ['POSTCODE', xmlText(checkMaxLength(8))],
+  ['PRACTICE', column('Practice-ID-Type')],
+  ['CODE', code],
+  ['EPISODE-CONDITION', code],
+  ['EPISODE-PRESCRIPTION', code],
+  ['VALUE1-CONDITION', numeric],
+  ['VALUE2-CONDITION', numeric],
+  ['VALUE1-PRESCRIPTION', numeric],
+  ['VALUE2-PRESCRIPTION', numeric],
+  ['LINKS', column('GPES-I-Links-Type')],
+];
+const withDates = (check: Check) =>
+  new Map([...COLUMNS, ...['DATE-OF-BIRTH', 'DATE', 'RECORD-DATE'].map((name) => [name, check] as const)]);
+export const COLUMN_CHECKS = { withSentinels: withDates(date), noSentinels: withDates(dateNoSentinels) };
 
 /** Multi-valued text: `a§b§c` with no empty value; a single value must not be empty either. */
 export const checkMultiValue: Check = (v) => {

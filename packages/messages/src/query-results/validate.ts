@@ -4,19 +4,10 @@ import { type DecodeIssue, makeIssue } from '../core/issues.js';
 import type { QrRecord, QrTableRow } from './model.js';
 import {
   type Check,
-  checkCode,
-  checkDescription,
-  checkGpesDateNoSentinels,
-  checkGpesDateWithSentinels,
-  checkLinks,
+  COLUMN_CHECKS,
   checkMaxLength,
   checkMultiValue,
-  checkNhsNumber,
-  checkNumeric,
-  checkOptionalPracticeId,
-  checkPostcode,
-  checkSex,
-  checkUuid,
+  checkOf,
   isXmlSafe,
 } from './primitives.js';
 
@@ -52,36 +43,8 @@ function apply(
   }
 }
 
-/** Free-text schema types check lengths only: add the XML 1.0 character check. */
-const xmlText =
-  (check: Check): Check =>
-  (v) =>
-    check(v) ?? (isXmlSafe(v) ? undefined : { code: 'INVALID_VALUE', expected: 'XML 1.0 characters only' });
-
-/** Column checks by QR attribute name (gpes-i README §5.5, business-rules README §5.3). */
-const COLUMN_CHECKS: readonly (readonly [string, Check])[] = [
-  ['NHS-NUMBER', checkNhsNumber],
-  ['SEX', checkSex],
-  ['POSTCODE', xmlText(checkPostcode)],
-  ['PRACTICE', checkOptionalPracticeId],
-  ['CODE', xmlText(checkCode)],
-  ['EPISODE-CONDITION', xmlText(checkCode)],
-  ['EPISODE-PRESCRIPTION', xmlText(checkCode)],
-  ['VALUE1-CONDITION', checkNumeric],
-  ['VALUE2-CONDITION', checkNumeric],
-  ['VALUE1-PRESCRIPTION', checkNumeric],
-  ['VALUE2-PRESCRIPTION', checkNumeric],
-  ['LINKS', checkLinks],
-];
-const DATE_COLUMNS = ['DATE-OF-BIRTH', 'DATE', 'RECORD-DATE'];
-const COLUMN_CHECKS_WITH_SENTINELS: ReadonlyMap<string, Check> = new Map([
-  ...COLUMN_CHECKS,
-  ...DATE_COLUMNS.map((name) => [name, checkGpesDateWithSentinels] as const),
-]);
-const COLUMN_CHECKS_NO_SENTINELS: ReadonlyMap<string, Check> = new Map([
-  ...COLUMN_CHECKS,
-  ...DATE_COLUMNS.map((name) => [name, checkGpesDateNoSentinels] as const),
-]);
+const CHECK_UUID = checkOf('UUID-Type');
+const CHECK_DESCRIPTION = checkOf('Description-Attribute-Type');
 
 /** The path of row `i` of a table, or of its attribute `attribute`. */
 function rowPathOf(recordPath: string, element: string, i: number, attribute?: string): string {
@@ -141,7 +104,7 @@ function validateRows(
   let prevQid = 0;
   let prevLid = 0;
   let seen: Set<string> | undefined;
-  const checks = ctx.allowDateSentinels ? COLUMN_CHECKS_WITH_SENTINELS : COLUMN_CHECKS_NO_SENTINELS;
+  const checks = ctx.allowDateSentinels ? COLUMN_CHECKS.withSentinels : COLUMN_CHECKS.noSentinels;
   // Paths are built only when something fails: this loop runs for every row of a multi-GB extract.
   for (let i = 0; i < rows.length; i++) {
     const row = rows[i] as QrTableRow;
@@ -234,14 +197,14 @@ export function validateRecordFields(
 ): DecodeIssue[] {
   const issues: DecodeIssue[] = [];
   if (record.kind === 'aggregate') {
-    apply(issues, ctx, `${recordPath}/@AID`, 'AID', record.aid, checkUuid);
+    apply(issues, ctx, `${recordPath}/@AID`, 'AID', record.aid, CHECK_UUID);
     apply(
       issues,
       ctx,
       `${recordPath}/@Description`,
       'Description',
       record.description,
-      checkDescription,
+      CHECK_DESCRIPTION,
       false,
     );
     apply(
