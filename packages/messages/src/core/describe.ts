@@ -11,7 +11,7 @@
  *   - `list`: each occurrence becomes one object of the array under `prop`;
  *   - `values`: each occurrence's text becomes one item of the array under `prop` (a list of leaves).
  */
-import type { MessageKind } from '../registry.js';
+import { GPES_I_NAMESPACE, MESSAGES, type MessageKind } from '../registry.js';
 import {
   type DataTypeName,
   type dataTypes,
@@ -20,10 +20,17 @@ import {
   parseXsBoolean,
   splitMultiValue,
 } from './data-types.js';
-import { compact, type DecodeXmlOptions, type ElementReader } from './decode-reader.js';
-import { attrs, type EncodeContext, type EncodeOptions, indexed, type OutElement } from './encode-writer.js';
-import type { DecodeResult } from './issues.js';
-import { defineXmlMessage } from './xml-message.js';
+import { compact, type DecodeXmlOptions, decodeDocument, type ElementReader } from './decode-reader.js';
+import {
+  attrs,
+  EncodeContext,
+  type EncodeOptions,
+  indexed,
+  type OutElement,
+  objectOrEmpty,
+  serializeDocument,
+} from './encode-writer.js';
+import { type DecodeResult, MessageDecodeError } from './issues.js';
 
 /**
  * How a lexical value maps to the model: string (default), number (`xs:nonNegativeInteger`…), boolean (Y/N,
@@ -455,21 +462,44 @@ export interface DerivedCodec<T> {
 export function deriveCodec<T extends { readonly gpesIVersion: string }>(
   description: MessageDescription & Typed<T>,
 ): DerivedCodec<T> {
-  const frame = defineXmlMessage(description.kind, description.label);
-  const rootPath = `/${frame.root.name}`;
+  const { kind, label } = description;
+  const { rootElement, messageVersionAttribute, messageVersion } = MESSAGES[kind];
+  if (rootElement === undefined) throw new TypeError(`${kind} is not an XML message`);
+  const root = { name: rootElement.value, namespace: GPES_I_NAMESPACE.value };
+  const rootPath = `/${root.name}`;
+  // The fixed message-version attribute (`RTP-Message-Version="0.2"`…), checked on decode and always written.
+  const fixed: [string, string] | undefined = messageVersionAttribute &&
+    messageVersion && [messageVersionAttribute.value, messageVersion.value];
   const decode = (input: string | Uint8Array, options?: DecodeXmlOptions): DecodeResult<T> =>
-    frame.decode(input, options, (root, gpesIVersion) => {
-      const out: Record<string, unknown> = { gpesIVersion };
-      for (const c of description.children) readChild(root, c, out);
+    decodeDocument(input, options, root, (r) => {
+      const out: Bag = { gpesIVersion: r.attr('GPES-I-Version', 'xs:string', true) };
+      if (fixed) r.fixedAttr(fixed[0], fixed[1], true);
+      for (const c of description.children) readChild(r, c, out);
       return compact(out) as unknown as T;
     });
   return {
     decode,
-    decodeOrThrow: (input, options) => frame.orThrow(decode(input, options)),
-    encode: (value, options) =>
-      frame.encode(value, options, (ctx, v) =>
-        writeChildren(ctx, description.children, rootPath, v as Record<string, unknown>),
-      ),
+    decodeOrThrow: (input, options) => {
+      const result = decode(input, options);
+      if (!result.ok) throw new MessageDecodeError(`${label} could not be decoded`, result.issues);
+      return result.value;
+    },
+    encode: (value, options) => {
+      const ctx = new EncodeContext(options?.includeValues === true);
+      const v = objectOrEmpty(ctx, value, rootPath) as Bag;
+      // Children first, then the root attributes: the order in which encode issues have always been reported.
+      const children = writeChildren(ctx, description.children, rootPath, v);
+      const version = ctx.value(
+        `${rootPath}/@GPES-I-Version`,
+        'xs:string',
+        v.gpesIVersion,
+        true,
+        'GPES-I-Version',
+      );
+      ctx.throwIfIssues(`${label} could not be encoded`);
+      const attributes = attrs(['GPES-I-Version', version], ...(fixed ? [fixed] : []));
+      return serializeDocument({ name: root.name, attributes, children }, root.namespace);
+    },
   };
 }
 
