@@ -129,9 +129,6 @@ export function readHeader(
     : { ok: true, value: compact(out) as unknown as QueryResultsHeader };
 }
 
-/** Stands for the records while the header is serialised: a name no escaped value can contain. */
-const RECORDS_MARK: OutElement = { name: '!', attributes: [] };
-
 /**
  * The document's text before the records and after them, in the canonical layout of every encoder.
  * @throws MessageDecodeError with the issues of an invalid header
@@ -152,19 +149,15 @@ export function writeHeader(
     ctx.add(`${ROOT_PATH}/@xsi:schemaLocation`, 'INVALID_LENGTH', '', expected, location);
   }
   checkMessageVersion(ctx, header.qrMessageVersion);
-  const [root] = writeChildren(ctx, [description], '', header as unknown as Record<string, unknown>);
+  const [root] = writeChildren(ctx, [description], '', header as unknown as Record<string, unknown>) as [
+    OutElement,
+  ];
   ctx.throwIfIssues(refused);
-  const { attributes, children: [qr] = [] } = root as OutElement;
+  // The records are streamed: serialise the document with no records, and open it up where they go.
+  const [qr] = root.children as [OutElement];
+  (qr.children as OutElement[]).push({ name: RECORDS, attributes: [] });
   const xsi: [string, string][] = location === undefined ? [] : [['xmlns:xsi', XSI_NAMESPACE]];
-  const records: OutElement = { name: RECORDS, attributes: [], children: [RECORDS_MARK] };
-  const document = serializeDocument(
-    {
-      name: ROOT,
-      attributes: [...xsi, ...attributes, ['QR-Message-Version', '0.2']],
-      children: [{ ...(qr as OutElement), children: [...(qr?.children ?? []), records] }],
-    },
-    GPES_NAMESPACE,
-  );
-  const [start = '', end = ''] = document.split(`      <${RECORDS_MARK.name}/>\n`);
-  return [start, end];
+  const attributes = [...xsi, ...root.attributes, ['QR-Message-Version', '0.2'] as const];
+  const [start, end] = serializeDocument({ ...root, attributes }, GPES_NAMESPACE).split(`<${RECORDS}/>`);
+  return [`${start}<${RECORDS}>\n`, `    </${RECORDS}>${end}`];
 }
