@@ -13,17 +13,6 @@ export interface DecodeXmlOptions extends DecodeOptions {
   readonly limits?: XmlLimits;
 }
 
-/** Decode issues, plus checking lexical values against their data types. */
-export class DecodeContext extends IssueCollector {
-  /** Checks a lexical value; returns the normalised value or `undefined` after recording an issue. */
-  check(path: string, type: DataTypeName, raw: string, what: string): string | undefined {
-    const r = checkValue(type, raw);
-    if (r.ok) return r.value;
-    this.add(path, r.failure.code, `${what} is not a valid ${type}`, r.failure.expected, raw);
-    return undefined;
-  }
-}
-
 const WS_ONLY = /^[ \t\r\n]*$/;
 
 /** Cursor over one element: attributes by name, children in schema order. */
@@ -37,7 +26,7 @@ export class ElementReader {
 
   /** @param absent a stand-in for a missing element (QR style): its content reads as absent, unchecked */
   constructor(
-    readonly ctx: DecodeContext,
+    readonly ctx: IssueCollector,
     readonly el: XmlElement,
     private readonly ns: string,
     private readonly absent = false,
@@ -50,7 +39,15 @@ export class ElementReader {
   /** A required or optional attribute, checked against `type`. */
   attr(name: string, type: DataTypeName, required = false): string | undefined {
     const [path, raw] = this.raw(name, required);
-    return raw === undefined ? undefined : this.ctx.check(path, type, raw, `Attribute ${name}`);
+    return raw === undefined ? undefined : this.check(path, type, raw, `Attribute ${name}`);
+  }
+
+  /** Checks a lexical value; returns the normalised value or `undefined` after recording an issue. */
+  private check(path: string, type: DataTypeName, raw: string, what: string): string | undefined {
+    const r = checkValue(type, raw);
+    if (r.ok) return r.value;
+    this.ctx.add(path, r.failure.code, `${what} is not a valid ${type}`, r.failure.expected, raw);
+    return undefined;
   }
 
   /** Marks attribute `name` as read: its path and raw value, after reporting it if required and missing. */
@@ -79,7 +76,7 @@ export class ElementReader {
   text(type: DataTypeName): string | undefined {
     this.simple = true;
     if (this.absent) return undefined;
-    return this.ctx.check(this.el.path, type, this.el.text, `The content of ${this.el.name}`);
+    return this.check(this.el.path, type, this.el.text, `The content of ${this.el.name}`);
   }
 
   private take(index = this.pos): ElementReader {
@@ -180,33 +177,21 @@ export class ElementReader {
     return undefined;
   }
 
-  /** QR style: an unknown child is unexpected, and a known one out of order only after a later-ranked sibling. */
-  private rankOrder(): void {
+  /**
+   * Reports unexpected and misplaced children, unknown attributes and stray text. Call once, after reading. A child
+   * is misplaced when the reading left it or, in the QR style, when it follows a later-ranked sibling.
+   */
+  end(): void {
     const ranks = [...this.expectedNames];
     let last = 0;
-    for (const c of this.el.children) {
+    this.el.children.forEach((c, i) => {
       const at = ranks.indexOf(c.name);
       if (at < 0) this.ctx.add(c.path, 'UNEXPECTED_ELEMENT', `Element ${c.name} is not allowed here`);
-      else if (at < last)
-        this.ctx.add(c.path, 'OUT_OF_ORDER', `Element ${c.name} is out of order`, ranks.join(', '));
-      else last = at;
-    }
-  }
-
-  /** Reports unconsumed children, unknown attributes and stray text. Call once, after reading. */
-  end(): void {
-    if (this.ctx.style) this.rankOrder();
-    else {
-      for (let i = this.pos; i < this.el.children.length; i++) {
-        if (this.consumed.has(i)) continue;
-        const c = this.el.children[i]!;
-        if (this.expectedNames.has(c.name)) {
-          this.ctx.add(c.path, 'OUT_OF_ORDER', `Element ${c.name} is out of order or repeated`);
-        } else {
-          this.ctx.add(c.path, 'UNEXPECTED_ELEMENT', `Element ${c.name} is not allowed here`);
-        }
-      }
-    }
+      else if (this.ctx.style ? at < last : i >= this.pos && !this.consumed.has(i)) {
+        const expected = this.ctx.style ? ranks.join(', ') : undefined;
+        this.ctx.add(c.path, 'OUT_OF_ORDER', `Element ${c.name} is out of order or repeated`, expected);
+      } else last = at;
+    });
     for (const name of Object.keys(this.el.attributes)) {
       if (!this.usedAttributes.has(name)) {
         this.ctx.add(
@@ -234,7 +219,7 @@ export function decodeDocument<T>(
 ): DecodeResult<T> {
   const parsed = parseXmlDocument(input, { limits: options?.limits });
   if (!parsed.ok) return parsed;
-  const ctx = new DecodeContext(options?.includeValues === true, options?.maxIssues);
+  const ctx = new IssueCollector(options?.includeValues === true, options?.maxIssues);
   const el = parsed.value;
   if (el.name !== root.name) {
     ctx.add(`/${el.name}`, 'WRONG_ROOT', `The root element is not ${root.name}`, root.name);

@@ -1,10 +1,10 @@
 // The non-streaming part of GPES-E-Q-QR-Message v6.0, described once (ADR 0008): the `Query-Results` attributes and
 // the manifest. The shared reader and writer of `core/describe.ts` decode, check and encode it, in the QR codec's own
 // reporting style; the records that follow it stay hand-tuned for speed (parser.ts, writer.ts).
-import { compact, DecodeContext, ElementReader } from '../core/decode-reader.js';
+import { compact, ElementReader } from '../core/decode-reader.js';
 import { d, type ElementDescription, readChild, type Typed, writeChildren } from '../core/describe.js';
 import { EncodeContext, type OutElement, serializeDocument } from '../core/encode-writer.js';
-import type { DecodeIssueCode, DecodeResult, IssueCollector, IssueStyle } from '../core/issues.js';
+import { type DecodeIssueCode, type DecodeResult, IssueCollector, type IssueStyle } from '../core/issues.js';
 import type { XmlElement } from '../core/xml/tree.js';
 import type { QueryResultsHeader } from './model.js';
 import {
@@ -110,7 +110,7 @@ export function readHeader(
   manifest: XmlElement | undefined,
   includeValues: boolean,
 ): DecodeResult<QueryResultsHeader> {
-  const ctx = new DecodeContext(includeValues, undefined, qrStyle);
+  const ctx = new IssueCollector(includeValues, undefined, qrStyle);
   const qr = element(QUERY_RESULTS, QUERY_RESULTS_PATH, attributes, manifest ? [manifest] : []);
   const versions = { 'GPES-I-Version': root.gpesIVersion, 'xsi:schemaLocation': root.schemaLocation };
   const document = element('', '', {}, [element(ROOT, ROOT_PATH, versions, [qr])]);
