@@ -112,13 +112,15 @@ const Where = {
 } as const;
 type Where = (typeof Where)[keyof typeof Where];
 
+const AGGREGATE_ATTRIBUTES = ['RID', 'AID', 'Description'];
+
 interface RecordState {
   readonly kind: 'aggregate' | 'patient-level';
   readonly path: string;
   readonly issues: DecodeIssue[];
-  rid: number;
-  aid: string | undefined;
-  description: string | undefined;
+  readonly rid: number;
+  readonly aid: string | undefined;
+  readonly description: string | undefined;
   value: string;
   readonly patientTables: QrTableRow[];
   readonly journalsTables: QrTableRow[];
@@ -445,21 +447,36 @@ export class QueryResultsPushParser {
     }
   }
 
-  /** Copies the allowed attributes; reports the others (every one but namespace declarations, with `[]`). */
+  /**
+   * Copies the allowed attributes; reports the others (every one but namespace declarations, with `[]`) at once,
+   * or into `sink` (a record's issues, reported with the record).
+   */
   #collect(
     path: string,
     { attributes, attributeCount }: XmlTag,
     allowed: readonly string[],
+    sink?: DecodeIssue[],
   ): Record<string, string> {
     const out: Record<string, string> = {};
     for (let i = 0; i < attributeCount; i++) {
       const { name, value } = attributes[i] as XmlAttribute;
       if (allowed.includes(name)) out[name] = value;
       else if (!isDeclaration(name)) {
-        this.#pushIssues([unexpectedAttribute(`${path}/@${name}`, this.#ctx)]);
+        const issue = unexpectedAttribute(`${path}/@${name}`, this.#ctx);
+        if (sink) sink.push(issue);
+        else this.#pushIssues([issue]);
       }
     }
     return out;
+  }
+
+  /** A RID, QID or LID: its value, or 0 after an issue when it is missing or not a positive integer. */
+  #positive(issues: DecodeIssue[], path: string, label: string, text: string | undefined): number {
+    const n = text === undefined ? 0 : positiveInteger(text);
+    if (text === undefined) {
+      issues.push(makeIssue(`${path}/@${label}`, 'MISSING_ATTRIBUTE', `${label} is required`, this.#ctx));
+    } else if (n < 0) issues.push(notPositiveInteger(`${path}/@${label}`, label, this.#ctx, text));
+    return Math.max(n, 0);
   }
 
   #finishHeader(): void {
@@ -483,45 +500,27 @@ export class QueryResultsPushParser {
     const path = aggregate
       ? `${RECORDS_PATH}/${AGGREGATE_RECORD}[${++this.#aggregates}]`
       : `${RECORDS_PATH}/${PATIENT_LEVEL_RECORD}[${++this.#patients}]`;
+    const issues: DecodeIssue[] = [];
+    const a = this.#collect(path, tag, aggregate ? AGGREGATE_ATTRIBUTES : ['RID'], issues);
+    const rid = this.#positive(issues, path, 'RID', a.RID);
+    if (rid > 0 && rid <= this.#lastRid) issues.push(ridOutOfOrder(path, this.#ctx));
+    else if (rid > 0) this.#lastRid = rid;
+    if (aggregate && a.AID === undefined) {
+      issues.push(makeIssue(`${path}/@AID`, 'MISSING_ATTRIBUTE', 'AID is required', this.#ctx));
+    }
     const r: RecordState = {
       kind: aggregate ? 'aggregate' : 'patient-level',
       path,
-      issues: [],
-      rid: 0,
-      aid: undefined,
-      description: undefined,
+      issues,
+      rid,
+      aid: a.AID,
+      description: a.Description,
       value: '',
       patientTables: [],
       journalsTables: [],
       patientRows: 0,
       journalsRows: 0,
     };
-    let ridText: string | undefined;
-    const list = tag.attributes;
-    for (let i = 0; i < tag.attributeCount; i++) {
-      const { name: attr, value } = list[i] as XmlAttribute;
-      if (attr === 'RID') ridText = value;
-      else if (aggregate && attr === 'AID') r.aid = value;
-      else if (aggregate && attr === 'Description') r.description = value;
-      else if (!isDeclaration(attr)) {
-        r.issues.push(unexpectedAttribute(`${path}/@${attr}`, this.#ctx));
-      }
-    }
-    if (ridText === undefined) {
-      r.issues.push(makeIssue(`${path}/@RID`, 'MISSING_ATTRIBUTE', 'RID is required', this.#ctx));
-    } else if (positiveInteger(ridText) < 0) {
-      r.issues.push(notPositiveInteger(`${path}/@RID`, 'RID', this.#ctx, ridText));
-    } else {
-      r.rid = Number(ridText);
-      if (r.rid <= this.#lastRid) {
-        r.issues.push(ridOutOfOrder(path, this.#ctx));
-      } else {
-        this.#lastRid = r.rid;
-      }
-    }
-    if (aggregate && r.aid === undefined) {
-      r.issues.push(makeIssue(`${path}/@AID`, 'MISSING_ATTRIBUTE', 'AID is required', this.#ctx));
-    }
     this.#record = r;
     this.#where = aggregate ? Where.Aggregate : Where.PatientRecord;
   }
@@ -572,18 +571,8 @@ export class QueryResultsPushParser {
     }
     if (!(qid > 0 && lid > 0)) {
       const rowPath = `${r.path}/${local}[${index}]`;
-      for (const [label, text, n] of [
-        ['QID', qidText, qid],
-        ['LID', lidText, lid],
-      ] as const) {
-        if (text === undefined)
-          r.issues.push(
-            makeIssue(`${rowPath}/@${label}`, 'MISSING_ATTRIBUTE', `${label} is required`, this.#ctx),
-          );
-        else if (n < 0) {
-          r.issues.push(notPositiveInteger(`${rowPath}/@${label}`, label, this.#ctx, text));
-        }
-      }
+      this.#positive(r.issues, rowPath, 'QID', qidText);
+      this.#positive(r.issues, rowPath, 'LID', lidText);
     }
     (patient ? r.patientTables : r.journalsTables).push({ qid, lid, columns });
     this.#where = Where.Row;
