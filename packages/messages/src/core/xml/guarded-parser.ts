@@ -35,7 +35,7 @@
  */
 import { type SaxesAttributePlain, SaxesParser, type SaxesTagPlain } from 'saxes';
 import type { DecodeIssue, DecodeIssueCode } from '../issues.js';
-import { type InputKind, TextInput } from './input.js';
+import { GuardedInput } from './input.js';
 import { resolveLimits, type XmlLimits } from './limits.js';
 
 export type XmlAttribute = SaxesAttributePlain;
@@ -105,7 +105,7 @@ export interface GuardedXmlParser {
   close(): boolean;
   /** Stops the parser with `issue` (reported through `onIssue`), e.g. when a handler finds the input wrong. */
   abort(issue: DecodeIssue): void;
-  /** Stops the parser with an `XML_MALFORMED` issue at the current position. */
+  /** From `onOpenTag`: stops the parser with an `XML_MALFORMED` issue for the tag, as saxes would have. */
   malformed(reason: string): void;
   /** The namespace URI bound to `prefix` in the current element, or undefined. */
   namespaceOf(prefix: string): string | undefined;
@@ -184,29 +184,12 @@ export function createGuardedXmlParser(
     if (inSax) throw STOP;
   };
 
-  const halt = (code: DecodeIssueCode, message: string, at = path()): void =>
-    stop({ path: at, code, message });
-
-  const refuseEncoding = (message: string): void => {
-    const expected = wording.encodings;
+  const halt = (code: DecodeIssueCode, message: string, expected?: string): void =>
     stop(
-      expected === undefined
-        ? { path: '/', code: 'ENCODING_UNSUPPORTED', message }
-        : { path: '/', code: 'ENCODING_UNSUPPORTED', message, expected },
+      expected === undefined ? { path: path(), code, message } : { path: path(), code, message, expected },
     );
-  };
 
-  const input = new TextInput(options.utf16 !== false, limits.maxTextLength, {
-    doctype: () => halt('XML_DOCTYPE_FORBIDDEN', wording.doctype, '/'),
-    declaredEncoding: () => refuseEncoding(wording.encoding),
-    unsupported: (what) => refuseEncoding(`The document is encoded as ${what}, which is not supported`),
-    invalid: (message) => halt('ENCODING_INVALID', message),
-    tooLong: () =>
-      halt(
-        'LIMIT_TEXT_LENGTH',
-        `The input has a run of more than ${maxTextLength} characters without markup (a text node, attribute or tag too long)`,
-      ),
-  });
+  const input = new GuardedInput(options.utf16 !== false, limits, wording, halt);
 
   const malformed = (where: string, reason: string): void =>
     reason === 'undefined entity'
@@ -281,47 +264,20 @@ export function createGuardedXmlParser(
     }
   };
 
-  const feed = (t: string): void => {
-    if (t.length > 0 && input.accept(t)) inSaxes(() => sax.write(t));
+  const feed = (text: string): boolean => {
+    if (text.length > 0 && !stopped) inSaxes(() => sax.write(text));
+    return !stopped;
   };
 
-  const documentBytes = limits.maxDocumentBytes;
-  const countBytes = Number.isFinite(documentBytes);
-  let bytesSeen = 0;
-  let kind: InputKind | undefined;
-
   return {
-    write(chunk) {
-      if (stopped) return false;
-      const now: InputKind | undefined =
-        typeof chunk === 'string' ? 'string' : chunk instanceof Uint8Array ? 'bytes' : undefined;
-      if (now === undefined) {
-        halt('ENCODING_INVALID', 'The input is neither text nor bytes');
-        return false;
-      }
-      if (kind !== undefined && kind !== now) {
-        halt('ENCODING_INVALID', 'Text and bytes were mixed in one document', '/');
-        return false;
-      }
-      kind = now;
-      if (countBytes) {
-        bytesSeen += typeof chunk === 'string' ? Buffer.byteLength(chunk, 'utf8') : chunk.length;
-        if (bytesSeen > documentBytes) {
-          halt('LIMIT_DOCUMENT_SIZE', `The document is larger than the limit of ${documentBytes} bytes`);
-          return false;
-        }
-      }
-      feed(typeof chunk === 'string' ? input.text(chunk) : input.bytes(chunk, false));
-      return !stopped;
-    },
+    write: (chunk) => !stopped && feed(input.read(chunk)),
     close() {
-      if (stopped) return false;
-      if (kind === 'bytes') feed(input.bytes(new Uint8Array(0), true));
-      if (!stopped) inSaxes(() => sax.close());
+      if (!stopped && feed(input.end())) inSaxes(() => sax.close());
       return !stopped;
     },
     abort: stop,
     malformed(reason) {
+      depth--; // at the parent's path, where saxes would have refused the tag; the parser stops anyway
       malformed(` at line ${sax.line}, column ${sax.column}`, reason);
     },
     namespaceOf(prefix) {

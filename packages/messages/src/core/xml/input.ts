@@ -1,25 +1,18 @@
 /**
- * What the guarded parser checks on the raw input before saxes sees it: the byte encoding, the prolog (checked as
- * text, so that saxes needs no `doctype` or `xmldecl` handler) and runs of characters without markup.
+ * What the guarded parser checks on the raw input before saxes sees it: its kind and size, the byte encoding, the
+ * prolog (checked as text, so that saxes needs no `doctype` or `xmldecl` handler) and runs of characters without
+ * markup.
  */
 import { TextDecoder } from 'node:util';
+import type { DecodeIssueCode } from '../issues.js';
+import type { XmlWording } from './guarded-parser.js';
 
-export type InputKind = 'string' | 'bytes';
-
-/** How the input was refused; each call stops the parser. */
-export interface InputIssues {
-  doctype(): void;
-  declaredEncoding(): void;
-  unsupported(what: string): void;
-  invalid(message: string): void;
-  tooLong(): void;
-}
+/** Stops the parser with an issue. */
+export type Refuse = (code: DecodeIssueCode, message: string, expected?: string) => void;
 
 const UTF8_NAMES = new Set(['utf-8', 'utf8', 'us-ascii', 'ascii']);
 const UTF16_NAMES = new Set(['utf-16', 'utf-16le', 'utf-16be', 'utf16']);
-/** The start of the root element: any `<` not opening a declaration, comment or processing instruction. */
-const ROOT_START = /<[^?!]/;
-const DECLARED_ENCODING = /^\uFEFF?<\?xml\s[^>]*?encoding\s*=\s*["']([^"']*)["']/;
+const DECLARED_ENCODING = /^<\?xml\s[^>]*?encoding\s*=\s*["']([^"']*)["']/;
 
 /** A decoder for the byte order mark or other signature in the first four bytes, or what is refused. */
 function sniff(head: Uint8Array, utf16: boolean): TextDecoder | string {
@@ -55,30 +48,68 @@ function concat(a: Uint8Array, b: Uint8Array): Uint8Array {
   return out;
 }
 
-export class TextInput {
+export class GuardedInput {
   readonly #utf16: boolean;
   readonly #maxRun: number;
-  readonly #issues: InputIssues;
+  readonly #maxBytes: number;
+  readonly #wording: XmlWording;
+  readonly #refuse: Refuse;
+  #kind: 'string' | 'bytes' | undefined;
+  #bytes = 0;
   #decoder: TextDecoder | undefined;
   #head: Uint8Array | undefined; // bytes held back until four are known
-  #string = false;
   /** The text before the root element so far; undefined once the root has started. */
   #prolog: string | undefined = '';
   #run = 0; // characters since the last '<' or '>'
 
-  constructor(utf16: boolean, maxRun: number, issues: InputIssues) {
+  constructor(
+    utf16: boolean,
+    limits: { readonly maxTextLength: number; readonly maxDocumentBytes: number },
+    wording: XmlWording,
+    refuse: Refuse,
+  ) {
     this.#utf16 = utf16;
-    this.#maxRun = maxRun;
-    this.#issues = issues;
+    this.#maxRun = limits.maxTextLength;
+    this.#maxBytes = limits.maxDocumentBytes;
+    this.#wording = wording;
+    this.#refuse = refuse;
   }
 
-  text(chunk: string): string {
-    this.#string = true;
-    return chunk;
+  /** The text of `chunk` for saxes, checked; '' when held back or refused. */
+  read(chunk: unknown): string {
+    const kind = typeof chunk === 'string' ? 'string' : chunk instanceof Uint8Array ? 'bytes' : undefined;
+    if (kind === undefined)
+      return this.#refused('ENCODING_INVALID', 'The input is neither text nor bytes') || '';
+    if (this.#kind !== undefined && this.#kind !== kind) {
+      return this.#refused('ENCODING_INVALID', 'Text and bytes were mixed in one document') || '';
+    }
+    this.#kind = kind;
+    const input = chunk as string | Uint8Array;
+    if (Number.isFinite(this.#maxBytes)) {
+      this.#bytes += typeof input === 'string' ? Buffer.byteLength(input, 'utf8') : input.length;
+      if (this.#bytes > this.#maxBytes) {
+        return (
+          this.#refused(
+            'LIMIT_DOCUMENT_SIZE',
+            `The document is larger than the limit of ${this.#maxBytes} bytes`,
+          ) || ''
+        );
+      }
+    }
+    return this.#accept(typeof input === 'string' ? input : this.#decode(input, false));
   }
 
-  /** Decodes bytes across chunk boundaries; '' when held back or refused. */
-  bytes(chunk: Uint8Array, final: boolean): string {
+  /** The text the decoder still holds at the end of the input. */
+  end(): string {
+    return this.#kind === 'bytes' ? this.#accept(this.#decode(new Uint8Array(0), true)) : '';
+  }
+
+  #refused(code: DecodeIssueCode, message: string, expected?: string): false {
+    this.#refuse(code, message, expected);
+    return false;
+  }
+
+  #decode(chunk: Uint8Array, final: boolean): string {
     if (this.#decoder === undefined) {
       const joined = this.#head === undefined ? chunk : concat(this.#head, chunk);
       if (joined.length < 4 && !final) {
@@ -88,8 +119,8 @@ export class TextInput {
       this.#head = undefined;
       const found = sniff(joined, this.#utf16);
       if (typeof found === 'string') {
-        this.#issues.unsupported(found);
-        return '';
+        const message = `The document is encoded as ${found}, which is not supported`;
+        return this.#refused('ENCODING_UNSUPPORTED', message, this.#wording.encodings) || '';
       }
       this.#decoder = found;
       chunk = joined;
@@ -98,39 +129,55 @@ export class TextInput {
       return this.#decoder.decode(chunk, { stream: !final });
     } catch {
       const utf = this.#decoder.encoding === 'utf-8' ? 'UTF-8' : 'UTF-16';
-      this.#issues.invalid(`The document contains a byte sequence that is not valid ${utf}`);
-      return '';
+      return (
+        this.#refused('ENCODING_INVALID', `The document contains a byte sequence that is not valid ${utf}`) ||
+        ''
+      );
     }
   }
 
-  /** Checks decoded text before saxes reads it; false when it refused it. */
-  accept(text: string): boolean {
-    return (this.#prolog === undefined || this.#scanProlog(text)) && this.#checkRuns(text);
+  #accept(text: string): string {
+    return text.length > 0 && (this.#prolog === undefined || this.#scanProlog(text)) && this.#checkRuns(text)
+      ? text
+      : '';
   }
 
-  /** Refuses a DOCTYPE before saxes reads any entity declaration, and a declared encoding the input is not in. */
+  /**
+   * Refuses a DOCTYPE before saxes buffers its internal subset (which could be endless), and a declared encoding the
+   * input is not in. Comments and processing instructions are stepped over whole, so a `<` inside one is not taken
+   * for the root element, and what is left undecided at the end of the text waits for the next chunk.
+   */
   #scanProlog(text: string): boolean {
-    const head = this.#prolog + text;
-    const root = ROOT_START.exec(head);
-    const prolog = root === null ? head : head.slice(0, root.index);
-    if (prolog.includes('<!DOCTYPE')) {
-      this.#issues.doctype();
-      return false;
+    let rest = this.#prolog + text;
+    for (let at = rest.indexOf('<'); at >= 0; at = rest.indexOf('<')) {
+      rest = rest.slice(at);
+      const close = rest.startsWith('<!--') ? '-->' : rest.startsWith('<?') ? '?>' : undefined;
+      if (close === undefined) {
+        if (rest.length < 9 && ('<!DOCTYPE'.startsWith(rest) || '<!--'.startsWith(rest))) break;
+        if (rest.startsWith('<!DOCTYPE'))
+          return this.#refused('XML_DOCTYPE_FORBIDDEN', this.#wording.doctype);
+        this.#prolog = undefined; // the root element (or what saxes will refuse)
+        return true;
+      }
+      const end = rest.indexOf(close, close === '-->' ? 4 : 2);
+      if (end < 0) {
+        // Inside a comment or instruction: keep its opening and last characters, enough to find its end.
+        if (rest.length > 4096) rest = rest.slice(0, 4) + rest.slice(-2);
+        break;
+      }
+      const declared = DECLARED_ENCODING.exec(rest.slice(0, end))?.[1]?.toLowerCase();
+      if (declared !== undefined && !this.#accepts(declared)) {
+        return this.#refused('ENCODING_UNSUPPORTED', this.#wording.encoding, this.#wording.encodings);
+      }
+      rest = rest.slice(end + close.length);
     }
-    const declared = DECLARED_ENCODING.exec(prolog)?.[1]?.toLowerCase();
-    if (declared !== undefined && !this.#accepts(declared)) {
-      this.#issues.declaredEncoding();
-      return false;
-    }
-    // Keep only a tail once the prolog is long (comments): enough to find "<!DOCTYPE" across a boundary.
-    this.#prolog =
-      root !== null ? undefined : head.length > 4096 ? head.slice(0, 256) + head.slice(-16) : head;
+    this.#prolog = rest.includes('<') ? rest : '';
     return true;
   }
 
   #accepts(encoding: string): boolean {
     if (this.#decoder !== undefined && this.#decoder.encoding !== 'utf-8') return UTF16_NAMES.has(encoding);
-    return UTF8_NAMES.has(encoding) || (this.#string && this.#utf16 && UTF16_NAMES.has(encoding));
+    return UTF8_NAMES.has(encoding) || (this.#kind === 'string' && this.#utf16 && UTF16_NAMES.has(encoding));
   }
 
   /**
@@ -161,8 +208,12 @@ export class TextInput {
   }
 
   #runOk(run = this.#run): boolean {
-    if (run <= this.#maxRun) return true;
-    this.#issues.tooLong();
-    return false;
+    return (
+      run <= this.#maxRun ||
+      this.#refused(
+        'LIMIT_TEXT_LENGTH',
+        `The input has a run of more than ${this.#maxRun} characters without markup (a text node, attribute or tag too long)`,
+      )
+    );
   }
 }
