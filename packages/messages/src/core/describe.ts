@@ -27,7 +27,6 @@ import {
   type EncodeOptions,
   indexed,
   type OutElement,
-  objectOrEmpty,
   serializeDocument,
 } from './encode-writer.js';
 import { type DecodeResult, MessageDecodeError } from './issues.js';
@@ -486,7 +485,9 @@ export function deriveCodec<T extends { readonly gpesIVersion: string }>(
     },
     encode: (value, options) => {
       const ctx = new EncodeContext(options?.includeValues === true);
-      const v = objectOrEmpty(ctx, value, rootPath) as Bag;
+      // Callers from plain JavaScript get an issue rather than a TypeError.
+      if (!isObject(value)) ctx.add(rootPath, 'INVALID_VALUE', 'The value to encode is not an object');
+      const v = (isObject(value) ? value : {}) as Bag;
       // Children first, then the root attributes: the order in which encode issues have always been reported.
       const children = writeChildren(ctx, description.children, rootPath, v);
       const version = ctx.value(

@@ -112,16 +112,6 @@ export class EncodeContext extends IssueCollector {
   }
 }
 
-/**
- * The value handed to an encoder, or an empty object after an INVALID_VALUE issue when it is not an object
- * (callers from plain JavaScript), so that encoders report instead of failing with a TypeError.
- */
-export function objectOrEmpty<T>(ctx: EncodeContext, value: T, path: string): Partial<T> {
-  if (typeof value === 'object' && value !== null) return value as Partial<T>;
-  ctx.add(path, 'INVALID_VALUE', 'The value to encode is not an object');
-  return {};
-}
-
 /** Escapes text content: `&`, `<`, `>` and CR (which readers would otherwise turn into LF). */
 export function escapeText(text: string): string {
   if (!/[&<>\r]/.test(text)) return text;
