@@ -49,11 +49,6 @@ function concat(a: Uint8Array, b: Uint8Array): Uint8Array {
 }
 
 export class GuardedInput {
-  readonly #utf16: boolean;
-  readonly #maxRun: number;
-  readonly #maxBytes: number;
-  readonly #wording: XmlWording;
-  readonly #refuse: Refuse;
   #kind: 'string' | 'bytes' | undefined;
   #bytes = 0;
   #decoder: TextDecoder | undefined;
@@ -63,17 +58,11 @@ export class GuardedInput {
   #run = 0; // characters since the last '<' or '>'
 
   constructor(
-    utf16: boolean,
-    limits: { readonly maxTextLength: number; readonly maxDocumentBytes: number },
-    wording: XmlWording,
-    refuse: Refuse,
-  ) {
-    this.#utf16 = utf16;
-    this.#maxRun = limits.maxTextLength;
-    this.#maxBytes = limits.maxDocumentBytes;
-    this.#wording = wording;
-    this.#refuse = refuse;
-  }
+    private readonly utf16: boolean,
+    private readonly limits: { readonly maxTextLength: number; readonly maxDocumentBytes: number },
+    private readonly wording: XmlWording,
+    private readonly refuse: Refuse,
+  ) {}
 
   /** The text of `chunk` for saxes, checked; '' when held back or refused. */
   read(chunk: unknown): string {
@@ -85,13 +74,13 @@ export class GuardedInput {
     }
     this.#kind = kind;
     const input = chunk as string | Uint8Array;
-    if (Number.isFinite(this.#maxBytes)) {
+    if (Number.isFinite(this.limits.maxDocumentBytes)) {
       this.#bytes += typeof input === 'string' ? Buffer.byteLength(input, 'utf8') : input.length;
-      if (this.#bytes > this.#maxBytes) {
+      if (this.#bytes > this.limits.maxDocumentBytes) {
         return (
           this.#refused(
             'LIMIT_DOCUMENT_SIZE',
-            `The document is larger than the limit of ${this.#maxBytes} bytes`,
+            `The document is larger than the limit of ${this.limits.maxDocumentBytes} bytes`,
           ) || ''
         );
       }
@@ -105,7 +94,7 @@ export class GuardedInput {
   }
 
   #refused(code: DecodeIssueCode, message: string, expected?: string): false {
-    this.#refuse(code, message, expected);
+    this.refuse(code, message, expected);
     return false;
   }
 
@@ -117,10 +106,10 @@ export class GuardedInput {
         return '';
       }
       this.#head = undefined;
-      const found = sniff(joined, this.#utf16);
+      const found = sniff(joined, this.utf16);
       if (typeof found === 'string') {
         const message = `The document is encoded as ${found}, which is not supported`;
-        return this.#refused('ENCODING_UNSUPPORTED', message, this.#wording.encodings) || '';
+        return this.#refused('ENCODING_UNSUPPORTED', message, this.wording.encodings) || '';
       }
       this.#decoder = found;
       chunk = joined;
@@ -154,8 +143,7 @@ export class GuardedInput {
       const close = rest.startsWith('<!--') ? '-->' : rest.startsWith('<?') ? '?>' : undefined;
       if (close === undefined) {
         if (rest.length < 9 && ('<!DOCTYPE'.startsWith(rest) || '<!--'.startsWith(rest))) break;
-        if (rest.startsWith('<!DOCTYPE'))
-          return this.#refused('XML_DOCTYPE_FORBIDDEN', this.#wording.doctype);
+        if (rest.startsWith('<!DOCTYPE')) return this.#refused('XML_DOCTYPE_FORBIDDEN', this.wording.doctype);
         this.#prolog = undefined; // the root element (or what saxes will refuse)
         return true;
       }
@@ -167,7 +155,7 @@ export class GuardedInput {
       }
       const declared = DECLARED_ENCODING.exec(rest.slice(0, end))?.[1]?.toLowerCase();
       if (declared !== undefined && !this.#accepts(declared)) {
-        return this.#refused('ENCODING_UNSUPPORTED', this.#wording.encoding, this.#wording.encodings);
+        return this.#refused('ENCODING_UNSUPPORTED', this.wording.encoding, this.wording.encodings);
       }
       rest = rest.slice(end + close.length);
     }
@@ -177,7 +165,7 @@ export class GuardedInput {
 
   #accepts(encoding: string): boolean {
     if (this.#decoder !== undefined && this.#decoder.encoding !== 'utf-8') return UTF16_NAMES.has(encoding);
-    return UTF8_NAMES.has(encoding) || (this.#kind === 'string' && this.#utf16 && UTF16_NAMES.has(encoding));
+    return UTF8_NAMES.has(encoding) || (this.#kind === 'string' && this.utf16 && UTF16_NAMES.has(encoding));
   }
 
   /**
@@ -186,7 +174,7 @@ export class GuardedInput {
    * the limit; then the interior is scanned too.
    */
   #checkRuns(text: string): boolean {
-    const limit = this.#maxRun;
+    const limit = this.limits.maxTextLength;
     const first = firstMarkup(text, 0);
     if (first < 0) {
       this.#run += text.length;
@@ -209,10 +197,10 @@ export class GuardedInput {
 
   #runOk(run = this.#run): boolean {
     return (
-      run <= this.#maxRun ||
+      run <= this.limits.maxTextLength ||
       this.#refused(
         'LIMIT_TEXT_LENGTH',
-        `The input has a run of more than ${this.#maxRun} characters without markup (a text node, attribute or tag too long)`,
+        `The input has a run of more than ${this.limits.maxTextLength} characters without markup (a text node, attribute or tag too long)`,
       )
     );
   }
