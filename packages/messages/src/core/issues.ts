@@ -104,7 +104,9 @@ export function makeIssue(
  * The Query Results header's reporting conventions, kept when it moved onto the shared reader and writer (ADR 0008):
  * its own terse wording; children found by name wherever they stand (only one after a later-ranked sibling is
  * `OUT_OF_ORDER`, a repeated single element is `TOO_MANY`, an absent one is read as empty so that its required
- * content is reported too); an absent list `TOO_FEW`; list items always indexed, as its records and rows are.
+ * content is reported too); an absent list `TOO_FEW`; list items always indexed, as its records and rows are; on
+ * encode, strings only (`null` and numbers are of the wrong type) and a non-object where an element's object belongs
+ * reported as that element missing.
  */
 export interface IssueStyle {
   message(path: string, code: DecodeIssueCode): string;
