@@ -507,8 +507,7 @@ export function deriveCodec<T extends { readonly gpesIVersion: string }>(
 type Bag = Record<string, unknown>;
 const isObject = (v: unknown): v is Bag => typeof v === 'object' && v !== null;
 
-/** Reads one described child of `r` into `out`. */
-export function readChild(r: ElementReader, c: ElementDescription, out: Bag): void {
+function readChild(r: ElementReader, c: ElementDescription, out: Bag): void {
   if (c.map.kind === 'choice') {
     readChoice(r, c, c.map, out);
     return;
@@ -578,7 +577,8 @@ function readChoice(r: ElementReader, c: ElementDescription, map: ChoiceMap, out
   readElement(x, alternative, out);
 }
 
-function readElement(r: ElementReader, c: ElementDescription, out: Bag): void {
+/** Reads the described element `r` into `out`, and ends it. */
+export function readElement(r: ElementReader, c: ElementDescription, out: Bag): void {
   if (c.attributesFirst) readAttributes(r, c, out);
   if (c.fixed !== undefined) {
     const content = r.text((c.text as NonNullable<ElementDescription['text']>).type);

@@ -2,7 +2,7 @@
 // the manifest. The shared reader and writer of `core/describe.ts` decode, check and encode it, in the QR codec's own
 // reporting style; the records that follow it stay hand-tuned for speed (parser.ts, writer.ts).
 import { compact, ElementReader } from '../core/decode-reader.js';
-import { d, type ElementDescription, readChild, type Typed, writeChildren } from '../core/describe.js';
+import { d, type ElementDescription, readElement, type Typed, writeChildren } from '../core/describe.js';
 import { EncodeContext, type OutElement, serializeDocument } from '../core/encode-writer.js';
 import { type DecodeIssueCode, type DecodeResult, IssueCollector, type IssueStyle } from '../core/issues.js';
 import type { XmlElement } from '../core/xml/tree.js';
@@ -112,8 +112,7 @@ export function readHeader(
 ): DecodeResult<QueryResultsHeader> {
   const ctx = new IssueCollector(includeValues, undefined, qrStyle);
   const qr = element(QUERY_RESULTS, QUERY_RESULTS_PATH, attributes, manifest ? [manifest] : []);
-  const versions = { 'GPES-I-Version': root.gpesIVersion, 'xsi:schemaLocation': root.schemaLocation };
-  const document = element('', '', {}, [element(ROOT, ROOT_PATH, versions, [qr])]);
+  const rootAttributes = { 'GPES-I-Version': root.gpesIVersion, 'xsi:schemaLocation': root.schemaLocation };
   checkMessageVersion(ctx, root.qrMessageVersion);
   // Keys in the model's order.
   const out: Record<string, unknown> = {
@@ -121,7 +120,11 @@ export function readHeader(
     qrMessageVersion: '0.2',
     schemaLocation: undefined,
   };
-  readChild(new ElementReader(ctx, document, GPES_NAMESPACE), description, out);
+  readElement(
+    new ElementReader(ctx, element(ROOT, ROOT_PATH, rootAttributes, [qr]), GPES_NAMESPACE),
+    description,
+    out,
+  );
   // A missing manifest is one issue, not one more for each element it should hold.
   const issues = manifest ? ctx.issues : ctx.issues.filter((i) => !i.path.startsWith(`${MANIFEST_PATH}/`));
   return issues.length > 0
