@@ -14,7 +14,7 @@
  * What the guard does, so that callers need not:
  * - decodes bytes ({@link ./input.ts}): UTF-8 (BOM optional; invalid sequences → `ENCODING_INVALID`), UTF-16 with a
  *   BOM unless refused; anything else, and a declared encoding the document is not in, → `ENCODING_UNSUPPORTED`;
- * - refuses a DOCTYPE (`XML_DOCTYPE_FORBIDDEN`) before any entity could be declared, and any entity reference other
+ * - refuses a DOCTYPE (`XML_DOCTYPE_FORBIDDEN`) on the prolog text, before saxes buffers it, and any entity reference other
  *   than the five predefined ones and character references (`XML_ENTITY_FORBIDDEN`); saxes never expands
  *   user-defined entities, so there is no expansion to bound;
  * - enforces {@link XmlLimits} (`LIMIT_*`) as the input arrives, before saxes buffers it;
