@@ -1,6 +1,6 @@
-// The non-streaming part of GPES-E-Q-QR-Message v6.0, described once (ADR 0008): the `Query-Results` attributes and
-// the manifest. The shared reader and writer of `core/describe.ts` decode, check and encode it, in the QR codec's own
-// reporting style; the records that follow it stay hand-tuned for speed (parser.ts, writer.ts).
+// The non-streaming part of GPES-E-Q-QR-Message v6.0, described once (ADR 0008): the root and `Query-Results`
+// attributes and the manifest. The shared reader and writer of `core/describe.ts` decode, check and encode it, in the
+// QR codec's own reporting style; the records that follow it stay hand-tuned for speed (parser.ts, writer.ts).
 import { compact, ElementReader } from '../core/decode-reader.js';
 import { d, type ElementDescription, readElement, type Typed, writeChildren } from '../core/describe.js';
 import { EncodeContext, type OutElement, serializeDocument } from '../core/encode-writer.js';

@@ -54,13 +54,11 @@ export interface EncodeQueryResultsOptions {
   readonly chunkSizeBytes?: number;
 }
 
-export const DEFAULT_MAX_TEXT_LENGTH = DEFAULT_XML_LIMITS.maxTextLength;
-
 export function encodeContext(options: EncodeQueryResultsOptions | undefined): ValidationContext {
   return {
     includeValues: options?.includeValues === true,
     allowDateSentinels: options?.allowDateSentinels === true,
-    maxTextLength: options?.maxTextLength ?? DEFAULT_MAX_TEXT_LENGTH,
+    maxTextLength: options?.maxTextLength ?? DEFAULT_XML_LIMITS.maxTextLength,
   };
 }
 
