@@ -3,9 +3,9 @@
  * walks its tree with an {@link ElementReader} in schema order; whatever it did not consume becomes an issue.
  */
 import { checkValue, type DataTypeName } from './data-types.js';
-import { type DecodeOptions, type DecodeResult, IssueCollector } from './issues.js';
+import type { DecodeOptions, IssueCollector } from './issues.js';
 import type { XmlLimits } from './xml/limits.js';
-import { parseXmlDocument, type XmlElement } from './xml/tree.js';
+import type { XmlElement } from './xml/tree.js';
 
 /** Options of every XML decoder. */
 export interface DecodeXmlOptions extends DecodeOptions {
@@ -205,34 +205,6 @@ export class ElementReader {
       this.ctx.add(this.el.path, 'UNEXPECTED_TEXT', `Element ${this.el.name} may contain only elements`);
     }
   }
-}
-
-/**
- * Parses `input`, checks the root element's name and namespace, and runs `read` on it.
- * @returns the value, or every issue found (the reader's single issue if the XML itself could not be read)
- */
-export function decodeDocument<T>(
-  input: string | Uint8Array,
-  options: DecodeXmlOptions | undefined,
-  root: { readonly name: string; readonly namespace: string },
-  read: (r: ElementReader) => T,
-): DecodeResult<T> {
-  const parsed = parseXmlDocument(input, { limits: options?.limits });
-  if (!parsed.ok) return parsed;
-  const ctx = new IssueCollector(options?.includeValues === true, options?.maxIssues);
-  const el = parsed.value;
-  if (el.name !== root.name) {
-    ctx.add(`/${el.name}`, 'WRONG_ROOT', `The root element is not ${root.name}`, root.name);
-    return { ok: false, issues: ctx.issues };
-  }
-  if (el.ns !== root.namespace) {
-    ctx.add(el.path, 'WRONG_NAMESPACE', `The root element is not in the GPES-I namespace`, root.namespace);
-    return { ok: false, issues: ctx.issues };
-  }
-  const reader = new ElementReader(ctx, el, root.namespace);
-  const value = read(reader);
-  reader.end();
-  return ctx.issues.length === 0 ? { ok: true, value } : { ok: false, issues: ctx.issues };
 }
 
 /** Drops keys whose value is `undefined`, so decoded objects compare equal to their JSON fixtures. */

@@ -20,7 +20,7 @@ import {
   parseXsBoolean,
   splitMultiValue,
 } from './data-types.js';
-import { compact, type DecodeXmlOptions, decodeDocument, type ElementReader } from './decode-reader.js';
+import { compact, type DecodeXmlOptions, ElementReader } from './decode-reader.js';
 import {
   attrs,
   EncodeContext,
@@ -29,7 +29,8 @@ import {
   type OutElement,
   serializeDocument,
 } from './encode-writer.js';
-import { type DecodeResult, MessageDecodeError } from './issues.js';
+import { type DecodeResult, IssueCollector, MessageDecodeError } from './issues.js';
+import { parseXmlDocument } from './xml/tree.js';
 
 /**
  * How a lexical value maps to the model: string (default), number (`xs:nonNegativeInteger`…), boolean (Y/N,
@@ -469,13 +470,25 @@ export function deriveCodec<T extends { readonly gpesIVersion: string }>(
   // The fixed message-version attribute (`RTP-Message-Version="0.2"`…), checked on decode and always written.
   const fixed: [string, string] | undefined = messageVersionAttribute &&
     messageVersion && [messageVersionAttribute.value, messageVersion.value];
-  const decode = (input: string | Uint8Array, options?: DecodeXmlOptions): DecodeResult<T> =>
-    decodeDocument(input, options, root, (r) => {
+  const decode = (input: string | Uint8Array, options?: DecodeXmlOptions): DecodeResult<T> => {
+    const parsed = parseXmlDocument(input, { limits: options?.limits });
+    if (!parsed.ok) return parsed;
+    const ctx = new IssueCollector(options?.includeValues === true, options?.maxIssues);
+    const el = parsed.value;
+    if (el.name !== root.name) {
+      ctx.add(`/${el.name}`, 'WRONG_ROOT', `The root element is not ${root.name}`, root.name);
+    } else if (el.ns !== root.namespace) {
+      ctx.add(el.path, 'WRONG_NAMESPACE', 'The root element is not in the GPES-I namespace', root.namespace);
+    } else {
+      const r = new ElementReader(ctx, el, root.namespace);
       const out: Bag = { gpesIVersion: r.attr('GPES-I-Version', 'xs:string', true) };
       if (fixed) r.fixedAttr(fixed[0], fixed[1], true);
       for (const c of description.children) readChild(r, c, out);
-      return compact(out) as unknown as T;
-    });
+      r.end();
+      if (ctx.issues.length === 0) return { ok: true, value: compact(out) as unknown as T };
+    }
+    return { ok: false, issues: ctx.issues };
+  };
   return {
     decode,
     decodeOrThrow: (input, options) => {
