@@ -94,7 +94,16 @@ function checkMessageVersion(ctx: IssueCollector, value: unknown): void {
   ctx.add(`${ROOT_PATH}/@QR-Message-Version`, code, '', '0.2', String(value));
 }
 
-const element = (name: string, path: string, attributes: object, children: XmlElement[]): XmlElement => ({
+/**
+ * A header element as the shared reader takes it. The parser builds the manifest from these as it streams, without
+ * attributes: it reports a manifest element's attributes as the element opens.
+ */
+export const element = (
+  name: string,
+  path: string,
+  attributes: object = {},
+  children: XmlElement[] = [],
+) => ({
   name,
   ns: GPES_NAMESPACE,
   path,

@@ -12,7 +12,7 @@ import {
 } from '../core/xml/guarded-parser.js';
 import { resolveLimits, type XmlLimits } from '../core/xml/limits.js';
 import type { XmlElement } from '../core/xml/tree.js';
-import { QUERY_RESULTS_ATTRIBUTES, readHeader } from './description.js';
+import { element, QUERY_RESULTS_ATTRIBUTES, readHeader } from './description.js';
 import type { DecodedQrRecord, QrTableRow, QueryResultsHeader } from './model.js';
 import {
   AGGREGATE_RECORD,
@@ -320,7 +320,7 @@ export class QueryResultsPushParser {
           !this.#sawRecords
         ) {
           this.#collect(MANIFEST_PATH, tag, []);
-          this.#manifest = manifestNode(MANIFEST, MANIFEST_PATH);
+          this.#manifest = element(MANIFEST, MANIFEST_PATH);
           this.#miniStack = [this.#manifest];
           this.#where = Where.Manifest;
           return;
@@ -347,7 +347,7 @@ export class QueryResultsPushParser {
         const sameName = parent.children.reduce((n, c) => (c.name === local ? n + 1 : n), 0);
         // A list's items are always indexed, as records and rows are; a repeat of anything else from the second.
         const index = sameName > 0 || local === 'Terminology-Identifiers' ? `[${sameName + 1}]` : '';
-        const node = manifestNode(local, `${parent.path}/${local}${index}`);
+        const node = element(local, `${parent.path}/${local}${index}`);
         this.#collect(node.path, tag, []);
         parent.children.push(node);
         this.#miniStack.push(node);
@@ -644,11 +644,4 @@ function isXmlWhitespace(t: string): boolean {
 /** A namespace declaration, which every element may carry whatever its attributes. */
 function isDeclaration(name: string): boolean {
   return name.charCodeAt(0) === 120 /* x */ && (name === 'xmlns' || name.startsWith('xmlns:'));
-}
-
-// ---- header ------------------------------------------------------------------------------------
-
-/** A manifest element as the shared reader takes it; its attributes are reported as it opens. */
-function manifestNode(name: string, path: string): XmlElement {
-  return { name, ns: GPES_NAMESPACE, attributes: {}, children: [], text: '', path };
 }
