@@ -91,7 +91,7 @@ const qrStyle: IssueStyle = {
 function checkMessageVersion(ctx: IssueCollector, value: unknown): void {
   if (value === '0.2') return;
   const code = value === undefined ? 'MISSING_ATTRIBUTE' : 'INVALID_FIXED';
-  ctx.add(`${ROOT_PATH}/@QR-Message-Version`, code, '', '0.2', String(value));
+  ctx.add(`${ROOT_PATH}/@QR-Message-Version`, code, 'QR-Message-Version must be "0.2"', '0.2', String(value));
 }
 
 /**
@@ -129,11 +129,8 @@ export function readHeader(
     qrMessageVersion: '0.2',
     schemaLocation: undefined,
   };
-  readElement(
-    new ElementReader(ctx, element(ROOT, ROOT_PATH, rootAttributes, [qr]), GPES_NAMESPACE),
-    description,
-    out,
-  );
+  const reader = new ElementReader(ctx, element(ROOT, ROOT_PATH, rootAttributes, [qr]), GPES_NAMESPACE);
+  readElement(reader, description, out);
   // A missing manifest is one issue, not one more for each element it should hold.
   const issues = manifest ? ctx.issues : ctx.issues.filter((i) => !i.path.startsWith(`${MANIFEST_PATH}/`));
   return issues.length > 0
@@ -158,7 +155,13 @@ export function writeHeader(
   const location = header.schemaLocation;
   if (typeof location === 'string' && location.length > options.maxTextLength) {
     const expected = `at most ${options.maxTextLength} characters`;
-    ctx.add(`${ROOT_PATH}/@xsi:schemaLocation`, 'INVALID_LENGTH', '', expected, location);
+    ctx.add(
+      `${ROOT_PATH}/@xsi:schemaLocation`,
+      'INVALID_LENGTH',
+      'schemaLocation is too long',
+      expected,
+      location,
+    );
   }
   checkMessageVersion(ctx, header.qrMessageVersion);
   const [root] = writeChildren(ctx, [description], '', header as unknown as Record<string, unknown>) as [
