@@ -118,10 +118,48 @@ interface Scope {
   readonly prefixes: ReadonlyMap<string, string>;
 }
 
-const ROOT_SCOPE: Scope = {
-  defaultUri: '',
-  prefixes: new Map([['xml', 'http://www.w3.org/XML/1998/namespace']]),
-};
+const XML_NAMESPACE = 'http://www.w3.org/XML/1998/namespace';
+const XMLNS_NAMESPACE = 'http://www.w3.org/2000/xmlns/';
+
+const ROOT_SCOPE: Scope = { defaultUri: '', prefixes: new Map([['xml', XML_NAMESPACE]]) };
+
+const isDeclaration = (name: string): boolean =>
+  name.charCodeAt(0) === 120 /* x */ && (name === 'xmlns' || name.startsWith('xmlns:'));
+
+/**
+ * Why a start tag's namespace declarations break Namespaces in XML 1.0 (reserved prefixes and names, no prefix
+ * undeclaring), or undefined. saxes checked these with `xmlns: true`; a namespace-aware reader must still refuse them.
+ */
+function badDeclaration(attributes: readonly XmlAttribute[], count: number): string | undefined {
+  for (let i = 0; i < count; i++) {
+    const { name, value } = attributes[i] as XmlAttribute;
+    if (!isDeclaration(name)) continue;
+    const prefix = name === 'xmlns' ? '' : name.slice(6);
+    const uri = value.trim();
+    if (prefix === 'xmlns') return 'the xmlns prefix cannot be declared';
+    if (prefix === 'xml' ? uri !== XML_NAMESPACE : uri === XML_NAMESPACE || uri === XMLNS_NAMESPACE)
+      return 'a reserved namespace prefix or name is rebound';
+    if (prefix !== '' && uri === '') return 'a namespace prefix cannot be undeclared in XML 1.0';
+  }
+  return undefined;
+}
+
+/** True when two prefixed attributes of a tag have one expanded name (two prefixes bound to one URI). */
+function repeatsExpandedName(attributes: readonly XmlAttribute[], count: number, scope: Scope): boolean {
+  let seen: Set<string> | undefined;
+  for (let i = 0; i < count; i++) {
+    const name = (attributes[i] as XmlAttribute).name;
+    const colon = name.indexOf(':');
+    if (colon < 0 || isDeclaration(name)) continue;
+    const uri = scope.prefixes.get(name.slice(0, colon));
+    if (uri === undefined) continue; // an unbound prefix: the reader reports it
+    const key = `${uri} ${name.slice(colon + 1)}`;
+    seen ??= new Set();
+    if (seen.has(key)) return true;
+    seen.add(key);
+  }
+  return false;
+}
 
 function declare(parent: Scope, attributes: readonly XmlAttribute[], count: number): Scope {
   let defaultUri = parent.defaultUri;
@@ -199,8 +237,7 @@ export function createGuardedXmlParser(
   sax.on('attribute', (a) => {
     attributes[pending++] = a;
     if (a.value.length > longest) longest = a.value.length;
-    if (a.name.charCodeAt(0) === 120 /* x */ && (a.name === 'xmlns' || a.name.startsWith('xmlns:')))
-      declares = true;
+    if (isDeclaration(a.name)) declares = true;
   });
 
   sax.on('opentag', (t: SaxesTagPlain) => {
@@ -222,6 +259,15 @@ export function createGuardedXmlParser(
     let scope = scopes[depth - 1] as Scope;
     if (declares) scope = declare(scope, attributes, count);
     scopes[depth] = scope;
+    const refused =
+      (declares ? badDeclaration(attributes, count) : undefined) ??
+      (count > 1 && repeatsExpandedName(attributes, count, scope)
+        ? 'attribute repeated under another prefix'
+        : undefined);
+    if (refused !== undefined) {
+      depth--; // at the parent's path, where saxes refused such a tag
+      malformed(` at line ${sax.line}, column ${sax.column}`, refused);
+    }
     tag.name = name;
     tag.local = local;
     tag.uri = colon < 0 ? scope.defaultUri : scope.prefixes.get(name.slice(0, colon));
