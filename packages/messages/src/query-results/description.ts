@@ -95,43 +95,22 @@ function checkMessageVersion(ctx: IssueCollector, value: unknown): void {
 }
 
 /**
- * A header element as the shared reader takes it. The parser builds the manifest from these as it streams, without
- * attributes: it reports a manifest element's attributes as the element opens.
+ * Decodes the header from the tree the streaming parser built before the records: the root, `Query-Results` and its
+ * manifest, with the attributes each may have (it reports the others as they open).
  */
-export const element = (
-  name: string,
-  path: string,
-  attributes: object = {},
-  children: XmlElement[] = [],
-) => ({
-  name,
-  ns: GPES_NAMESPACE,
-  path,
-  attributes: attributes as Record<string, string>,
-  children,
-  text: '',
-});
-
-/** Decodes the header from what the streaming parser collected before the records. */
-export function readHeader(
-  root: { readonly [K in 'gpesIVersion' | 'qrMessageVersion' | 'schemaLocation']?: string },
-  attributes: Readonly<Record<string, string>>,
-  manifest: XmlElement | undefined,
-  includeValues: boolean,
-): DecodeResult<QueryResultsHeader> {
+export function readHeader(root: XmlElement, includeValues: boolean): DecodeResult<QueryResultsHeader> {
   const ctx = new IssueCollector(includeValues, undefined, qrStyle);
-  const qr = element(QUERY_RESULTS, QUERY_RESULTS_PATH, attributes, manifest ? [manifest] : []);
-  const rootAttributes = { 'GPES-I-Version': root.gpesIVersion, 'xsi:schemaLocation': root.schemaLocation };
-  checkMessageVersion(ctx, root.qrMessageVersion);
+  const { 'QR-Message-Version': version, ...attributes } = root.attributes;
+  checkMessageVersion(ctx, version);
   // Keys in the model's order.
   const out: Record<string, unknown> = {
     gpesIVersion: '',
     qrMessageVersion: '0.2',
     schemaLocation: undefined,
   };
-  const reader = new ElementReader(ctx, element(ROOT, ROOT_PATH, rootAttributes, [qr]), GPES_NAMESPACE);
-  readElement(reader, description, out);
+  readElement(new ElementReader(ctx, { ...root, attributes }, GPES_NAMESPACE), description, out);
   // A missing manifest is one issue, not one more for each element it should hold.
+  const manifest = root.children[0]?.children.length !== 0;
   const issues = manifest ? ctx.issues : ctx.issues.filter((i) => !i.path.startsWith(`${MANIFEST_PATH}/`));
   return issues.length > 0
     ? { ok: false, issues }

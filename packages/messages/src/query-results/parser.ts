@@ -11,15 +11,14 @@ import {
   type XmlWording,
 } from '../core/xml/guarded-parser.js';
 import { resolveLimits, type XmlLimits } from '../core/xml/limits.js';
-import type { XmlElement } from '../core/xml/tree.js';
-import { element, QUERY_RESULTS_ATTRIBUTES, readHeader } from './description.js';
+import { TreeBuilder, type XmlElement } from '../core/xml/tree.js';
+import { QUERY_RESULTS_ATTRIBUTES, readHeader } from './description.js';
 import type { DecodedQrRecord, QrTableRow, QueryResultsHeader } from './model.js';
 import {
   AGGREGATE_RECORD,
   GPES_NAMESPACE,
   JOURNALS_TABLE,
   MANIFEST,
-  MANIFEST_PATH,
   PATIENT_LEVEL_RECORD,
   PATIENT_TABLE,
   QUERY_RESULTS,
@@ -100,15 +99,14 @@ const MAX_MANIFEST_ELEMENTS = 1000;
 /** Where in the document the parser is (a const object, per the conventions: no `enum`). */
 const Where = {
   Prolog: 0,
-  Root: 1,
-  QueryResults: 2,
-  Manifest: 3,
-  Records: 4,
-  Aggregate: 5,
-  PatientRecord: 6,
-  Row: 7,
-  Skip: 8,
-  Done: 9,
+  /** In the root, `Query-Results` or the manifest, outside the records. */
+  Header: 1,
+  Records: 2,
+  Aggregate: 3,
+  PatientRecord: 4,
+  Row: 5,
+  Skip: 6,
+  Done: 7,
 } as const;
 type Where = (typeof Where)[keyof typeof Where];
 
@@ -139,11 +137,8 @@ export class QueryResultsPushParser {
   #skipDepth = 0;
   #skipReturn: Where = Where.Prolog;
 
-  #root: { gpesIVersion?: string; qrMessageVersion?: string; schemaLocation?: string } = {};
-  #qrAttributes: Record<string, string> | undefined;
-  #sawQueryResults = false;
-  #manifest: XmlElement | undefined;
-  #miniStack: XmlElement[] = [];
+  /** The open elements outside the records: the root, `Query-Results`, the manifest's; readHeader reads their tree. */
+  readonly #header = new TreeBuilder();
   #manifestNodes = 0;
   #sawRecords = false;
   #headerDone = false;
@@ -226,12 +221,8 @@ export class QueryResultsPushParser {
     switch (this.#where) {
       case Where.Prolog:
         return '/';
-      case Where.Root:
-        return ROOT_PATH;
-      case Where.QueryResults:
-        return QUERY_RESULTS_PATH;
-      case Where.Manifest:
-        return this.#miniStack.at(-1)?.path ?? MANIFEST_PATH;
+      case Where.Header:
+        return (this.#header.open.at(-1) as XmlElement).path;
       case Where.Aggregate:
       case Where.PatientRecord:
       case Where.Row:
@@ -278,11 +269,12 @@ export class QueryResultsPushParser {
         }
         return;
       }
-      case Where.Manifest: {
-        const node = this.#miniStack.at(-1);
-        if (node) node.text += t;
+      case Where.Header:
+        // The manifest's text is its leaves' content; the root and Query-Results take none.
+        if (this.#header.open.length > 2) (this.#header.open.at(-1) as XmlElement).text += t;
+        else if (!isXmlWhitespace(t))
+          this.#issue(this.#path(), 'UNEXPECTED_TEXT', 'text is not allowed here');
         return;
-      }
       case Where.Skip:
       case Where.Prolog:
       case Where.Done:
@@ -293,7 +285,6 @@ export class QueryResultsPushParser {
   }
 
   #open(tag: XmlTag): void {
-    const { local, uri } = tag;
     switch (this.#where) {
       case Where.PatientRecord:
         this.#openRow(tag);
@@ -303,56 +294,9 @@ export class QueryResultsPushParser {
       case Where.Prolog:
         this.#openRoot(tag);
         return;
-      case Where.Root:
-        if (uri === GPES_NAMESPACE && local === QUERY_RESULTS && !this.#sawQueryResults) {
-          this.#sawQueryResults = true;
-          this.#where = Where.QueryResults;
-          this.#qrAttributes = this.#collect(QUERY_RESULTS_PATH, tag, QUERY_RESULTS_ATTRIBUTES);
-          return;
-        }
-        this.#unexpected(ROOT_PATH, tag);
+      case Where.Header:
+        this.#openHeader(tag);
         return;
-      case Where.QueryResults:
-        if (
-          uri === GPES_NAMESPACE &&
-          local === MANIFEST &&
-          this.#manifest === undefined &&
-          !this.#sawRecords
-        ) {
-          this.#collect(MANIFEST_PATH, tag, []);
-          this.#manifest = element(MANIFEST, MANIFEST_PATH);
-          this.#miniStack = [this.#manifest];
-          this.#where = Where.Manifest;
-          return;
-        }
-        if (uri === GPES_NAMESPACE && local === RECORDS && !this.#sawRecords) {
-          this.#collect(RECORDS_PATH, tag, []);
-          this.#sawRecords = true;
-          this.#finishHeader();
-          this.#where = Where.Records;
-          return;
-        }
-        this.#unexpected(QUERY_RESULTS_PATH, tag);
-        return;
-      case Where.Manifest: {
-        const parent = this.#miniStack.at(-1) as XmlElement;
-        if (uri !== GPES_NAMESPACE) {
-          this.#unexpected(parent.path, tag);
-          return;
-        }
-        // The manifest is read as a small tree; a hostile one must not grow it without bound.
-        if (++this.#manifestNodes > MAX_MANIFEST_ELEMENTS) {
-          this.#fatal('TOO_MANY', `the manifest has more than ${MAX_MANIFEST_ELEMENTS} elements`);
-        }
-        const sameName = parent.children.reduce((n, c) => (c.name === local ? n + 1 : n), 0);
-        // A list's items are always indexed, as records and rows are; a repeat of anything else from the second.
-        const index = sameName > 0 || local === 'Terminology-Identifiers' ? `[${sameName + 1}]` : '';
-        const node = element(local, `${parent.path}/${local}${index}`);
-        this.#collect(node.path, tag, []);
-        parent.children.push(node);
-        this.#miniStack.push(node);
-        return;
-      }
       case Where.Records:
         this.#openRecord(tag);
         return;
@@ -367,10 +311,18 @@ export class QueryResultsPushParser {
       case Where.Skip:
         if (depth === this.#skipDepth) this.#where = this.#skipReturn;
         return;
-      case Where.Manifest:
-        this.#miniStack.pop();
-        if (this.#miniStack.length === 0) this.#where = Where.QueryResults;
+      case Where.Header: {
+        const closed = this.#header.open.pop() as XmlElement;
+        if (this.#header.open.length === 1 && !this.#sawRecords) {
+          this.#finishHeader();
+          this.#issue(RECORDS_PATH, 'MISSING_ELEMENT', `${RECORDS} is required`);
+        } else if (this.#header.open.length === 0) {
+          this.#where = Where.Done;
+          if (closed.children.length === 0)
+            this.#issue(QUERY_RESULTS_PATH, 'MISSING_ELEMENT', `${QUERY_RESULTS} is required`);
+        }
         return;
+      }
       case Where.Row:
         this.#where = Where.PatientRecord;
         return;
@@ -380,19 +332,7 @@ export class QueryResultsPushParser {
         this.#finishRecord();
         return;
       case Where.Records:
-        this.#where = Where.QueryResults;
-        return;
-      case Where.QueryResults:
-        this.#where = Where.Root;
-        if (!this.#sawRecords) {
-          this.#finishHeader();
-          this.#issue(RECORDS_PATH, 'MISSING_ELEMENT', `${RECORDS} is required`);
-        }
-        return;
-      case Where.Root:
-        this.#where = Where.Done;
-        if (!this.#sawQueryResults)
-          this.#issue(QUERY_RESULTS_PATH, 'MISSING_ELEMENT', `${QUERY_RESULTS} is required`);
+        this.#where = Where.Header;
         return;
       default:
         return;
@@ -423,17 +363,17 @@ export class QueryResultsPushParser {
       );
       return;
     }
-    this.#where = Where.Root;
+    this.#where = Where.Header;
+    const kept: Record<string, string> = {};
     for (let i = 0; i < attributeCount; i++) {
       const { name, value } = attributes[i] as XmlAttribute;
-      if (name === 'GPES-I-Version') this.#root.gpesIVersion = value;
-      else if (name === 'QR-Message-Version') this.#root.qrMessageVersion = value;
+      if (name === 'GPES-I-Version' || name === 'QR-Message-Version') kept[name] = value;
       else if (isDeclaration(name)) continue;
       else {
         const colon = name.indexOf(':');
         const uri = colon < 0 ? undefined : this.#xml.namespaceOf(name.slice(0, colon));
         if (uri === XSI_NAMESPACE && name.slice(colon + 1) === 'schemaLocation')
-          this.#root.schemaLocation = value;
+          kept['xsi:schemaLocation'] = value;
         else if (colon >= 0 && uri === undefined) {
           this.#issue(
             `${ROOT_PATH}/@${name}`,
@@ -445,6 +385,47 @@ export class QueryResultsPushParser {
         }
       }
     }
+    this.#header.push(ROOT, GPES_NAMESPACE, kept, ROOT_PATH);
+  }
+
+  /**
+   * An element outside the records: `Query-Results-Records` starts them; the rest is built into the header's tree
+   * (paths as the records' style has them), but for what the root and `Query-Results` do not take: anything but
+   * their one child before the records.
+   */
+  #openHeader(tag: XmlTag): void {
+    const { local, uri } = tag;
+    const parent = this.#header.open.at(-1) as XmlElement;
+    const depth = this.#header.open.length; // the parent's: 1 for the root
+    if (uri === GPES_NAMESPACE && depth === 2 && local === RECORDS && !this.#sawRecords) {
+      this.#collect(RECORDS_PATH, tag, []);
+      this.#sawRecords = true;
+      this.#finishHeader();
+      this.#where = Where.Records;
+      return;
+    }
+    const only = depth === 1 ? QUERY_RESULTS : MANIFEST;
+    if (
+      uri !== GPES_NAMESPACE ||
+      (depth < 3 && (local !== only || parent.children.length > 0 || this.#sawRecords))
+    ) {
+      this.#unexpected(parent.path, tag);
+      return;
+    }
+    // The manifest is read as a small tree; a hostile one must not grow it without bound.
+    if (depth > 2 && ++this.#manifestNodes > MAX_MANIFEST_ELEMENTS) {
+      this.#fatal('TOO_MANY', `the manifest has more than ${MAX_MANIFEST_ELEMENTS} elements`);
+    }
+    const sameName = parent.children.reduce((n, c) => (c.name === local ? n + 1 : n), 0);
+    // A list's items are always indexed, as records and rows are; a repeat of anything else from the second.
+    const index = sameName > 0 || local === 'Terminology-Identifiers' ? `[${sameName + 1}]` : '';
+    const path = `${parent.path}/${local}${index}`;
+    this.#header.push(
+      local,
+      uri,
+      this.#collect(path, tag, depth === 1 ? QUERY_RESULTS_ATTRIBUTES : []),
+      path,
+    );
   }
 
   /**
@@ -482,7 +463,7 @@ export class QueryResultsPushParser {
   #finishHeader(): void {
     if (this.#headerDone) return;
     this.#headerDone = true;
-    const header = readHeader(this.#root, this.#qrAttributes ?? {}, this.#manifest, this.#ctx.includeValues);
+    const header = readHeader(this.#header.root as XmlElement, this.#ctx.includeValues);
     if (!header.ok) {
       this.#pushIssues(header.issues);
       return;

@@ -20,6 +20,23 @@ export interface XmlElement {
   path: string;
 }
 
+/** An element tree as it is built from the front end's events, for the whole document here or the QR header. */
+export class TreeBuilder {
+  /** The open elements, outermost first. */
+  readonly open: XmlElement[] = [];
+  root: XmlElement | undefined;
+
+  /** Opens a child of the innermost open element, or the root. */
+  push(name: string, ns: string, attributes: Record<string, string>, path = ''): XmlElement {
+    const el: XmlElement = { name, ns, attributes, children: [], text: '', path };
+    const parent = this.open.at(-1);
+    if (parent) parent.children.push(el);
+    else this.root = el;
+    this.open.push(el);
+    return el;
+  }
+}
+
 export interface ParseXmlOptions {
   readonly limits?: XmlLimits | undefined;
 }
@@ -41,8 +58,7 @@ export function parseXmlDocument(
       ],
     };
   }
-  let root: XmlElement | undefined;
-  const open: XmlElement[] = [];
+  const tree = new TreeBuilder();
   let found: DecodeIssue | undefined;
   const parser: GuardedXmlParser = createGuardedXmlParser(
     {
@@ -62,17 +78,13 @@ export function parseXmlDocument(
           }
           // Namespace declarations and qualified attributes (xsi:…) are left out.
         }
-        const el: XmlElement = { name: tag.local, ns: tag.uri, attributes, children: [], text: '', path: '' };
-        const parent = open[open.length - 1];
-        if (parent) parent.children.push(el);
-        else root = el;
-        open.push(el);
+        tree.push(tag.local, tag.uri, attributes);
       },
       onCloseTag() {
-        open.pop();
+        tree.open.pop();
       },
       onText(text) {
-        const current = open[open.length - 1];
+        const current = tree.open.at(-1);
         if (current) current.text += text;
       },
     },
@@ -81,6 +93,7 @@ export function parseXmlDocument(
   // Hand the whole input over in one write: the guard still checks limits before saxes sees it.
   parser.write(input);
   parser.close();
+  const root = tree.root;
   if (found !== undefined || root === undefined) {
     return {
       ok: false,
