@@ -112,18 +112,14 @@ type Where = (typeof Where)[keyof typeof Where];
 
 const AGGREGATE_ATTRIBUTES = ['RID', 'AID', 'Description'];
 
+/** What grows while a record is read: an aggregate's value, a patient's rows. */
+type Growing = { value: string; patientTables: QrTableRow[]; journalsTables: QrTableRow[] };
+
 interface RecordState {
-  readonly kind: 'aggregate' | 'patient-level';
   readonly path: string;
   readonly issues: DecodeIssue[];
-  readonly rid: number;
-  readonly aid: string | undefined;
-  readonly description: string | undefined;
-  value: string;
-  readonly patientTables: QrTableRow[];
-  readonly journalsTables: QrTableRow[];
-  patientRows: number;
-  journalsRows: number;
+  /** The record as it will be yielded, filled in as its content arrives. */
+  readonly record: Growing;
 }
 
 export class QueryResultsPushParser {
@@ -259,7 +255,7 @@ export class QueryResultsPushParser {
   #text(t: string): void {
     switch (this.#where) {
       case Where.Aggregate: {
-        const r = this.#record as RecordState;
+        const r = (this.#record as RecordState).record;
         r.value += t;
         if (r.value.length > this.#ctx.maxTextLength) {
           this.#fatal(
@@ -489,30 +485,26 @@ export class QueryResultsPushParser {
     if (aggregate && a.AID === undefined) {
       issues.push(makeIssue(`${path}/@AID`, 'MISSING_ATTRIBUTE', 'AID is required', this.#ctx));
     }
-    const r: RecordState = {
-      kind: aggregate ? 'aggregate' : 'patient-level',
-      path,
-      issues,
-      rid,
-      aid: a.AID,
-      description: a.Description,
-      value: '',
-      patientTables: [],
-      journalsTables: [],
-      patientRows: 0,
-      journalsRows: 0,
-    };
-    this.#record = r;
+    const record = aggregate
+      ? {
+          kind: 'aggregate',
+          rid,
+          aid: a.AID === undefined ? '' : normaliseUuid(a.AID),
+          ...(a.Description === undefined ? {} : { description: a.Description }),
+          value: '',
+        }
+      : { kind: 'patient-level', rid, patientTables: [], journalsTables: [] };
+    this.#record = { path, issues, record: record as unknown as Growing };
     this.#where = aggregate ? Where.Aggregate : Where.PatientRecord;
   }
 
   /** A `Patient-Table` or `Journals-Table` row: the hot path, once per row, in one pass over the attributes. */
   #openRow(tag: XmlTag): void {
-    const r = this.#record as RecordState;
+    const { path, issues, record } = this.#record as RecordState;
     const { local, attributes, attributeCount, declares } = tag;
     const patient = local === PATIENT_TABLE;
     if (tag.uri !== GPES_NAMESPACE || (!patient && local !== JOURNALS_TABLE)) {
-      this.#unexpected(r.path, tag);
+      this.#unexpected(path, tag);
       return;
     }
     let qid = 0;
@@ -539,44 +531,31 @@ export class QueryResultsPushParser {
         columns[attr] = value;
       }
     }
-    if (r.patientRows + r.journalsRows >= this.#maxRowsPerRecord) {
+    const rows = patient ? record.patientTables : record.journalsTables;
+    if (record.patientTables.length + record.journalsTables.length >= this.#maxRowsPerRecord) {
       this.#fatal(
         'TOO_MANY',
         `a Patient-Level-Record has more than the limit of ${this.#maxRowsPerRecord} rows`,
       );
     }
-    const index = patient ? ++r.patientRows : ++r.journalsRows;
+    const index = rows.length + 1;
     for (const attr of foreign ?? []) {
-      if (r.issues.length > 50) break;
-      r.issues.push(unexpectedAttribute(`${r.path}/${local}[${index}]/@${attr}`, this.#ctx));
+      if (issues.length > 50) break;
+      issues.push(unexpectedAttribute(`${path}/${local}[${index}]/@${attr}`, this.#ctx));
     }
     if (!(qid > 0 && lid > 0)) {
-      const rowPath = `${r.path}/${local}[${index}]`;
-      this.#positive(r.issues, rowPath, 'QID', qidText);
-      this.#positive(r.issues, rowPath, 'LID', lidText);
+      const rowPath = `${path}/${local}[${index}]`;
+      this.#positive(issues, rowPath, 'QID', qidText);
+      this.#positive(issues, rowPath, 'LID', lidText);
     }
-    (patient ? r.patientTables : r.journalsTables).push({ qid, lid, columns });
+    rows.push({ qid, lid, columns });
     this.#where = Where.Row;
   }
 
   #finishRecord(): void {
     const r = this.#record as RecordState;
     this.#record = undefined;
-    const record: DecodedQrRecord =
-      r.kind === 'aggregate'
-        ? {
-            kind: 'aggregate',
-            rid: r.rid,
-            aid: r.aid === undefined ? '' : normaliseUuid(r.aid),
-            ...(r.description === undefined ? {} : { description: r.description }),
-            value: r.value,
-          }
-        : {
-            kind: 'patient-level',
-            rid: r.rid,
-            patientTables: r.patientTables,
-            journalsTables: r.journalsTables,
-          };
+    const record = r.record as unknown as DecodedQrRecord;
     // Structural issues first; field checks only on a record whose structure was read completely,
     // so that one mistake is not reported twice.
     if (r.issues.length > 0) {

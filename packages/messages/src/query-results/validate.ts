@@ -114,28 +114,7 @@ function validateRows(
       continue;
     }
     const { qid, lid } = row;
-    if (!isPositiveInteger(qid)) {
-      issues.push(
-        notPositiveInteger(
-          rowPathOf(recordPath, element, i, 'QID'),
-          'QID',
-          ctx,
-          undefined,
-          qid === undefined,
-        ),
-      );
-    }
-    if (!isPositiveInteger(lid)) {
-      issues.push(
-        notPositiveInteger(
-          rowPathOf(recordPath, element, i, 'LID'),
-          'LID',
-          ctx,
-          undefined,
-          lid === undefined,
-        ),
-      );
-    } else if (isPositiveInteger(qid)) {
+    if (isPositiveInteger(qid) && isPositiveInteger(lid)) {
       if (seen === undefined && (qid > prevQid || (qid === prevQid && lid > prevLid))) {
         prevQid = qid;
         prevLid = lid;
@@ -150,6 +129,15 @@ function validateRows(
           );
         }
         seen.add(key);
+      }
+    } else {
+      for (const [label, n] of [
+        ['QID', qid],
+        ['LID', lid],
+      ] as const) {
+        const path = rowPathOf(recordPath, element, i, label);
+        if (!isPositiveInteger(n))
+          issues.push(notPositiveInteger(path, label, ctx, undefined, n === undefined));
       }
     }
     const columns = row.columns;
