@@ -75,16 +75,11 @@ export async function* decodeQueryResultsStream(
   options?: DecodeQueryResultsOptions,
 ): AsyncGenerator<QueryResultsEvent, void, undefined> {
   const parser = new QueryResultsPushParser(options);
-  for await (const chunk of iterate(source)) {
-    // A large chunk is fed in slices, yielding in between, so that the queue of parsed records never
-    // grows with the chunk size: memory stays bounded by one record whatever the source's chunking.
-    for (const piece of slices(chunk)) {
-      parser.write(piece);
-      // A plain loop, not `yield*`: delegating to an array from an async generator goes through an
-      // async-from-sync iterator, an extra promise per record.
-      for (const event of parser.drain()) yield event;
-      if (parser.stopped) break;
-    }
+  for await (const piece of pieces(source)) {
+    parser.write(piece);
+    // A plain loop, not `yield*`: delegating to an array from an async generator goes through an
+    // async-from-sync iterator, an extra promise per record.
+    for (const event of parser.drain()) yield event;
     if (parser.stopped) break; // stops reading the source: the rest cannot change the outcome
   }
   parser.end();
@@ -93,6 +88,10 @@ export async function* decodeQueryResultsStream(
 
 const FEED_SLICE = 65_536;
 
+/**
+ * A large chunk is fed in slices, yielding in between, so that the queue of parsed records never grows with the
+ * chunk size: memory stays bounded by one record whatever the source's chunking.
+ */
 function* slices(chunk: Uint8Array | string): Iterable<Uint8Array | string> {
   const sliceable = typeof chunk === 'string' || chunk instanceof Uint8Array;
   if (!sliceable || chunk.length <= FEED_SLICE) {
@@ -104,7 +103,8 @@ function* slices(chunk: Uint8Array | string): Iterable<Uint8Array | string> {
   }
 }
 
-async function* iterate(source: QueryResultsSource): AsyncIterable<Uint8Array | string> {
+/** The source's chunks, in slices. */
+async function* pieces(source: QueryResultsSource): AsyncIterable<Uint8Array | string> {
   if (
     typeof (source as { getReader?: unknown }).getReader === 'function' &&
     !(Symbol.asyncIterator in source)
@@ -114,11 +114,11 @@ async function* iterate(source: QueryResultsSource): AsyncIterable<Uint8Array | 
       for (;;) {
         const { done, value } = await reader.read();
         if (done) return;
-        yield value;
+        yield* slices(value);
       }
     } finally {
       reader.releaseLock();
     }
   }
-  yield* source as AsyncIterable<Uint8Array | string> | Iterable<Uint8Array | string>;
+  for await (const chunk of source as AsyncIterable<Uint8Array | string>) yield* slices(chunk);
 }

@@ -46,26 +46,23 @@ async function* generate(
   // per record, and a JS string never splits a character, so no chunk ends inside a UTF-8 sequence.
   // `chunkSize` counts UTF-16 units, a close enough proxy for bytes with mostly-ASCII content.
   let buffer = start;
+  const full = (record: QrRecord): boolean => {
+    buffer += writer.record(record);
+    return buffer.length >= chunkSize;
+  };
+  const flush = (): Uint8Array => {
+    const bytes = encoder.encode(buffer);
+    buffer = '';
+    return bytes;
+  };
   if (Symbol.iterator in records) {
     // A synchronous source needs no await per record (a promise each, which shows at millions of records).
-    for (const record of records) {
-      buffer += writer.record(record);
-      if (buffer.length >= chunkSize) {
-        yield encoder.encode(buffer);
-        buffer = '';
-      }
-    }
+    for (const record of records) if (full(record)) yield flush();
   } else {
-    for await (const record of records) {
-      buffer += writer.record(record);
-      if (buffer.length >= chunkSize) {
-        yield encoder.encode(buffer);
-        buffer = '';
-      }
-    }
+    for await (const record of records) if (full(record)) yield flush();
   }
   buffer += writer.end();
-  yield encoder.encode(buffer);
+  yield flush();
 }
 
 /**

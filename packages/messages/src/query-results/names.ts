@@ -15,3 +15,7 @@ export const ROOT_PATH = `/${ROOT}`;
 export const QUERY_RESULTS_PATH = `${ROOT_PATH}/${QUERY_RESULTS}`;
 export const MANIFEST_PATH = `${QUERY_RESULTS_PATH}/${MANIFEST}`;
 export const RECORDS_PATH = `${QUERY_RESULTS_PATH}/${RECORDS}`;
+
+/** The path of the `n`th (from 1) aggregate or patient-level record. */
+export const recordPath = (aggregate: boolean, n: number): string =>
+  `${RECORDS_PATH}/${aggregate ? AGGREGATE_RECORD : PATIENT_LEVEL_RECORD}[${n}]`;

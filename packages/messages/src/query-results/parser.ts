@@ -27,6 +27,7 @@ import {
   RECORDS_PATH,
   ROOT,
   ROOT_PATH,
+  recordPath,
   XSI_NAMESPACE,
 } from './names.js';
 import { normaliseUuid } from './primitives.js';
@@ -474,9 +475,7 @@ export class QueryResultsPushParser {
       this.#unexpected(RECORDS_PATH, tag);
       return;
     }
-    const path = aggregate
-      ? `${RECORDS_PATH}/${AGGREGATE_RECORD}[${++this.#aggregates}]`
-      : `${RECORDS_PATH}/${PATIENT_LEVEL_RECORD}[${++this.#patients}]`;
+    const path = recordPath(aggregate, aggregate ? ++this.#aggregates : ++this.#patients);
     const issues: DecodeIssue[] = [];
     const a = this.#collect(path, tag, aggregate ? AGGREGATE_ATTRIBUTES : ['RID'], issues);
     const rid = this.#positive(issues, path, 'RID', a.RID);

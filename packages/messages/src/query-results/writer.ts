@@ -16,6 +16,7 @@ import {
   PATIENT_LEVEL_RECORD,
   PATIENT_TABLE,
   RECORDS_PATH,
+  recordPath,
 } from './names.js';
 import { normaliseUuid } from './primitives.js';
 import {
@@ -91,9 +92,7 @@ export class QrXmlWriter {
       refuse('a record', [makeIssue(RECORDS_PATH, 'INVALID_VALUE', 'a record must be an object', this.#ctx)]);
     }
     const aggregate = record.kind === 'aggregate';
-    const path = aggregate
-      ? `${RECORDS_PATH}/${AGGREGATE_RECORD}[${this.#aggregates + 1}]`
-      : `${RECORDS_PATH}/${PATIENT_LEVEL_RECORD}[${this.#patients + 1}]`;
+    const path = recordPath(aggregate, aggregate ? this.#aggregates + 1 : this.#patients + 1);
     const issues = validateRecordFields(record, path, this.#ctx);
     let rid = record.rid;
     if (rid === undefined) {
