@@ -6,12 +6,8 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { dataTypes } from './core/data-types.js';
-import {
-  deriveCodec,
-  type ElementDescription,
-  type MessageDescription,
-  type ModelOf,
-} from './core/describe.js';
+import type { ElementDescription, MessageDescription, ModelOf } from './core/describe/builders.js';
+import { deriveCodec } from './core/describe/codec.js';
 import { parseXmlDocument, type XmlElement } from './core/xml/tree.js';
 import { eqntDescription } from './e-q-notification/description.js';
 import { qentDescription } from './q-e-notification/description.js';

@@ -103,17 +103,8 @@ export class ElementReader {
     return this.el.children[this.pos]?.name;
   }
 
-  /** Exactly one `name` child at the current position (QR style: anywhere). */
-  child(name: string): ElementReader | undefined {
-    return this.one(name, true);
-  }
-
-  /** Zero or one `name` child at the current position (QR style: anywhere). */
-  optional(name: string): ElementReader | undefined {
-    return this.one(name, false);
-  }
-
-  private one(name: string, required: boolean): ElementReader | undefined {
+  /** One `name` child at the current position (QR style: anywhere), or none after an issue if `required`. */
+  one(name: string, required: boolean): ElementReader | undefined {
     this.expectedNames.add(name);
     if (this.ctx.style) {
       const [first, second] = this.named(name);

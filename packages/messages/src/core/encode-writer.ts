@@ -55,11 +55,10 @@ export class EncodeContext extends IssueCollector {
    * value as it will be written (UUIDs upper-cased).
    */
   value(path: string, type: DataTypeName, raw: unknown, required: boolean, what: string): string | undefined {
-    const isAttribute = path.includes('/@');
     // The QR style takes strings only, and reports null as one (its header has no number).
     if (raw === undefined || (raw === null && !this.style)) {
       if (required) {
-        this.add(path, isAttribute ? 'MISSING_ATTRIBUTE' : 'MISSING_ELEMENT', `${what} is required`);
+        this.add(path, missingCode(path), `${what} is required`);
       }
       return undefined;
     }
@@ -91,26 +90,18 @@ export class EncodeContext extends IssueCollector {
   }
 
   /**
-   * The list to write (`[]` when `raw` is not an array), after a MISSING_ELEMENT issue with `message` when it is
-   * empty: the schema's `minOccurs="1"`.
+   * The list to write (`[]` when `raw` is not an array), after an issue with `message` when it has fewer than `min`
+   * items (only `min` 0 or 1 occur).
    */
-  atLeastOne<T>(raw: readonly T[] | null | undefined, path: string, message: string): readonly T[] {
+  list(raw: unknown, min: number, path: string, message: string): readonly unknown[] {
     const list = Array.isArray(raw) ? raw : [];
-    if (list.length === 0) this.add(path, this.style ? 'TOO_FEW' : 'MISSING_ELEMENT', message);
+    if (list.length < min) this.add(path, this.style ? 'TOO_FEW' : 'MISSING_ELEMENT', message);
     return list;
   }
-
-  /** Checks a boolean for output: `Y`/`N` (`YesNo-Type`) or `true`/`false` (`xs:boolean`). */
-  boolean(path: string, type: 'YesNo-Type' | 'xs:boolean', raw: unknown, what: string): string | undefined {
-    if (typeof raw === 'boolean') return type === 'YesNo-Type' ? (raw ? 'Y' : 'N') : raw ? 'true' : 'false';
-    this.add(
-      path,
-      raw === undefined ? (path.includes('/@') ? 'MISSING_ATTRIBUTE' : 'MISSING_ELEMENT') : 'INVALID_VALUE',
-      `${what} must be a boolean`,
-    );
-    return undefined;
-  }
 }
+
+/** The code of a required value found missing at `path`: an attribute's or an element's. */
+export const missingCode = (path: string) => (path.includes('/@') ? 'MISSING_ATTRIBUTE' : 'MISSING_ELEMENT');
 
 /** Escapes text content: `&`, `<`, `>` and CR (which readers would otherwise turn into LF). */
 export function escapeText(text: string): string {
@@ -153,15 +144,6 @@ function write(el: OutElement, indent: string, out: string[]): void {
   } else {
     out.push(`${open}/>\n`);
   }
-}
-
-/** Builds `[name, value]` pairs, skipping absent optional values. */
-export function attrs(
-  ...pairs: ReadonlyArray<readonly [string, string | undefined]>
-): Array<[string, string]> {
-  const out: Array<[string, string]> = [];
-  for (const [k, v] of pairs) if (v !== undefined) out.push([k, v]);
-  return out;
 }
 
 /** Path segment with a 1-based index when the list has more than one item (matching decoder paths). */

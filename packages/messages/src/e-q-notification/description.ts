@@ -1,4 +1,4 @@
-import { d } from '../core/describe.js';
+import { d } from '../core/describe/builders.js';
 
 /** `GPES-E-Q-NT_Message` v0.2 (`xsd/GPES-E-Q-NT.xsd`). */
 export const eqntDescription = d.message({

@@ -1,4 +1,4 @@
-import { deriveCodec } from '../core/describe.js';
+import { deriveCodec } from '../core/describe/codec.js';
 import { eqntDescription } from './description.js';
 import type { EQNotificationMessage } from './model.js';
 

@@ -1,4 +1,4 @@
-import { d } from '../core/describe.js';
+import { d } from '../core/describe/builders.js';
 
 const format = d.attr('Data-Format', 'Markup-Format-Type', 'dataFormat', { required: true });
 const order = d.attr('Order', 'xs:nonNegativeInteger', 'order', { required: true, as: 'number' });

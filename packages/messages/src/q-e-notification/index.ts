@@ -1,4 +1,4 @@
-import { deriveCodec } from '../core/describe.js';
+import { deriveCodec } from '../core/describe/codec.js';
 import { qentDescription } from './description.js';
 import type { QENotificationMessage } from './model.js';
 

@@ -1,4 +1,4 @@
-import { d } from '../core/describe.js';
+import { d } from '../core/describe/builders.js';
 
 const hasErrors = (v: Readonly<Record<string, unknown>>) => Array.isArray(v.errors) && v.errors.length > 0;
 

@@ -1,4 +1,4 @@
-import { deriveCodec } from '../core/describe.js';
+import { deriveCodec } from '../core/describe/codec.js';
 import { qraDescription } from './description.js';
 import type { QueryResultsAcknowledgement } from './model.js';
 

@@ -1,8 +1,10 @@
 // The non-streaming part of GPES-E-Q-QR-Message v6.0, described once (ADR 0008): the root and `Query-Results`
-// attributes and the manifest. The shared reader and writer of `core/describe.ts` decode, check and encode it, in the
+// attributes and the manifest. The shared reader and writer of `core/describe/` decode, check and encode it, in the
 // QR codec's own reporting style; the records that follow it stay hand-tuned for speed (parser.ts, writer.ts).
 import { compact, ElementReader } from '../core/decode-reader.js';
-import { d, type ElementDescription, readElement, type Typed, writeChildren } from '../core/describe.js';
+import { d, type ElementDescription, type Typed } from '../core/describe/builders.js';
+import { readElement } from '../core/describe/read.js';
+import { writeChildren } from '../core/describe/write.js';
 import { EncodeContext, type OutElement, serializeDocument } from '../core/encode-writer.js';
 import { type DecodeIssueCode, type DecodeResult, IssueCollector, type IssueStyle } from '../core/issues.js';
 import type { XmlElement } from '../core/xml/tree.js';

@@ -1,4 +1,4 @@
-import { d } from '../core/describe.js';
+import { d } from '../core/describe/builders.js';
 
 /** `GPES-Q-E-RTPC-Message`: PROPOSED [P], no published XSD. */
 export const rtpcDescription = d.message({

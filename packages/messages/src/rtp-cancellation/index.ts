@@ -1,4 +1,4 @@
-import { deriveCodec } from '../core/describe.js';
+import { deriveCodec } from '../core/describe/codec.js';
 import { rtpcDescription } from './description.js';
 import type { RtpCancellation } from './model.js';
 

@@ -1,4 +1,4 @@
-import { d } from '../core/describe.js';
+import { d } from '../core/describe/builders.js';
 
 /** `GPES-E-Q-RTPR-Message` v0.2 (`xsd/GPES-E-Q-RTPR.xsd`). */
 export const rtprDescription = d.message({

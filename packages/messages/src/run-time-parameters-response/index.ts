@@ -1,4 +1,4 @@
-import { deriveCodec } from '../core/describe.js';
+import { deriveCodec } from '../core/describe/codec.js';
 import { rtprDescription } from './description.js';
 import type { RunTimeParametersResponse } from './model.js';
 

@@ -1,4 +1,4 @@
-import { d } from '../core/describe.js';
+import { d } from '../core/describe/builders.js';
 
 /** `GPES-Q-E-RTP-Message` v0.2 (`xsd/GPES-Q-E-RTP.xsd`). */
 export const rtpDescription = d.message({

@@ -1,4 +1,4 @@
-import { deriveCodec } from '../core/describe.js';
+import { deriveCodec } from '../core/describe/codec.js';
 import { rtpDescription } from './description.js';
 import type { RunTimeParameters } from './model.js';
 
