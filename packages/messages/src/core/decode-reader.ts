@@ -184,13 +184,12 @@ export class ElementReader {
       } else last = at;
     });
     for (const name of Object.keys(this.el.attributes)) {
-      if (!this.usedAttributes.has(name)) {
-        this.ctx.add(
-          `${this.el.path}/@${name}`,
-          'UNEXPECTED_ATTRIBUTE',
-          `Attribute ${name} is not allowed here`,
-        );
-      }
+      if (this.usedAttributes.has(name)) continue;
+      this.ctx.add(
+        `${this.el.path}/@${name}`,
+        'UNEXPECTED_ATTRIBUTE',
+        `Attribute ${name} is not allowed here`,
+      );
     }
     if (!this.simple && !WS_ONLY.test(this.el.text)) {
       this.ctx.add(this.el.path, 'UNEXPECTED_TEXT', `Element ${this.el.name} may contain only elements`);

@@ -103,30 +103,31 @@ export class EncodeContext extends IssueCollector {
 /** The code of a required value found missing at `path`: an attribute's or an element's. */
 export const missingCode = (path: string) => (path.includes('/@') ? 'MISSING_ATTRIBUTE' : 'MISSING_ELEMENT');
 
+const ESCAPES: Readonly<Record<string, string>> = {
+  '&': '&amp;',
+  '<': '&lt;',
+  '>': '&gt;',
+  '"': '&quot;',
+  '\t': '&#9;',
+  '\n': '&#10;',
+  '\r': '&#13;',
+};
+const reference = (c: string) => ESCAPES[c] as string;
+
 /** Escapes text content: `&`, `<`, `>` and CR (which readers would otherwise turn into LF). */
 export function escapeText(text: string): string {
-  if (!/[&<>\r]/.test(text)) return text;
-  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/\r/g, '&#13;');
+  return /[&<>\r]/.test(text) ? text.replace(/[&<>\r]/g, reference) : text;
 }
 
 /** Escapes an attribute value; tab, LF and CR become references because readers normalise them to spaces. */
 export function escapeAttribute(text: string): string {
-  if (!/[&<>"\t\n\r]/.test(text)) return text;
-  return text
-    .replace(/&/g, '&amp;')
-    .replace(/</g, '&lt;')
-    .replace(/>/g, '&gt;')
-    .replace(/"/g, '&quot;')
-    .replace(/\t/g, '&#9;')
-    .replace(/\n/g, '&#10;')
-    .replace(/\r/g, '&#13;');
+  return /[&<>"\t\n\r]/.test(text) ? text.replace(/[&<>"\t\n\r]/g, reference) : text;
 }
 
 /** Serialises a document in canonical form; the root gets the default namespace declaration. */
 export function serializeDocument(root: OutElement, namespace: string): string {
   const out: string[] = ['<?xml version="1.0" encoding="UTF-8"?>\n'];
-  const withNs: OutElement = { ...root, attributes: [['xmlns', namespace], ...root.attributes] };
-  write(withNs, '', out);
+  write({ ...root, attributes: [['xmlns', namespace], ...root.attributes] }, '', out);
   return out.join('');
 }
 

@@ -92,12 +92,9 @@ export function makeIssue(
   expected?: string,
   value?: string,
 ): DecodeIssue {
-  if (ctx.includeValues && value !== undefined) {
-    return expected === undefined
-      ? { path, code, message: `${message} (value: ${JSON.stringify(value)})`, value }
-      : { path, code, message: `${message} (value: ${JSON.stringify(value)})`, expected, value };
-  }
-  return expected === undefined ? { path, code, message } : { path, code, message, expected };
+  const issue = expected === undefined ? { path, code, message } : { path, code, message, expected };
+  if (!ctx.includeValues || value === undefined) return issue;
+  return { ...issue, message: `${message} (value: ${JSON.stringify(value)})`, value };
 }
 
 /**

@@ -105,7 +105,7 @@ declare const tagged: unique symbol;
 /**
  * Compile time only: the part of the model a described item maps (`M`) and, as an alternative of a choice, its tag.
  * `M` sits in both a parameter and a result position, so `Typed<A>` is assignable to `Typed<B>` only when `A` and `B`
- * are assignable both ways: {@link deriveCodec}`<Model>(description)` holds the model to the description exactly.
+ * are assignable both ways: `deriveCodec<Model>(description)` holds the model to the description exactly.
  * Mutual assignability alone lets an optional property differ in name (`{ a?: string }` and `{ b?: string }` accept
  * each other), so the property paths of both must also be the same.
  */
@@ -160,18 +160,10 @@ type Merge<Parts> = [Parts] extends [never]
     : never;
 type Items<L> = L extends readonly (infer E)[] ? E : never;
 type TextModel<B> = B extends {
-  readonly text: readonly [infer T extends DataTypeName, infer P extends string];
+  readonly text: readonly [infer T extends DataTypeName, infer P extends string, ...infer A];
 }
-  ? Field<P, Lexical<T>, true>
-  : B extends {
-        readonly text: readonly [
-          infer T extends DataTypeName,
-          infer P extends string,
-          infer A extends ValueKind,
-        ];
-      }
-    ? Field<P, ValueOf<T, A>, true>
-    : unknown;
+  ? Field<P, ValueOf<T, A extends readonly [infer K extends ValueKind] ? K : 'string'>, true>
+  : unknown;
 type BodyModel<B extends Body> = TextModel<B> & Merge<Items<B['attributes']> | Items<B['children']>>;
 /** Each alternative of a choice: its tag under `P`, beside its own model. */
 type Alternatives<P extends string, A> =
@@ -181,7 +173,7 @@ type Element<M, Tag extends string = string> = ElementDescription & Typed<M, Tag
 
 /** The content of an element: optional simple content (`text: [type, prop]`), attributes, children. */
 export interface Body {
-  readonly text?: readonly [DataTypeName, string] | readonly [DataTypeName, string, ValueKind];
+  readonly text?: readonly [DataTypeName, string, ValueKind?];
   /** Fixed simple content instead of `text`: its type and value (mapped to no property). */
   readonly fixed?: readonly [DataTypeName, string];
   readonly attributes?: readonly AttributeDescription[];
@@ -211,15 +203,11 @@ type AttributeValue<T extends DataTypeName, O> = O extends { readonly fixed: str
   : O extends { readonly oneOf: readonly (infer V)[] }
     ? V
     : ValueOf<T, AsOf<O>>;
-type AttributeRequired<O> = O extends { readonly fixed: string }
-  ? true
-  : O extends { readonly required: true }
-    ? true
-    : false;
+type AttributeRequired<O> = O extends { readonly fixed: string } | { readonly required: true } ? true : false;
 
 /**
  * Builders. Each infers the part of the model it maps from its names, data types and options, so that
- * {@link deriveCodec} can hold the hand-written model to the description at compile time.
+ * `deriveCodec` can hold the hand-written model to the description at compile time.
  */
 export const d = {
   /** A whole message: its registry kind, how errors name it, whether it is a proposal, the root's children. */
@@ -374,7 +362,7 @@ function element(
   { text, fixed, attributes = [], children = [] }: Body,
 ): ElementDescription {
   // Fixed content is checked and written, never mapped: its text maps to no property.
-  const [type, prop = '', as = 'string']: readonly [DataTypeName?, string?, ValueKind?] = fixed
+  const [type, prop = '', as = 'string']: Partial<NonNullable<Body['text']>> = fixed
     ? [fixed[0], '']
     : (text ?? []);
   return {
