@@ -39,6 +39,8 @@ export interface ValueDescription {
   readonly type: DataTypeName;
   readonly prop: string;
   readonly as: ValueKind;
+  /** Always, for simple content. */
+  readonly required: boolean;
   /** Values allowed where the schema says only `xs:string` (a proposal's enumeration): else `INVALID_ENUM`. */
   readonly oneOf?: readonly string[];
   /** A `fixed` attribute: present (with this value) or absent, mapped to a boolean (`INVALID_FIXED` otherwise). */
@@ -47,7 +49,6 @@ export interface ValueDescription {
 
 export interface AttributeDescription extends ValueDescription {
   readonly name: string;
-  readonly required: boolean;
   readonly status?: ItemStatus;
 }
 
@@ -191,6 +192,12 @@ interface ElementOptions {
   readonly rules?: readonly CrossFieldRule[];
 }
 
+/** Options of an element with simple content only (`leaf`, `values`): how its value maps; each item's property. */
+interface LeafOptions extends ElementOptions {
+  readonly as?: ValueKind;
+  readonly item?: string;
+}
+
 interface AttributeOptions {
   readonly required?: boolean;
   readonly as?: ValueKind;
@@ -271,9 +278,9 @@ export const d = {
     const N extends string,
     const P extends string,
     T extends DataTypeName,
-    const O extends ElementOptions & { readonly as?: ValueKind } = ElementOptions,
+    const O extends LeafOptions = ElementOptions,
   >(name: N, type: T, prop: P, opts?: O): Element<Field<P, ValueOf<T, AsOf<O>>, Needed<O>>, TagOf<N, O>> {
-    const { as = 'string', ...o }: ElementOptions & { readonly as?: ValueKind } = opts ?? {};
+    const { as = 'string', ...o }: LeafOptions = opts ?? {};
     return element(name, { kind: 'flat' }, o, { text: [type, prop, as] });
   },
   /** An element whose text, attributes and children land in the parent's object. */
@@ -307,18 +314,14 @@ export const d = {
     const N extends string,
     const P extends string,
     T extends DataTypeName,
-    const O extends ElementOptions & { readonly as?: ValueKind; readonly item?: string } = ElementOptions,
+    const O extends LeafOptions = ElementOptions,
   >(
     name: N,
     type: T,
     prop: P,
     opts?: O,
   ): Element<Field<P, readonly ValueOf<T, AsOf<O>>[], true>, TagOf<N, O>> {
-    const {
-      as = 'string',
-      item = prop,
-      ...o
-    }: ElementOptions & { as?: ValueKind; item?: string } = opts ?? {};
+    const { as = 'string', item = prop, ...o }: LeafOptions = opts ?? {};
     const text = [type, item, as] as const;
     return element(name, { kind: 'values', prop }, { max: Number.POSITIVE_INFINITY, ...o }, { text });
   },
@@ -373,7 +376,7 @@ function element(
     ...options,
     attributes,
     children,
-    ...(type === undefined ? {} : { text: { type, prop, as } }),
+    ...(type === undefined ? {} : { text: { type, prop, as, required: true } }),
     ...(fixed ? { fixed: fixed[1] } : {}),
   };
 }

@@ -96,7 +96,7 @@ function writeChoice(
 function writeElement(ctx: EncodeContext, c: ElementDescription, path: string, v: Bag): OutElement {
   const attributes: [string, string][] = [];
   for (const a of c.attributes) {
-    const text = lexicalValue(ctx, `${path}/@${a.name}`, a, v[a.prop], a.required);
+    const text = lexicalValue(ctx, `${path}/@${a.name}`, a, v[a.prop]);
     if (text !== undefined) attributes.push([a.name, text]);
   }
   for (const rule of c.rules ?? []) {
@@ -109,7 +109,7 @@ function writeElement(ctx: EncodeContext, c: ElementDescription, path: string, v
     name: c.name,
     attributes,
     children,
-    text: lexicalValue(ctx, path, c.text, v[c.text.prop], true) ?? '',
+    text: lexicalValue(ctx, path, c.text, v[c.text.prop]) ?? '',
   };
 }
 
@@ -119,10 +119,9 @@ function lexicalValue(
   path: string,
   t: ValueDescription,
   raw: unknown,
-  required: boolean,
 ): string | undefined {
   if (t.fixed !== undefined) return raw === true ? t.fixed : undefined;
-  if (raw === undefined && !required) return undefined;
+  if (raw === undefined && !t.required) return undefined;
   if (t.as === 'boolean') {
     if (typeof raw === 'boolean') return t.type === 'YesNo-Type' ? (raw ? 'Y' : 'N') : String(raw);
     ctx.add(path, raw === undefined ? missingCode(path) : 'INVALID_VALUE', `${t.prop} must be a boolean`);
@@ -145,7 +144,7 @@ function lexicalValue(
       return undefined;
     }
   }
-  return ctx.value(path, t.type, raw, required, t.prop);
+  return ctx.value(path, t.type, raw, t.required, t.prop);
 }
 
 /** Whether `v` holds any property an optional flat element maps (absent or null → the element is not written). */
