@@ -310,6 +310,7 @@ export class QueryResultsPushParser {
         return;
       case Where.Header: {
         const closed = this.#header.open.pop() as XmlElement;
+        // Query-Results closing before any records, or the root closing.
         if (this.#header.open.length === 1 && !this.#sawRecords) {
           this.#finishHeader();
           this.#issue(RECORDS_PATH, 'MISSING_ELEMENT', `${RECORDS} is required`);
