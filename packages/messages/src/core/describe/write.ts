@@ -80,13 +80,14 @@ function writeChoice(
   // Items are indexed among the siblings of their own name, as the decoder's paths are.
   const nameOf = (item: unknown) => (find(item) ?? first).name;
   const counts = new Map<string, number>();
-  for (const item of items) counts.set(nameOf(item), (counts.get(nameOf(item)) ?? 0) + 1);
-  const seen = new Map<string, number>();
-  for (const item of items) {
+  const placed = items.map((item) => {
     const name = nameOf(item);
-    const i = seen.get(name) ?? 0;
-    seen.set(name, i + 1);
-    const itemPath = indexed(path, name, i, counts.get(name) ?? 0);
+    const i = counts.get(name) ?? 0;
+    counts.set(name, i + 1);
+    return [item, name, i] as const;
+  });
+  for (const [item, name, i] of placed) {
+    const itemPath = indexed(path, name, i, counts.get(name) as number);
     const alternative = find(item);
     if (alternative) out.push(writeElement(ctx, alternative, itemPath, item as Bag));
     else ctx.add(itemPath, 'INVALID_VALUE', `An item must have ${map.prop} ${tags}`);
@@ -103,14 +104,8 @@ function writeElement(ctx: EncodeContext, c: ElementDescription, path: string, v
     if (!rule.encode(v)) ctx.add(`${path}/${rule.at}`, 'INCONSISTENT', rule.message);
   }
   const children = writeChildren(ctx, c.children, path, v);
-  if (c.fixed !== undefined) return { name: c.name, attributes, children, text: c.fixed };
-  if (!c.text) return { name: c.name, attributes, children };
-  return {
-    name: c.name,
-    attributes,
-    children,
-    text: lexicalValue(ctx, path, c.text, v[c.text.prop]) ?? '',
-  };
+  const text = c.fixed ?? (c.text && (lexicalValue(ctx, path, c.text, v[c.text.prop]) ?? ''));
+  return { name: c.name, attributes, children, text };
 }
 
 /** A model value checked and written as its lexical form (the reader's `modelValue` is the way back). */
