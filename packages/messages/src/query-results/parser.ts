@@ -267,18 +267,18 @@ export class QueryResultsPushParser {
         return;
       }
       case Where.Header:
-        // The manifest's text is its leaves' content; the root and Query-Results take none.
-        if (this.#header.open.length > 2) (this.#header.open.at(-1) as XmlElement).text += t;
-        else if (!isXmlWhitespace(t))
-          this.#issue(this.#path(), 'UNEXPECTED_TEXT', 'text is not allowed here');
-        return;
+        // The manifest's text is its leaves' content; the root and Query-Results take none, as below.
+        if (this.#header.open.length > 2) {
+          (this.#header.open.at(-1) as XmlElement).text += t;
+          return;
+        }
+        break;
       case Where.Skip:
       case Where.Prolog:
       case Where.Done:
         return; // saxes itself refuses text outside the root
-      default:
-        if (!isXmlWhitespace(t)) this.#issue(this.#path(), 'UNEXPECTED_TEXT', 'text is not allowed here');
     }
+    if (!isXmlWhitespace(t)) this.#issue(this.#path(), 'UNEXPECTED_TEXT', 'text is not allowed here');
   }
 
   #open(tag: XmlTag): void {

@@ -114,7 +114,7 @@ export class QrXmlWriter {
     let s = `      <${PATIENT_LEVEL_RECORD} RID="${rid}">\n`;
     const p = record.patientTables;
     const j = record.journalsTables;
-    if (inQidOrder(p, j)) {
+    if (inQidOrder([p, j])) {
       for (const row of p) s += renderRow(PATIENT_TABLE, row);
       for (const row of j) s += renderRow(JOURNALS_TABLE, row);
     } else {
@@ -134,15 +134,13 @@ export class QrXmlWriter {
 }
 
 /** True when Patient-Table then Journals-Table rows, as given, already ascend by QID. */
-function inQidOrder(p: readonly QrTableRow[], j: readonly QrTableRow[]): boolean {
+function inQidOrder(tables: readonly (readonly QrTableRow[])[]): boolean {
   let last = 0;
-  for (const row of p) {
-    if (row.qid < last) return false;
-    last = row.qid;
-  }
-  for (const row of j) {
-    if (row.qid < last) return false;
-    last = row.qid;
+  for (const rows of tables) {
+    for (const row of rows) {
+      if (row.qid < last) return false;
+      last = row.qid;
+    }
   }
   return true;
 }
