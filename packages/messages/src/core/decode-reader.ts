@@ -1,6 +1,7 @@
 /**
- * Reading an element tree against a schema sequence, collecting issues instead of throwing. Each message decoder
- * walks its tree with an {@link ElementReader} in schema order; whatever it did not consume becomes an issue.
+ * Reading an element tree against a schema sequence, collecting issues instead of throwing. The description reader
+ * (`describe/read.ts`) walks each tree with an {@link ElementReader} in schema order; whatever it did not consume
+ * becomes an issue.
  */
 import { checkValue, type DataTypeName } from './data-types.js';
 import type { DecodeOptions, IssueCollector } from './issues.js';
