@@ -6,6 +6,7 @@ import { type DecodeIssue, type DecodeIssueCode, makeIssue } from '../core/issue
 import {
   createGuardedXmlParser,
   type GuardedXmlParser,
+  isDeclaration,
   type XmlAttribute,
   type XmlTag,
   type XmlWording,
@@ -599,9 +600,4 @@ function isXmlWhitespace(t: string): boolean {
     if (c !== 32 && c !== 10 && c !== 9 && c !== 13) return false;
   }
   return true;
-}
-
-/** A namespace declaration, which every element may carry whatever its attributes. */
-function isDeclaration(name: string): boolean {
-  return name.charCodeAt(0) === 120 /* x */ && (name === 'xmlns' || name.startsWith('xmlns:'));
 }

@@ -123,7 +123,8 @@ const XMLNS_NAMESPACE = 'http://www.w3.org/2000/xmlns/';
 
 const ROOT_SCOPE: Scope = { defaultUri: '', prefixes: new Map([['xml', XML_NAMESPACE]]) };
 
-const isDeclaration = (name: string): boolean =>
+/** A namespace declaration, which every element may carry whatever its schema allows. */
+export const isDeclaration = (name: string): boolean =>
   name.charCodeAt(0) === 120 /* x */ && (name === 'xmlns' || name.startsWith('xmlns:'));
 
 /**
