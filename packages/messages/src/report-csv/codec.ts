@@ -1,13 +1,13 @@
 import { TextDecoder } from 'node:util';
 import Papa from 'papaparse';
-import { checkValue, type DataTypeName, isCalendarDate } from '../core/data-types.js';
 import {
-  type DecodeIssueCode,
-  type DecodeOptions,
-  type DecodeResult,
-  IssueCollector,
-  MessageDecodeError,
-} from '../core/issues.js';
+  type CheckedValue,
+  checkValue,
+  type DataTypeFailure,
+  type DataTypeName,
+  isCalendarDate,
+} from '../core/data-types.js';
+import { type DecodeOptions, type DecodeResult, IssueCollector, MessageDecodeError } from '../core/issues.js';
 import { DEFAULT_XML_LIMITS } from '../core/xml/limits.js';
 import { REPORT_COLUMNS, REPORT_STATUSES } from '../registry.js';
 import type { ReportRow } from './model.js';
@@ -50,33 +50,34 @@ const FIELDS: Record<Column, { key: keyof ReportRow; type: FieldType; required: 
 const COLUMNS = REPORT_COLUMNS.value;
 const STATUS_SET = new Set<string>(REPORT_STATUSES.value);
 
-function checkField(
-  type: FieldType,
-  raw: string,
-): { ok: true; value: string } | { ok: false; code: DecodeIssueCode; expected: string } {
-  if (type === 'date') {
+/** The proposed columns' own checks; every other column is a schema data type. */
+const OWN_CHECKS: Record<'date' | 'count' | 'status', (raw: string) => DataTypeFailure | undefined> = {
+  date: (raw) => {
     const m = /^([0-9]{4})-([0-9]{2})-([0-9]{2})$/.exec(raw);
     return m && isCalendarDate(Number(m[1]), Number(m[2]), Number(m[3]))
-      ? { ok: true, value: raw }
-      : { ok: false, code: 'INVALID_DATE', expected: 'YYYY-MM-DD' };
-  }
-  if (type === 'count') {
-    return /^[0-9]{1,15}$/.test(raw)
-      ? { ok: true, value: raw }
-      : { ok: false, code: 'INVALID_NUMBER', expected: 'a non-negative integer' };
-  }
-  if (type === 'status') {
-    return STATUS_SET.has(raw)
-      ? { ok: true, value: raw }
-      : { ok: false, code: 'INVALID_ENUM', expected: `one of ${REPORT_STATUSES.value.join(', ')}` };
-  }
-  const r = checkValue(type, raw);
-  return r.ok ? r : { ok: false, code: r.failure.code, expected: r.failure.expected };
+      ? undefined
+      : { code: 'INVALID_DATE', expected: 'YYYY-MM-DD' };
+  },
+  count: (raw) =>
+    /^[0-9]{1,15}$/.test(raw) ? undefined : { code: 'INVALID_NUMBER', expected: 'a non-negative integer' },
+  status: (raw) =>
+    STATUS_SET.has(raw)
+      ? undefined
+      : { code: 'INVALID_ENUM', expected: `one of ${REPORT_STATUSES.value.join(', ')}` },
+};
+
+function checkField(type: FieldType, raw: string): CheckedValue {
+  if (!(type in OWN_CHECKS)) return checkValue(type as DataTypeName, raw);
+  const failure = OWN_CHECKS[type as keyof typeof OWN_CHECKS](raw);
+  return failure === undefined ? { ok: true, value: raw } : { ok: false, failure };
 }
 
 const cellPath = (row: number, column: string) => `row ${row}, column "${column}"`;
 
-/** Checks one non-empty cell of `column`; its checked text, or `undefined` after an issue naming it `label`. */
+/**
+ * Checks one cell of `column` (empty is absent), naming it `label` in issues: its checked text, or `undefined` when
+ * it is empty or after an issue.
+ */
 function checkCell(
   collector: IssueCollector,
   rowNo: number,
@@ -84,9 +85,15 @@ function checkCell(
   label: string,
   raw: string,
 ): string | undefined {
-  const checked = checkField(FIELDS[column].type, raw);
+  const { type, required } = FIELDS[column];
+  if (raw === '') {
+    if (required) collector.add(cellPath(rowNo, column), 'MISSING_VALUE', `${label} is required`);
+    return undefined;
+  }
+  const checked = checkField(type, raw);
   if (checked.ok) return checked.value;
-  collector.add(cellPath(rowNo, column), checked.code, `${label} is not valid`, checked.expected, raw);
+  const { code, expected } = checked.failure;
+  collector.add(cellPath(rowNo, column), code, `${label} is not valid`, expected, raw);
   return undefined;
 }
 
@@ -150,15 +157,9 @@ export function decodeReportCsv(
     }
     const row: Record<string, string | number> = {};
     COLUMNS.forEach((col, c) => {
-      const f = FIELDS[col];
-      const raw = cells[c] ?? '';
-      if (raw === '') {
-        if (f.required) collector.add(cellPath(rowNo, col), 'MISSING_VALUE', `${col} is required`);
-        return;
-      }
-      const checked = checkCell(collector, rowNo, col, col, raw);
-      if (checked === undefined) return;
-      row[f.key] = f.type === 'count' ? Number(checked) : checked;
+      const { key, type } = FIELDS[col];
+      const checked = checkCell(collector, rowNo, col, col, cells[c] ?? '');
+      if (checked !== undefined) row[key] = type === 'count' ? Number(checked) : checked;
     });
     rows.push(row as unknown as ReportRow);
   }
@@ -196,16 +197,14 @@ export function encodeReportCsv(
     const cells = COLUMNS.map((col) => {
       const f = FIELDS[col];
       const raw = (row as unknown as Record<string, unknown> | undefined)?.[f.key];
-      if (raw === undefined || raw === null || raw === '') {
-        if (f.required) collector.add(cellPath(rowNo, col), 'MISSING_VALUE', `${String(f.key)} is required`);
-        return '';
-      }
       const text =
-        typeof raw === 'number' && Number.isSafeInteger(raw)
-          ? String(raw)
-          : typeof raw === 'string'
-            ? raw
-            : undefined;
+        raw === undefined || raw === null
+          ? ''
+          : typeof raw === 'number' && Number.isSafeInteger(raw)
+            ? String(raw)
+            : typeof raw === 'string'
+              ? raw
+              : undefined;
       if (text === undefined) {
         collector.add(cellPath(rowNo, col), 'INVALID_VALUE', `${String(f.key)} has the wrong type`);
         return '';
