@@ -1,4 +1,4 @@
-import { TextDecoder } from 'node:util';
+import { skipCommentOrPi, sniff } from './core/xml/input.js';
 import { GPES_I_NAMESPACE, MESSAGE_KINDS, MESSAGES, type MessageKind, REPORT_COLUMNS } from './registry.js';
 
 /** What {@link detectMessage} found. */
@@ -16,18 +16,10 @@ const PREFIX_CHARS = 8192;
 function head(input: string | Uint8Array): string {
   if (typeof input === 'string') return input.slice(0, PREFIX_CHARS);
   const bytes = input.subarray(0, PREFIX_CHARS * 2);
-  const label =
-    bytes[0] === 0xfe && bytes[1] === 0xff
-      ? 'utf-16be'
-      : bytes[0] === 0xff && bytes[1] === 0xfe
-        ? 'utf-16le'
-        : 'utf-8';
-  try {
-    // Non-fatal: a cut multi-byte sequence at the window's end must not stop detection.
-    return new TextDecoder(label).decode(bytes);
-  } catch {
-    return '';
-  }
+  // Non-fatal: a cut multi-byte sequence at the window's end must not stop detection. What the parser refuses
+  // (UTF-32, EBCDIC, UTF-16 without a byte order mark) is no message either.
+  const decoder = sniff(bytes, true, false);
+  return typeof decoder === 'string' ? '' : decoder.decode(bytes);
 }
 
 /**
@@ -45,15 +37,10 @@ export function detectMessage(input: string | Uint8Array): DetectedMessage | und
   let i = 0;
   for (;;) {
     while (i < text.length && /\s/.test(text[i]!)) i++;
-    if (text.startsWith('<?', i)) {
-      const end = text.indexOf('?>', i + 2);
-      if (end < 0) return undefined;
-      i = end + 2;
-    } else if (text.startsWith('<!--', i)) {
-      const end = text.indexOf('-->', i + 4);
-      if (end < 0) return undefined;
-      i = end + 3;
-    } else break;
+    const end = skipCommentOrPi(text, i);
+    if (end === undefined) break;
+    if (end < 0) return undefined;
+    i = end;
   }
   if (text[i] !== '<') return detectCsv(text);
   const tagEnd = text.indexOf('>', i);

@@ -17,6 +17,7 @@ import {
 
 const fixture = (p: string) => readFileSync(new URL(`../fixtures/${p}`, import.meta.url));
 const UUID = '00000000-0000-4000-8000-00000000000A';
+const NS = 'http://www.ic.nhs.uk/GPES-I/Schema';
 
 describe('registry', () => {
   it('maps every kind to a distinct workflow ID and back', () => {
@@ -113,5 +114,46 @@ describe('detectMessage', () => {
     expect(detectMessage('A,B,C\r\n')).toBeUndefined();
     expect(detectMessage('')).toBeUndefined();
     expect(detectMessage('<!DOCTYPE x><x/>')).toBeUndefined();
+  });
+
+  it('reads UTF-16 either way round and UTF-8 with a BOM, skipping comments and instructions before the root', () => {
+    const doc = `<?xml version="1.0" encoding="UTF-16"?>\n<!-- a <b> -->\n<?pi ?>\n<g:GPES-Q-E-RTP-Message xmlns:g="${NS}"/>`;
+    const utf16 = (bigEndian: boolean) => {
+      const bytes = new Uint8Array(2 + doc.length * 2);
+      bytes.set(bigEndian ? [0xfe, 0xff] : [0xff, 0xfe]);
+      for (let i = 0; i < doc.length; i++) bytes[2 + 2 * i + (bigEndian ? 1 : 0)] = doc.charCodeAt(i);
+      return bytes;
+    };
+    const utf8 = new Uint8Array([0xef, 0xbb, 0xbf, ...new TextEncoder().encode(doc)]);
+    for (const bytes of [utf16(false), utf16(true), utf8]) {
+      expect(detectMessage(bytes)).toEqual({
+        kind: 'RTP',
+        format: 'xml',
+        rootElement: 'GPES-Q-E-RTP-Message',
+        published: true,
+      });
+    }
+  });
+
+  it('finds nothing in an unended comment or instruction, a DOCTYPE after comments, or UTF-32 and EBCDIC bytes', () => {
+    const root = `<GPES-E-Q-RTPR-Message xmlns="${NS}">`;
+    expect(detectMessage(`<!-- ${root}`)).toBeUndefined();
+    expect(detectMessage(`<?pi ${root}`)).toBeUndefined();
+    expect(detectMessage(`<!-- c --><!DOCTYPE x>${root}`)).toBeUndefined();
+    expect(detectMessage(`text${root}`)).toBeUndefined();
+    expect(detectMessage(new Uint8Array([0xff, 0xfe, 0, 0, 0x3c, 0, 0, 0]))).toBeUndefined();
+    expect(detectMessage(new Uint8Array([0x4c, 0x6f, 0xa7, 0x94]))).toBeUndefined();
+  });
+
+  it('detects a root whose document has invalid UTF-8 further on, and a quoted CSV header as bytes', () => {
+    const bytes = new TextEncoder().encode(`<GPES-E-Q-RTPR-Message xmlns="${NS}"><a>x</a>`);
+    expect(detectMessage(new Uint8Array([...bytes, 0xff, 0xc3]))).toMatchObject({ kind: 'RTPR' });
+    const header = REPORT_COLUMNS.value.map((c) => `"${c}"`).join(',');
+    expect(detectMessage(new TextEncoder().encode(`${header}\n2026-01-01`))).toEqual({
+      kind: 'REPORT',
+      format: 'csv',
+      published: false,
+    });
+    expect(detectMessage(`${header},EXTRA`)).toBeUndefined();
   });
 });

@@ -11,6 +11,8 @@
  * re-verification items). Codecs read every such value from this module and nowhere else.
  */
 
+import { type DataTypeName, dataTypes } from './core/data-types.js';
+
 /** Where a registry value comes from. */
 export type Provenance = 'S' | 'I' | 'P';
 
@@ -85,23 +87,22 @@ export const DEFAULT_GPES_I_VERSION: RegistryEntry<string> = entry(
   'the v6.0 QR sample carries "6.0"; which value GPES expects on other messages is not public',
 );
 
-/** The root, version attribute, version and body entries of a message whose XSD (v0.2) is published. */
-function publishedXml(root: string, versionAttribute: string, xsd: string) {
+/**
+ * The root, version attribute, version and body entries of a message whose XSD (v0.2) is published (`source` is
+ * the XSD), or that this project proposes (`source` is where).
+ */
+function xmlBody(body: 'published' | 'proposed', root: string, versionAttribute: string, source: string) {
+  const published = body === 'published';
+  const provenance: Provenance = published ? 'S' : 'P';
   return {
-    rootElement: entry(root, 'S', xsd),
-    messageVersionAttribute: entry(versionAttribute, 'S', xsd),
-    messageVersion: entry('0.2', 'S', `${xsd} fixed value`),
-    body: entry<'published' | 'proposed'>('published', 'S', `${xsd} v0.2`),
-  };
-}
-
-/** The same for a message this project proposes, from `source`. */
-function proposedXml(root: string, versionAttribute: string, source: string) {
-  return {
-    rootElement: entry(root, 'P', source),
-    messageVersionAttribute: entry(versionAttribute, 'P', source),
-    messageVersion: entry('0.2', 'P', 'aligned with the published v0.2 messages'),
-    body: entry<'published' | 'proposed'>('proposed', 'P', source),
+    rootElement: entry(root, provenance, source),
+    messageVersionAttribute: entry(versionAttribute, provenance, source),
+    messageVersion: entry(
+      '0.2',
+      provenance,
+      published ? `${source} fixed value` : 'aligned with the published v0.2 messages',
+    ),
+    body: entry(body, provenance, published ? `${source} v0.2` : source),
   };
 }
 
@@ -117,7 +118,7 @@ export const MESSAGES: Readonly<Record<MessageKind, MessageDefinition>> = Object
       'P',
       'follows the <SERVICE>_<MESSAGE> pattern of NHS Digital workflow IDs',
     ),
-    ...publishedXml('GPES-Q-E-NT_Message', 'Q-E-NT-Message-Version', 'GPES-Q-E-NT.xsd'),
+    ...xmlBody('published', 'GPES-Q-E-NT_Message', 'Q-E-NT-Message-Version', 'GPES-Q-E-NT.xsd'),
   },
   EQ_NT: {
     kind: 'EQ_NT',
@@ -125,7 +126,7 @@ export const MESSAGES: Readonly<Record<MessageKind, MessageDefinition>> = Object
     direction: entry<Direction>('GP_TO_GPES', 'S', 'HL7 V3 lineage COMT_IN000004GB01'),
     format: 'xml',
     workflowId: entry('GPDC_NOTIFICATION_RESPONSE', 'P', 'follows the <SERVICE>_<MESSAGE> pattern'),
-    ...publishedXml('GPES-E-Q-NT_Message', 'E-Q-NT-Message-Version', 'GPES-E-Q-NT.xsd'),
+    ...xmlBody('published', 'GPES-E-Q-NT_Message', 'E-Q-NT-Message-Version', 'GPES-E-Q-NT.xsd'),
   },
   RTP: {
     kind: 'RTP',
@@ -133,7 +134,7 @@ export const MESSAGES: Readonly<Record<MessageKind, MessageDefinition>> = Object
     direction: entry<Direction>('GPES_TO_GP', 'S', 'HL7 V3 lineage COMT_IN000001GB01'),
     format: 'xml',
     workflowId: entry('GPDC_RTP', 'I', 'by symmetry with the sourced GPDC_RTPR'),
-    ...publishedXml('GPES-Q-E-RTP-Message', 'RTP-Message-Version', 'GPES-Q-E-RTP.xsd'),
+    ...xmlBody('published', 'GPES-Q-E-RTP-Message', 'RTP-Message-Version', 'GPES-Q-E-RTP.xsd'),
   },
   RTPR: {
     kind: 'RTPR',
@@ -141,7 +142,7 @@ export const MESSAGES: Readonly<Record<MessageKind, MessageDefinition>> = Object
     direction: entry<Direction>('GP_TO_GPES', 'S', 'HL7 V3 lineage COMT_IN000002GB01'),
     format: 'xml',
     workflowId: entry('GPDC_RTPR', 'S', CONSTANTS_PY),
-    ...publishedXml('GPES-E-Q-RTPR-Message', 'RTPR-Message-Version', 'GPES-E-Q-RTPR.xsd'),
+    ...xmlBody('published', 'GPES-E-Q-RTPR-Message', 'RTPR-Message-Version', 'GPES-E-Q-RTPR.xsd'),
   },
   QR: {
     kind: 'QR',
@@ -160,7 +161,7 @@ export const MESSAGES: Readonly<Record<MessageKind, MessageDefinition>> = Object
     direction: entry<Direction>('GPES_TO_GP', 'S', 'constants.py uploads'),
     format: 'xml',
     workflowId: entry('GPDC_QUERY_RESULTS_ACK', 'S', CONSTANTS_PY),
-    ...proposedXml('GPES-Q-E-QRA-Message', 'QRA-Message-Version', 'shared/gpes-i README §5.6'),
+    ...xmlBody('proposed', 'GPES-Q-E-QRA-Message', 'QRA-Message-Version', 'shared/gpes-i README §5.6'),
   },
   RTPC: {
     kind: 'RTPC',
@@ -168,7 +169,7 @@ export const MESSAGES: Readonly<Record<MessageKind, MessageDefinition>> = Object
     direction: entry<Direction>('GPES_TO_GP', 'P', 'shared/gpes-i README §5.7'),
     format: 'xml',
     workflowId: entry('GPDC_RTP_CANCEL', 'P', 'follows the <SERVICE>_<MESSAGE> pattern'),
-    ...proposedXml('GPES-Q-E-RTPC-Message', 'RTPC-Message-Version', 'shared/gpes-i README §5.7'),
+    ...xmlBody('proposed', 'GPES-Q-E-RTPC-Message', 'RTPC-Message-Version', 'shared/gpes-i README §5.7'),
   },
   REPORT: {
     kind: 'REPORT',
@@ -197,8 +198,7 @@ export function workflowIdFor(kind: MessageKind): string {
 
 /** The message kind for a MESH workflow ID, or `undefined` when it is not a GPES workflow. */
 export function messageKindForWorkflowId(workflowId: string): MessageKind | undefined {
-  for (const kind of MESSAGE_KINDS) if (MESSAGES[kind].workflowId.value === workflowId) return kind;
-  return undefined;
+  return MESSAGE_KINDS.find((kind) => MESSAGES[kind].workflowId.value === workflowId);
 }
 
 /** The MESH conventions of the project (README §8), all proposals. */
@@ -238,12 +238,20 @@ export interface MessageNameParts {
  * practice parts are left out when not given). Parts are not validated here; encoders validate message content.
  */
 export function fileNameFor(parts: MessageNameParts): string {
-  const ext = MESSAGES[parts.kind].format;
-  const prefix = [parts.scheduledQueryInstanceId, parts.practiceId].filter(
-    (p) => p !== undefined && p !== '',
-  );
-  return `${[...prefix, parts.messageUuid.toUpperCase()].join('_')}.${ext}`;
+  return `${[...givenIds(parts), localIdFor(parts)].join('_')}.${MESSAGES[parts.kind].format}`;
 }
+
+/** The SQI and practice ID, when given. */
+function givenIds(parts: MessageNameParts): string[] {
+  return [parts.scheduledQueryInstanceId, parts.practiceId].filter(
+    (p): p is string => p !== undefined && p !== '',
+  );
+}
+
+const pattern = (type: DataTypeName): string => dataTypes[type].facets?.pattern ?? '';
+const FILE_NAME = new RegExp(
+  `^(?:(${pattern('Scheduled-Query-Instance-ID-Type')})_(${pattern('Practice-ID-Type')})_)?(${pattern('UUID-Type')})\\.(xml|csv)$`,
+);
 
 /** The parts of a file name written by {@link fileNameFor}, or `undefined` when it does not follow it. */
 export function parseFileName(
@@ -251,17 +259,12 @@ export function parseFileName(
 ):
   | { scheduledQueryInstanceId?: string; practiceId?: string; messageUuid: string; format: 'xml' | 'csv' }
   | undefined {
-  const m =
-    /^(?:([0-9A-F]{6}-[0-9]{12}-[RA])_([A-Z][0-9]{5})_)?([0-9A-F]{8}-[0-9A-F]{4}-[0-9A-F]{4}-[0-9A-F]{4}-[0-9A-F]{12})\.(xml|csv)$/.exec(
-      fileName,
-    );
+  const m = FILE_NAME.exec(fileName);
   if (!m) return undefined;
-  const out: {
-    scheduledQueryInstanceId?: string;
-    practiceId?: string;
-    messageUuid: string;
-    format: 'xml' | 'csv';
-  } = { messageUuid: m[3]!, format: m[4] as 'xml' | 'csv' };
+  const out: NonNullable<ReturnType<typeof parseFileName>> = {
+    messageUuid: m[3]!,
+    format: m[4] as 'xml' | 'csv',
+  };
   if (m[1] !== undefined) out.scheduledQueryInstanceId = m[1];
   if (m[2] !== undefined) out.practiceId = m[2];
   return out;
@@ -277,7 +280,7 @@ export function localIdFor(parts: MessageNameParts): string {
  * Always printable ASCII, because MESH carries it in an HTTP header (Latin-1 at best).
  */
 export function subjectFor(parts: MessageNameParts): string {
-  const bits = [parts.scheduledQueryInstanceId, parts.practiceId].filter((p) => p !== undefined && p !== '');
+  const bits = givenIds(parts);
   return bits.length > 0 ? bits.join(' ') : `GPES ${parts.kind}`;
 }
 

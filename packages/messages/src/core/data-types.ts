@@ -68,6 +68,22 @@ export function codePointLength(value: string): number {
   return n;
 }
 
+/** True when `value` is `minLength` to `maxLength` code points long. */
+function inLength(value: string, minLength: number, maxLength: number): boolean {
+  // Fast path: UTF-16 length bounds the code-point length from above.
+  if (value.length <= maxLength && value.length >= minLength) return true;
+  const len = codePointLength(value);
+  return len >= minLength && len <= maxLength;
+}
+
+/** Length facets, each left out when not given. */
+function lengthFacets(minLength?: number, maxLength?: number): DataTypeFacets {
+  return {
+    ...(minLength === undefined ? {} : { minLength }),
+    ...(maxLength === undefined ? {} : { maxLength }),
+  };
+}
+
 /** A data type still to be named: {@link dataTypes} names each after its key. */
 type Unnamed<T extends DataType = DataType> = (name: string) => T;
 
@@ -91,23 +107,16 @@ function patternType(
   const patternFailure: DataTypeFailure = { code, expected };
   const facets: DataTypeFacets = {
     pattern: pattern.source.replace(/^\^/, '').replace(/\$$/, ''),
-    ...(minLength === undefined ? {} : { minLength }),
-    ...(maxLength === undefined ? {} : { maxLength }),
-    ...(impliedLength === undefined ? {} : { minLength: impliedLength, maxLength: impliedLength }),
+    ...lengthFacets(impliedLength ?? minLength, impliedLength ?? maxLength),
   };
+  const min = minLength ?? 0;
+  const max = maxLength ?? Number.POSITIVE_INFINITY;
   return (name) => ({
     name,
     whiteSpace,
     facets,
-    check(value) {
-      if (minLength !== undefined || maxLength !== undefined) {
-        const len = codePointLength(value);
-        if ((minLength !== undefined && len < minLength) || (maxLength !== undefined && len > maxLength)) {
-          return lengthFailure;
-        }
-      }
-      return pattern.test(value) ? undefined : patternFailure;
-    },
+    check: (value) =>
+      !inLength(value, min, max) ? lengthFailure : pattern.test(value) ? undefined : patternFailure,
   });
 }
 
@@ -119,16 +128,11 @@ function lengthType(whiteSpace: WhiteSpace, minLength: number, maxLength: number
   return (name) => ({
     name,
     whiteSpace,
-    facets: {
-      ...(minLength === 0 ? {} : { minLength }),
-      ...(maxLength === Number.MAX_SAFE_INTEGER ? {} : { maxLength }),
-    },
-    check(value) {
-      // Fast path: UTF-16 length bounds the code-point length from above.
-      if (value.length <= maxLength && value.length >= minLength) return undefined;
-      const len = codePointLength(value);
-      return len < minLength || len > maxLength ? failure : undefined;
-    },
+    facets: lengthFacets(
+      minLength === 0 ? undefined : minLength,
+      maxLength === Number.MAX_SAFE_INTEGER ? undefined : maxLength,
+    ),
+    check: (value) => (inLength(value, minLength, maxLength) ? undefined : failure),
   });
 }
 
@@ -144,10 +148,7 @@ function enumType<const V extends readonly string[]>(
     name,
     whiteSpace,
     values,
-    facets: {
-      ...(impliedLength === undefined ? {} : { minLength: impliedLength, maxLength: impliedLength }),
-      enumeration: values,
-    },
+    facets: { ...lengthFacets(impliedLength, impliedLength), enumeration: values },
     check: (value) => (set.has(value) ? undefined : failure),
   });
 }
@@ -213,7 +214,7 @@ export function nonNegativeIntegerValue(text: string): number {
 }
 
 const UUID_UPPER = /^[0-9A-F]{8}-[0-9A-F]{4}-[0-9A-F]{4}-[0-9A-F]{4}-[0-9A-F]{12}$/;
-const UUID_ANY_CASE = /^[0-9A-Fa-f]{8}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{12}$/;
+const UUID_ANY_CASE = new RegExp(UUID_UPPER.source, 'i');
 
 /**
  * Every simple type the GPES-I schemas use, keyed by its XSD name. Patterns are the schema's own, anchored (XSD

@@ -14,25 +14,39 @@ const UTF8_NAMES = new Set(['utf-8', 'utf8', 'us-ascii', 'ascii']);
 const UTF16_NAMES = new Set(['utf-16', 'utf-16le', 'utf-16be', 'utf16']);
 const DECLARED_ENCODING = /^<\?xml\s[^>]*?encoding\s*=\s*["']([^"']*)["']/;
 
-/** A decoder for the byte order mark or other signature in the first four bytes, or what is refused. */
-function sniff(head: Uint8Array, utf16: boolean): TextDecoder | string {
+/**
+ * A decoder for the byte order mark or other signature in the first four bytes, or what is refused. `detect.ts`
+ * sniffs with it too, with a decoder that replaces invalid sequences rather than refusing them.
+ */
+export function sniff(head: Uint8Array, utf16: boolean, fatal = true): TextDecoder | string {
   const [a, b, c, d] = head;
-  const withBom = (label: 'utf-16le' | 'utf-16be'): TextDecoder | string => {
-    if (!utf16) return 'UTF-16';
+  const decoder = (label: 'utf-8' | 'utf-16le' | 'utf-16be'): TextDecoder | string => {
+    if (label !== 'utf-8' && !utf16) return 'UTF-16';
     try {
-      return new TextDecoder(label, { fatal: true });
+      return new TextDecoder(label, { fatal });
     } catch {
       // A Node build without full ICU lacks utf-16be: refuse clearly rather than misdecode.
       return label.toUpperCase();
     }
   };
-  if (a === 0xfe && b === 0xff) return withBom('utf-16be');
-  if (a === 0xff && b === 0xfe) return c === 0x00 && d === 0x00 ? 'UTF-32' : withBom('utf-16le');
+  if (a === 0xfe && b === 0xff) return decoder('utf-16be');
+  if (a === 0xff && b === 0xfe) return c === 0x00 && d === 0x00 ? 'UTF-32' : decoder('utf-16le');
   if (a === 0x00 && b === 0x00) return 'UTF-32';
   if (a === 0x3c && b === 0x00 && c === 0x00 && d === 0x00) return 'UTF-32';
   if ((a === 0x00 && b === 0x3c) || (a === 0x3c && b === 0x00)) return 'UTF-16 without a byte order mark';
   if (a === 0x4c && b === 0x6f && c === 0xa7 && d === 0x94) return 'EBCDIC';
-  return new TextDecoder('utf-8', { fatal: true });
+  return decoder('utf-8');
+}
+
+/**
+ * Where the comment or processing instruction starting at `at` ends (just past its close), -1 when `text` ends
+ * inside it, or undefined when none starts there.
+ */
+export function skipCommentOrPi(text: string, at: number): number | undefined {
+  const close = text.startsWith('<!--', at) ? '-->' : text.startsWith('<?', at) ? '?>' : undefined;
+  if (close === undefined) return undefined;
+  const end = text.indexOf(close, at + (close === '-->' ? 4 : 2));
+  return end < 0 ? -1 : end + close.length;
 }
 
 function firstMarkup(text: string, from: number): number {
@@ -140,14 +154,13 @@ export class GuardedInput {
     let rest = this.#prolog + text;
     for (let at = rest.indexOf('<'); at >= 0; at = rest.indexOf('<')) {
       rest = rest.slice(at);
-      const close = rest.startsWith('<!--') ? '-->' : rest.startsWith('<?') ? '?>' : undefined;
-      if (close === undefined) {
+      const end = skipCommentOrPi(rest, 0);
+      if (end === undefined) {
         if (rest.length < 9 && ('<!DOCTYPE'.startsWith(rest) || '<!--'.startsWith(rest))) break;
         if (rest.startsWith('<!DOCTYPE')) return this.#refused('XML_DOCTYPE_FORBIDDEN', this.wording.doctype);
         this.#prolog = undefined; // the root element (or what saxes will refuse)
         return true;
       }
-      const end = rest.indexOf(close, close === '-->' ? 4 : 2);
       if (end < 0) {
         // Inside a comment or instruction: keep its opening and last characters, enough to find its end.
         if (rest.length > 4096) rest = rest.slice(0, 4) + rest.slice(-2);
@@ -157,7 +170,7 @@ export class GuardedInput {
       if (declared !== undefined && !this.#accepts(declared)) {
         return this.#refused('ENCODING_UNSUPPORTED', this.wording.encoding, this.wording.encodings);
       }
-      rest = rest.slice(end + close.length);
+      rest = rest.slice(end);
     }
     this.#prolog = rest.includes('<') ? rest : '';
     return true;
