@@ -128,21 +128,27 @@ export const isDeclaration = (name: string): boolean =>
   name.charCodeAt(0) === 120 /* x */ && (name === 'xmlns' || name.startsWith('xmlns:'));
 
 /**
- * Why a start tag's namespace declarations break Namespaces in XML 1.0 (reserved prefixes and names, no prefix
- * undeclaring), or undefined. saxes checked these with `xmlns: true`; a namespace-aware reader must still refuse them.
+ * The scope a start tag's namespace declarations open, or why they break Namespaces in XML 1.0 (reserved prefixes
+ * and names, no prefix undeclaring). saxes checked these with `xmlns: true`; a namespace-aware reader must still
+ * refuse them.
  */
-function badDeclaration(attributes: readonly XmlAttribute[], count: number): string | undefined {
+function declare(parent: Scope, attributes: readonly XmlAttribute[], count: number): Scope | string {
+  let defaultUri = parent.defaultUri;
+  const prefixes = new Map(parent.prefixes);
   for (let i = 0; i < count; i++) {
     const { name, value } = attributes[i] as XmlAttribute;
     if (!isDeclaration(name)) continue;
     const prefix = name === 'xmlns' ? '' : name.slice(6);
+    // saxes trims a declared URI with `xmlns: true`; the decoders have always matched on the trimmed one.
     const uri = value.trim();
     if (prefix === 'xmlns') return 'the xmlns prefix cannot be declared';
     if (prefix === 'xml' ? uri !== XML_NAMESPACE : uri === XML_NAMESPACE || uri === XMLNS_NAMESPACE)
       return 'a reserved namespace prefix or name is rebound';
     if (prefix !== '' && uri === '') return 'a namespace prefix cannot be undeclared in XML 1.0';
+    if (name === 'xmlns') defaultUri = uri;
+    else prefixes.set(prefix, uri);
   }
-  return undefined;
+  return { defaultUri, prefixes };
 }
 
 /** True when two prefixed attributes of a tag have one expanded name (two prefixes bound to one URI). */
@@ -160,18 +166,6 @@ function repeatsExpandedName(attributes: readonly XmlAttribute[], count: number,
     seen.add(key);
   }
   return false;
-}
-
-function declare(parent: Scope, attributes: readonly XmlAttribute[], count: number): Scope {
-  let defaultUri = parent.defaultUri;
-  const prefixes = new Map(parent.prefixes);
-  for (let i = 0; i < count; i++) {
-    const { name, value } = attributes[i] as XmlAttribute;
-    // saxes trims a declared URI with `xmlns: true`; the decoders have always matched on the trimmed one.
-    if (name === 'xmlns') defaultUri = value.trim();
-    else if (name.startsWith('xmlns:')) prefixes.set(name.slice(6), value.trim());
-  }
-  return { defaultUri, prefixes };
 }
 
 /** Thrown (and caught) to unwind out of saxes once an issue has stopped the parser. */
@@ -257,18 +251,14 @@ export function createGuardedXmlParser(
       halt('LIMIT_DOCUMENT_SIZE', `The document has more than ${maxNodes} elements and attributes`);
     if (count > maxAttributes)
       halt('LIMIT_ATTRIBUTES', `An element has more than ${maxAttributes} attributes`);
-    let scope = scopes[depth - 1] as Scope;
-    if (declares) scope = declare(scope, attributes, count);
-    scopes[depth] = scope;
-    const refused =
-      (declares ? badDeclaration(attributes, count) : undefined) ??
-      (count > 1 && repeatsExpandedName(attributes, count, scope)
-        ? 'attribute repeated under another prefix'
-        : undefined);
-    if (refused !== undefined) {
+    const parent = scopes[depth - 1] as Scope;
+    const scope = declares ? declare(parent, attributes, count) : parent;
+    if (typeof scope === 'string' || (count > 1 && repeatsExpandedName(attributes, count, scope))) {
       depth--; // at the parent's path, where saxes refused such a tag
-      malformed(` at line ${sax.line}, column ${sax.column}`, refused);
+      const reason = typeof scope === 'string' ? scope : 'attribute repeated under another prefix';
+      return malformed(` at line ${sax.line}, column ${sax.column}`, reason);
     }
+    scopes[depth] = scope;
     tag.name = name;
     tag.local = local;
     tag.uri = colon < 0 ? scope.defaultUri : scope.prefixes.get(name.slice(0, colon));

@@ -45,15 +45,9 @@ export const DEFAULT_XML_LIMITS: Required<XmlLimits> = Object.freeze({
 
 /** Fills in defaults: a missing, zero, negative or NaN limit takes the default; `Infinity` means no limit. */
 export function resolveLimits(limits: XmlLimits | undefined): Required<XmlLimits> {
-  return {
-    maxDepth: positiveOr(limits?.maxDepth, DEFAULT_XML_LIMITS.maxDepth),
-    maxAttributes: positiveOr(limits?.maxAttributes, DEFAULT_XML_LIMITS.maxAttributes),
-    maxTextLength: positiveOr(limits?.maxTextLength, DEFAULT_XML_LIMITS.maxTextLength),
-    maxDocumentBytes: positiveOr(limits?.maxDocumentBytes, DEFAULT_XML_LIMITS.maxDocumentBytes),
-    maxNodes: positiveOr(limits?.maxNodes, DEFAULT_XML_LIMITS.maxNodes),
-  };
-}
-
-function positiveOr(value: number | undefined, fallback: number): number {
-  return typeof value === 'number' && value > 0 && !Number.isNaN(value) ? value : fallback;
+  const resolved = Object.entries(DEFAULT_XML_LIMITS).map(([key, fallback]) => {
+    const value = limits?.[key as keyof XmlLimits];
+    return [key, typeof value === 'number' && value > 0 && !Number.isNaN(value) ? value : fallback];
+  });
+  return Object.fromEntries(resolved) as Required<XmlLimits>;
 }
