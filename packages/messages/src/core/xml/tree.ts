@@ -1,6 +1,7 @@
 /**
  * Whole-document reading for the small messages: guarded saxes events → an element tree with XPath-like paths.
  */
+import { indexed } from '../encode-writer.js';
 import type { DecodeIssue, DecodeResult } from '../issues.js';
 import { createGuardedXmlParser, type GuardedXmlParser, type XmlAttribute } from './guarded-parser.js';
 import type { XmlLimits } from './limits.js';
@@ -114,9 +115,9 @@ function assignPaths(root: XmlElement): void {
     for (const c of el.children) counts.set(c.name, (counts.get(c.name) ?? 0) + 1);
     const seen = new Map<string, number>();
     for (const c of el.children) {
-      const n = (seen.get(c.name) ?? 0) + 1;
-      seen.set(c.name, n);
-      c.path = (counts.get(c.name) ?? 0) > 1 ? `${el.path}/${c.name}[${n}]` : `${el.path}/${c.name}`;
+      const n = seen.get(c.name) ?? 0;
+      seen.set(c.name, n + 1);
+      c.path = indexed(el.path, c.name, n, counts.get(c.name) ?? 0);
       todo.push(c);
     }
   }
