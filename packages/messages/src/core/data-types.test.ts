@@ -70,6 +70,10 @@ describe('GPES-I data types', () => {
     expect(isValid('Description-Attribute-Type', '\u{1F600}'.repeat(255))).toBe(true);
     expect(isValid('Description-Attribute-Type', 'x'.repeat(256))).toBe(false);
     expect(codePointLength('a\u{1F600}')).toBe(2);
+    // A minimum counts code points too: six emoji are twelve UTF-16 units but six characters.
+    expect(isValid('Notification-ID-Type', '\u{1F600}'.repeat(6))).toBe(false);
+    expect(isValid('Notification-ID-Type', '\u{1F600}'.repeat(12))).toBe(true);
+    expect(isValid('AID-Type', '\u{1F600}')).toBe(true);
     expect(isValid('Data-Model-Reference-ID-Type', 'T2A7')).toBe(true);
     expect(isValid('Data-Model-Reference-ID-Type', 'T5A7')).toBe(false);
     expect(isValid('GPSoC-System-Identifier-Type', '001.001.483.000')).toBe(true);

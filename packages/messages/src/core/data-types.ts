@@ -70,8 +70,8 @@ export function codePointLength(value: string): number {
 
 /** True when `value` is `minLength` to `maxLength` code points long. */
 function inLength(value: string, minLength: number, maxLength: number): boolean {
-  // Fast path: UTF-16 length bounds the code-point length from above.
-  if (value.length <= maxLength && value.length >= minLength) return true;
+  // Fast path: a string of n UTF-16 units holds between ceil(n / 2) and n code points.
+  if (value.length <= maxLength && (value.length + 1) >> 1 >= minLength) return true;
   const len = codePointLength(value);
   return len >= minLength && len <= maxLength;
 }
