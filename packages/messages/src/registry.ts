@@ -295,23 +295,6 @@ export interface StatusCodeDefinition {
   readonly meaning: string;
 }
 
-/**
- * Placeholder register for `RTP-Response-ID` and `Event-Code` (five upper-case hex digits). NON-NORMATIVE: the
- * real "GPES Interface Code Register" is not public. Codes outside this list are still valid on the wire.
- */
-export const STATUS_CODES: RegistryEntry<readonly StatusCodeDefinition[]> = entry(
-  Object.freeze([
-    { code: '00000', meaning: 'accepted' },
-    { code: '00001', meaning: 'practice not on this system' },
-    { code: '00002', meaning: 'practice declined' },
-    { code: '00003', meaning: 'cut-off date passed' },
-    { code: '00004', meaning: 'invalid parameters' },
-    { code: '000FF', meaning: 'other error' },
-  ]),
-  'P',
-  'shared/gpes-i README §5.9 (placeholder; the register is named in GPES-E-Q-NT.xsd but not public)',
-);
-
 /** Named placeholder status codes (see {@link STATUS_CODES}). */
 export const StatusCode = {
   ACCEPTED: '00000',
@@ -321,6 +304,26 @@ export const StatusCode = {
   INVALID_PARAMETERS: '00004',
   OTHER_ERROR: '000FF',
 } as const;
+
+/** The meaning of each named code: the type makes the two lists name the same codes. */
+const STATUS_MEANINGS: Record<(typeof StatusCode)[keyof typeof StatusCode], string> = {
+  '00000': 'accepted',
+  '00001': 'practice not on this system',
+  '00002': 'practice declined',
+  '00003': 'cut-off date passed',
+  '00004': 'invalid parameters',
+  '000FF': 'other error',
+};
+
+/**
+ * Placeholder register for `RTP-Response-ID` and `Event-Code` (five upper-case hex digits). NON-NORMATIVE: the
+ * real "GPES Interface Code Register" is not public. Codes outside this list are still valid on the wire.
+ */
+export const STATUS_CODES: RegistryEntry<readonly StatusCodeDefinition[]> = entry(
+  Object.freeze(Object.values(StatusCode).map((code) => ({ code, meaning: STATUS_MEANINGS[code] }))),
+  'P',
+  'shared/gpes-i README §5.9 (placeholder; the register is named in GPES-E-Q-NT.xsd but not public)',
+);
 
 /** The placeholder meaning of a code, or `undefined` for a code outside the placeholder register. */
 export function describeStatusCode(code: string): string | undefined {
