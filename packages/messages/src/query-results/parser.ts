@@ -33,8 +33,10 @@ import {
 } from './names.js';
 import { normaliseUuid } from './primitives.js';
 import {
+  missing,
   notPositiveInteger,
   ridOutOfOrder,
+  rowPathOf,
   unexpectedAttribute,
   type ValidationContext,
   validateRecordFields,
@@ -454,7 +456,7 @@ export class QueryResultsPushParser {
   #positive(issues: DecodeIssue[], path: string, label: string, text: string | undefined): number {
     const n = text === undefined ? 0 : positiveInteger(text);
     if (text === undefined) {
-      issues.push(makeIssue(`${path}/@${label}`, 'MISSING_ATTRIBUTE', `${label} is required`, this.#ctx));
+      issues.push(missing(`${path}/@${label}`, label, this.#ctx));
     } else if (n < 0) issues.push(notPositiveInteger(`${path}/@${label}`, label, this.#ctx, text));
     return Math.max(n, 0);
   }
@@ -483,9 +485,7 @@ export class QueryResultsPushParser {
     const rid = this.#positive(issues, path, 'RID', a.RID);
     if (rid > 0 && rid <= this.#lastRid) issues.push(ridOutOfOrder(path, this.#ctx));
     else if (rid > 0) this.#lastRid = rid;
-    if (aggregate && a.AID === undefined) {
-      issues.push(makeIssue(`${path}/@AID`, 'MISSING_ATTRIBUTE', 'AID is required', this.#ctx));
-    }
+    if (aggregate && a.AID === undefined) issues.push(missing(`${path}/@AID`, 'AID', this.#ctx));
     const record = aggregate
       ? {
           kind: 'aggregate',
@@ -539,13 +539,12 @@ export class QueryResultsPushParser {
         `a Patient-Level-Record has more than the limit of ${this.#maxRowsPerRecord} rows`,
       );
     }
-    const index = rows.length + 1;
     for (const attr of foreign ?? []) {
       if (issues.length > 50) break;
-      issues.push(unexpectedAttribute(`${path}/${local}[${index}]/@${attr}`, this.#ctx));
+      issues.push(unexpectedAttribute(rowPathOf(path, local, rows.length, attr), this.#ctx));
     }
     if (!(qid > 0 && lid > 0)) {
-      const rowPath = `${path}/${local}[${index}]`;
+      const rowPath = rowPathOf(path, local, rows.length);
       this.#positive(issues, rowPath, 'QID', qidText);
       this.#positive(issues, rowPath, 'LID', lidText);
     }

@@ -9,13 +9,13 @@ import {
   type DataTypeName,
   dataTypes,
   isSentinelDate,
+  isValid,
   MULTI_VALUE_DELIMITER,
 } from '../core/data-types.js';
 import { hasNonXmlChar } from '../core/encode-writer.js';
 
 export type Check = (value: string) => DataTypeFailure | undefined;
 
-const UUID_UPPER = /^[0-9A-F]{8}-[0-9A-F]{4}-[0-9A-F]{4}-[0-9A-F]{4}-[0-9A-F]{12}$/;
 const NHS_NUMBER = /^[0-9]{10}$/;
 /** True when the string holds only characters XML 1.0 can carry (the shared check of `core/encode-writer.ts`). */
 export function isXmlSafe(value: string): boolean {
@@ -24,7 +24,7 @@ export function isXmlSafe(value: string): boolean {
 
 /** Upper-cases a UUID: the schema allows upper-case hexadecimal only; the decoder and encoder accept either. */
 export function normaliseUuid(v: string): string {
-  return UUID_UPPER.test(v) ? v : v.toUpperCase();
+  return isValid('UUID-Type', v) ? v : v.toUpperCase();
 }
 
 /** A data type's check after its whitespace facet; a UUID in either case (the decoder and encoder upper-case it). */

@@ -1,5 +1,6 @@
 // Validation shared by the decoder and the encoder, so both apply exactly the same data-type rules
 // (gpes-i README §6). Issues name the path and what is expected, never the value unless asked.
+import { missingCode } from '../core/encode-writer.js';
 import { type DecodeIssue, makeIssue } from '../core/issues.js';
 import type { QrRecord, QrTableRow } from './model.js';
 import {
@@ -30,8 +31,7 @@ function apply(
   required = true,
 ): void {
   if (value === undefined) {
-    const code = path.includes('/@') ? 'MISSING_ATTRIBUTE' : 'MISSING_ELEMENT';
-    if (required) issues.push(makeIssue(path, code, `${label} is required`, ctx));
+    if (required) issues.push(missing(path, label, ctx));
   } else if (typeof value !== 'string') {
     issues.push(makeIssue(path, 'INVALID_VALUE', `${label} must be a string`, ctx));
   } else if (!isXmlSafe(value)) {
@@ -47,7 +47,7 @@ const CHECK_UUID = checkOf('UUID-Type');
 const CHECK_DESCRIPTION = checkOf('Description-Attribute-Type');
 
 /** The path of row `i` of a table, or of its attribute `attribute`. */
-function rowPathOf(recordPath: string, element: string, i: number, attribute?: string): string {
+export function rowPathOf(recordPath: string, element: string, i: number, attribute?: string): string {
   return `${recordPath}/${element}[${i + 1}]${attribute === undefined ? '' : `/@${attribute}`}`;
 }
 
@@ -57,6 +57,11 @@ const RESERVED_COLUMNS = new Set(['QID', 'LID', 'RID', '__proto__']);
 
 export function isPositiveInteger(n: unknown): n is number {
   return typeof n === 'number' && Number.isSafeInteger(n) && n >= 1;
+}
+
+/** A required attribute or element that is absent. */
+export function missing(path: string, label: string, ctx: ValidationContext): DecodeIssue {
+  return makeIssue(path, missingCode(path), `${label} is required`, ctx);
 }
 
 /** A RID, QID or LID that is not a positive integer (`missing`: absent from a value to encode). */
