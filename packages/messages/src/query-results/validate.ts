@@ -1,7 +1,7 @@
 // Validation shared by the decoder and the encoder, so both apply exactly the same data-type rules
 // (gpes-i README §6). Issues name the path and what is expected, never the value unless asked.
 import { missingCode } from '../core/encode-writer.js';
-import { type DecodeIssue, makeIssue } from '../core/issues.js';
+import { type DecodeIssue, IssueCollector, makeIssue } from '../core/issues.js';
 import type { QrRecord, QrTableRow } from './model.js';
 import {
   type Check,
@@ -22,8 +22,7 @@ export interface ValidationContext {
 }
 
 function apply(
-  issues: DecodeIssue[],
-  ctx: ValidationContext,
+  out: IssueCollector,
   path: string,
   label: string,
   value: unknown,
@@ -31,15 +30,15 @@ function apply(
   required = true,
 ): void {
   if (value === undefined) {
-    if (required) issues.push(missing(path, label, ctx));
+    if (required) out.issues.push(missing(path, label, out));
   } else if (typeof value !== 'string') {
-    issues.push(makeIssue(path, 'INVALID_VALUE', `${label} must be a string`, ctx));
+    out.add(path, 'INVALID_VALUE', `${label} must be a string`);
   } else if (!isXmlSafe(value)) {
     const message = `${label} contains a character XML 1.0 cannot carry`;
-    issues.push(makeIssue(path, 'INVALID_VALUE', message, ctx, 'XML 1.0 characters only', value));
+    out.add(path, 'INVALID_VALUE', message, 'XML 1.0 characters only', value);
   } else {
     const f = check?.(value);
-    if (f) issues.push(makeIssue(path, f.code, `${label} is not valid`, ctx, f.expected, value));
+    if (f) out.add(path, f.code, `${label} is not valid`, f.expected, value);
   }
 }
 
@@ -60,7 +59,7 @@ export function isPositiveInteger(n: unknown): n is number {
 }
 
 /** A required attribute or element that is absent. */
-export function missing(path: string, label: string, ctx: ValidationContext): DecodeIssue {
+export function missing(path: string, label: string, ctx: { readonly includeValues: boolean }): DecodeIssue {
   return makeIssue(path, missingCode(path), `${label} is required`, ctx);
 }
 
@@ -92,16 +91,14 @@ export function unexpectedAttribute(path: string, ctx: ValidationContext): Decod
 }
 
 function validateRows(
-  issues: DecodeIssue[],
+  out: IssueCollector,
   ctx: ValidationContext,
   recordPath: string,
   element: string,
   rows: unknown,
 ): void {
   if (!Array.isArray(rows)) {
-    issues.push(
-      makeIssue(`${recordPath}/${element}`, 'INVALID_VALUE', `${element} rows must be an array`, ctx),
-    );
+    out.add(`${recordPath}/${element}`, 'INVALID_VALUE', `${element} rows must be an array`);
     return;
   }
   // (QID, LID) pairs are unique when rows ascend by QID then LID, as extract-core writes them and the sample
@@ -115,7 +112,7 @@ function validateRows(
     const row = rows[i] as QrTableRow;
     if (typeof row !== 'object' || row === null) {
       const message = `${element} row must be an object`;
-      issues.push(makeIssue(rowPathOf(recordPath, element, i), 'INVALID_VALUE', message, ctx));
+      out.add(rowPathOf(recordPath, element, i), 'INVALID_VALUE', message);
       continue;
     }
     const { qid, lid } = row;
@@ -129,9 +126,7 @@ function validateRows(
         if (seen.has(key)) {
           const message = `LID is repeated for this ${element} QID in the record`;
           const expected = 'a LID unique per table and QID within the record';
-          issues.push(
-            makeIssue(rowPathOf(recordPath, element, i, 'LID'), 'INCONSISTENT', message, ctx, expected),
-          );
+          out.add(rowPathOf(recordPath, element, i, 'LID'), 'INCONSISTENT', message, expected);
         }
         seen.add(key);
       }
@@ -142,13 +137,13 @@ function validateRows(
       ] as const) {
         const path = rowPathOf(recordPath, element, i, label);
         if (!isPositiveInteger(n))
-          issues.push(notPositiveInteger(path, label, ctx, undefined, n === undefined));
+          out.issues.push(notPositiveInteger(path, label, ctx, undefined, n === undefined));
       }
     }
     const columns = row.columns;
     if (typeof columns !== 'object' || columns === null) {
       const message = 'columns must be an object of strings';
-      issues.push(makeIssue(rowPathOf(recordPath, element, i), 'INVALID_VALUE', message, ctx));
+      out.add(rowPathOf(recordPath, element, i), 'INVALID_VALUE', message);
       continue;
     }
     for (const name in columns) {
@@ -161,10 +156,10 @@ function validateRows(
       if (!COLUMN_NAME.test(name) || RESERVED_COLUMNS.has(name)) {
         const message = 'column name is not a usable attribute name';
         const expected = '[A-Za-z_][A-Za-z0-9_.-]*, not QID, LID or RID';
-        issues.push(makeIssue(path, 'UNEXPECTED_ATTRIBUTE', message, ctx, expected));
+        out.add(path, 'UNEXPECTED_ATTRIBUTE', message, expected);
         continue;
       }
-      apply(issues, ctx, path, name, value, check ?? checkMaxLength(ctx.maxTextLength));
+      apply(out, path, name, value, check ?? checkMaxLength(ctx.maxTextLength));
     }
   }
 }
@@ -188,33 +183,23 @@ export function validateRecordFields(
   recordPath: string,
   ctx: ValidationContext,
 ): DecodeIssue[] {
-  const issues: DecodeIssue[] = [];
+  // Unbounded: the encoder's refusal and the decoder's maxIssues see every issue of the record.
+  const out = new IssueCollector(ctx.includeValues, Number.MAX_SAFE_INTEGER);
   if (record.kind === 'aggregate') {
-    apply(issues, ctx, `${recordPath}/@AID`, 'AID', record.aid, CHECK_UUID);
+    apply(out, `${recordPath}/@AID`, 'AID', record.aid, CHECK_UUID);
+    apply(out, `${recordPath}/@Description`, 'Description', record.description, CHECK_DESCRIPTION, false);
     apply(
-      issues,
-      ctx,
-      `${recordPath}/@Description`,
-      'Description',
-      record.description,
-      CHECK_DESCRIPTION,
-      false,
-    );
-    apply(
-      issues,
-      ctx,
+      out,
       recordPath,
       'the aggregate value',
       record.value,
       (v) => checkMultiValue(v) ?? checkMaxLength(ctx.maxTextLength)(v),
     );
   } else if (record.kind === 'patient-level') {
-    validateRows(issues, ctx, recordPath, 'Patient-Table', record.patientTables);
-    validateRows(issues, ctx, recordPath, 'Journals-Table', record.journalsTables);
+    validateRows(out, ctx, recordPath, 'Patient-Table', record.patientTables);
+    validateRows(out, ctx, recordPath, 'Journals-Table', record.journalsTables);
   } else {
-    issues.push(
-      makeIssue(recordPath, 'INVALID_VALUE', 'record kind must be "aggregate" or "patient-level"', ctx),
-    );
+    out.add(recordPath, 'INVALID_VALUE', 'record kind must be "aggregate" or "patient-level"');
   }
-  return issues;
+  return out.issues;
 }
