@@ -139,11 +139,8 @@ export class BoundEngine implements BoundSpec {
       lists = Array.from({ length: this.nClusters }, () => []);
       if (!fresh) this.scratchLists = lists;
     } else for (const l of lists) l.length = 0;
-    let dates = fresh ? new Float64Array(journal.length) : this.scratchDates;
-    if (dates.length < journal.length) {
-      dates = new Float64Array(Math.max(journal.length, dates.length * 2));
-      this.scratchDates = dates;
-    }
+    if (!fresh) this.scratchDates = datesScratch(this.scratchDates, journal.length);
+    const dates = fresh ? new Float64Array(journal.length) : this.scratchDates;
 
     // One pass over the journal: sealing, exclusion codes, dissent, cluster membership, dates (P9, P14-P16, P19).
     const sealedOut = !settings.sealedDataUsed;
@@ -313,6 +310,11 @@ export class BoundEngine implements BoundSpec {
         };
     return { result, ctx, populations: popOut };
   }
+}
+
+/** A buffer for `n` entry dates: `held` when it is large enough, else one with room to grow. @internal */
+export function datesScratch(held: Float64Array<ArrayBuffer>, n: number): Float64Array<ArrayBuffer> {
+  return held.length >= n ? held : new Float64Array(Math.max(n, held.length * 2));
 }
 
 /** A record's parts, read without ever throwing on odd input (P22). @internal */

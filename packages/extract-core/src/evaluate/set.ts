@@ -11,6 +11,7 @@ import type { Ctx, RawValue } from './context.js';
 import {
   type BoundEngine,
   careDecision,
+  datesScratch,
   ENGINE,
   type EvaluationTrace,
   excludedTrace,
@@ -329,11 +330,8 @@ class SetEngine implements BoundSpecSet {
       lists = Array.from({ length: this.nClusters }, () => []);
       views = members.map((m) => m.clusterMap.map((u) => lists[u] as number[]));
     } else for (const l of lists) l.length = 0;
-    let dates = reentrant ? new Float64Array(journal.length) : this.dates;
-    if (dates.length < journal.length) {
-      dates = new Float64Array(Math.max(journal.length, dates.length * 2));
-      this.dates = dates;
-    }
+    if (!reentrant) this.dates = datesScratch(this.dates, journal.length);
+    const dates = reentrant ? new Float64Array(journal.length) : this.dates;
 
     // One pass over the journal for every spec.
     const sealedOut = !first.sealedDataUsed;
