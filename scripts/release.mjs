@@ -7,34 +7,19 @@
 //   4. `npm publish --dry-run` of each tarball against a loopback stand-in registry, so npm's own checks run
 //      without the network and without credentials.
 // Publishing itself stays a deliberate human step; the last lines print the command.
-import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { packAll, root } from './pack.mjs';
-import { npmEnv, step } from './steps.mjs';
+import { collect, npmEnv, step } from './steps.mjs';
 
 const ci = process.argv.includes('--ci');
 const bin = (name) => join(root, 'node_modules', '.bin', name);
 const npm = process.platform === 'win32' ? 'npm.cmd' : 'npm';
 
-/** Runs a command to its end without blocking the event loop; resolves with its exit status and output. */
-function run(cmd, args, cwd) {
-  return new Promise((resolve, reject) => {
-    const child = spawn(cmd, args, { cwd, env: npmEnv() });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d) => {
-      stdout += d;
-    });
-    child.stderr.on('data', (d) => {
-      stderr += d;
-    });
-    child.on('error', reject);
-    child.on('close', (status) => resolve({ status, stdout, stderr }));
-  });
-}
+/** Runs a command with npm's environment to its end; resolves with its exit status and output. */
+const run = (cmd, args, cwd) => collect(cmd, args, { cwd, env: npmEnv() });
 
 /** npm's dist-tag for a version: a pre-release publishes under its identifier (`beta`), never as `latest`. */
 const distTag = (version) => /^\d+\.\d+\.\d+-([a-z]+)/i.exec(version)?.[1] ?? 'latest';

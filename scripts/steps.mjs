@@ -1,6 +1,6 @@
 // What the repository's scripts share: one step runner, and the TypeScript settings of a supplier's strict
 // project, which both the docs check and the consumer test compile against.
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 
 export const root = join(import.meta.dirname, '..');
@@ -32,4 +32,21 @@ export const strictConsumerCompilerOptions = Object.freeze({
  */
 export function npmEnv() {
   return Object.fromEntries(Object.entries(process.env).filter(([key]) => !/^npm_config_/i.test(key)));
+}
+
+/** Runs a command to its end without blocking the event loop; resolves with its exit status and output. */
+export function collect(cmd, args, options) {
+  return new Promise((resolve, reject) => {
+    const child = spawn(cmd, args, options);
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d) => {
+      stdout += d;
+    });
+    child.stderr.on('data', (d) => {
+      stderr += d;
+    });
+    child.on('error', reject);
+    child.on('close', (status) => resolve({ status, stdout, stderr }));
+  });
 }

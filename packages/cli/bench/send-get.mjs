@@ -10,6 +10,7 @@ import { createReadStream, createWriteStream, mkdtempSync, rmSync } from 'node:f
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
+import { collect } from '../../../scripts/steps.mjs';
 
 const MiB = 1024 * 1024;
 const sizeMiB = Number(process.env.BENCH_CLI_SIZE_MIB ?? 200);
@@ -44,27 +45,15 @@ async function sha256(path) {
 }
 
 /** Runs `gpes` (piped, not a terminal); resolves with its output, status, seconds and peak RSS. */
-function gpes(args, env, cwd) {
-  return new Promise((resolve) => {
-    const started = process.hrtime.bigint();
-    const child = spawn(process.execPath, ['--import', preload, bin, ...args], {
-      cwd,
-      env: { PATH: process.env.PATH, ...env },
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d) => {
-      stdout += d;
-    });
-    child.stderr.on('data', (d) => {
-      stderr += d;
-    });
-    child.on('close', (status) => {
-      const seconds = Number(process.hrtime.bigint() - started) / 1e9;
-      const rssKiB = Number(/MAXRSS_KIB (\d+)/.exec(stderr)?.[1] ?? Number.NaN);
-      resolve({ status, stdout, stderr, seconds, peakRssMiB: Math.round((rssKiB / 1024) * 10) / 10 });
-    });
+async function gpes(args, env, cwd) {
+  const started = process.hrtime.bigint();
+  const r = await collect(process.execPath, ['--import', preload, bin, ...args], {
+    cwd,
+    env: { PATH: process.env.PATH, ...env },
   });
+  const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+  const rssKiB = Number(/MAXRSS_KIB (\d+)/.exec(r.stderr)?.[1] ?? Number.NaN);
+  return { ...r, seconds, peakRssMiB: Math.round((rssKiB / 1024) * 10) / 10 };
 }
 
 const dir = mkdtempSync(join(tmpdir(), 'gpes-cli-bench-'));
