@@ -95,29 +95,23 @@ try {
 
   ok = identical && send.peakRssMiB < RSS_LIMIT_MIB && get.peakRssMiB < RSS_LIMIT_MIB && progressLines > 0;
   const r = (n) => Math.round(n * 100) / 100;
-  const line = (fields) => console.log(`BENCH ${JSON.stringify(fields)}`);
-  line({
-    name: `gpes mailbox send ${sizeMiB} MiB, peak RSS of the gpes process`,
-    value: r(send.peakRssMiB),
-    unit: 'MiB',
-    baseline: RSS_LIMIT_MIB,
-    ratio: r(send.peakRssMiB / RSS_LIMIT_MIB),
-    target: '< 1',
-    seconds: r(send.seconds),
-    mibPerSecond: r(sizeMiB / send.seconds),
-    progressLines: progressLines,
-  });
-  line({
-    name: `gpes mailbox get ${sizeMiB} MiB to a file, peak RSS of the gpes process`,
-    value: r(get.peakRssMiB),
-    unit: 'MiB',
-    baseline: RSS_LIMIT_MIB,
-    ratio: r(get.peakRssMiB / RSS_LIMIT_MIB),
-    target: '< 1',
-    seconds: r(get.seconds),
-    mibPerSecond: r(sizeMiB / get.seconds),
-    identical,
-  });
+  /** One BENCH line for a run of `gpes`: its peak RSS against the limit, its time and rate. */
+  const line = (what, run, extra) =>
+    console.log(
+      `BENCH ${JSON.stringify({
+        name: `gpes mailbox ${what}, peak RSS of the gpes process`,
+        value: r(run.peakRssMiB),
+        unit: 'MiB',
+        baseline: RSS_LIMIT_MIB,
+        ratio: r(run.peakRssMiB / RSS_LIMIT_MIB),
+        target: '< 1',
+        seconds: r(run.seconds),
+        mibPerSecond: r(sizeMiB / run.seconds),
+        ...extra,
+      })}`,
+    );
+  line(`send ${sizeMiB} MiB`, send, { progressLines });
+  line(`get ${sizeMiB} MiB to a file`, get, { identical });
 } finally {
   server.kill('SIGTERM');
   await new Promise((resolve) => server.once('close', resolve));
